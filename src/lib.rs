@@ -1,0 +1,14 @@
+//! netwire: typed messages on a socket.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod ascii;
+pub mod encoding;
+pub mod error;
+pub mod frame;
+pub mod net;
+pub mod order;
+pub mod stream;
+
+pub use encoding::Encoding;
+pub use error::{Error, ErrorKind, Result};
