@@ -3,6 +3,8 @@
 #![warn(missing_docs)]
 
 pub mod ascii;
+#[cfg(feature = "tokio")]
+pub mod codec;
 pub mod encoding;
 pub mod error;
 pub mod frame;

@@ -63,3 +63,5 @@ pub trait FrameEncoder {
         self.encode_tail(payload, dst)
     }
 }
+
+mod self_delimited;
