@@ -8,6 +8,16 @@ use bytes::{Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
 
+mod length_prefixed;
+mod util;
+
+pub use length_prefixed::LengthPrefixed;
+
+/// The default largest frame every strategy accepts: 16 MiB (`1 << 24`),
+/// the same bound the `net` and `ascii` formats put on one message.
+/// Each strategy has a `max_frame_length` setter to change it.
+pub const DEFAULT_MAX_FRAME_LENGTH: usize = 1 << 24;
+
 /// Splits frames off the front of a byte buffer.
 ///
 /// # Implementer notes
