@@ -2,20 +2,61 @@
 //!
 //! A framing strategy works on a [`BytesMut`] buffer: [`FrameDecoder::decode`]
 //! splits the next complete frame off its front (or says it needs more
-//! bytes), [`FrameEncoder`] writes a frame around a payload.
+//! bytes), [`FrameEncoder`] writes a frame around a payload. Frames come out
+//! as [`Bytes`] sharing the buffer's memory, not copies.
+//!
+//! | Strategy | Constructor | Frame on the wire | Decoded frame |
+//! |---|---|---|---|
+//! | [`FixedLength`] | `FixedLength::new(n)`, `FixedLength::of::<H>()` | `\| payload: n bytes \|` | payload |
+//! | [`Delimited`] | `Delimited::new(b"\r\n")`, `::lines()`, `::nul()` | `\| payload \| delimiter \|` | payload |
+//! | [`LengthPrefixed`] | `LengthPrefixed::u8()` .. `::u64()` | `\| len: uN BE \| payload \|` | payload |
+//! | [`AsciiLength`] | `AsciiLength::digits(5)` | `\| "00042" \| payload: 42 bytes \|` | payload |
+//! | [`UntilClose`] | `UntilClose::new()` | `\| payload \| EOF` | payload |
+//!
+//! Every strategy but [`FixedLength`] has a `max_frame_length` setter
+//! (default [`DEFAULT_MAX_FRAME_LENGTH`], 16 MiB) bounding the frames
+//! `decode` returns; a header announcing more is refused before anything is
+//! reserved, and a delimiter or end of stream that does not come in time is
+//! refused as soon as the limit is passed. The strategies keep the state of
+//! the frame in progress, so each stream direction needs its own value
+//! (they are `Clone`).
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use netwire::frame::{FrameDecoder, FrameEncoder, LengthPrefixed};
+//!
+//! let mut codec = LengthPrefixed::u16();
+//! let mut wire = BytesMut::new();
+//! codec.encode(b"hello", &mut wire)?;
+//! assert_eq!(wire, [0, 5, b'h', b'e', b'l', b'l', b'o'][..]);
+//!
+//! // Bytes arrive in pieces; nothing comes out until the frame is whole.
+//! let mut src = BytesMut::from(&wire[..3]);
+//! assert_eq!(codec.decode(&mut src)?, None);
+//! src.extend_from_slice(&wire[3..]);
+//! assert_eq!(codec.decode(&mut src)?.unwrap(), &b"hello"[..]);
+//! # Ok::<(), netwire::Error>(())
+//! ```
 
 use bytes::{Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
 
+mod ascii_length;
+mod delimited;
+mod fixed;
 mod length_prefixed;
+mod until_close;
 mod util;
 
+pub use ascii_length::AsciiLength;
+pub use delimited::Delimited;
+pub use fixed::FixedLength;
 pub use length_prefixed::LengthPrefixed;
+pub use until_close::UntilClose;
 
-/// The default largest frame every strategy accepts: 16 MiB (`1 << 24`),
+/// The default largest frame the strategies accept: 16 MiB (`1 << 24`),
 /// the same bound the `net` and `ascii` formats put on one message.
-/// Each strategy has a `max_frame_length` setter to change it.
 pub const DEFAULT_MAX_FRAME_LENGTH: usize = 1 << 24;
 
 /// Splits frames off the front of a byte buffer.
