@@ -4,7 +4,12 @@
 
 mod frame_support;
 
-use netwire::frame::{AsciiLength, Delimited, FixedLength, FrameEncoder, LengthPrefixed};
+use netwire::frame::{
+    AsciiLength, ByType, Delimited, FixedLength, FrameEncoder, HeaderDescribed, LengthPrefixed,
+    Rule,
+};
+use zerocopy::network_endian::{U16, U32};
+use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
 fn identity(p: Vec<u8>) -> Vec<u8> {
     p
@@ -40,9 +45,65 @@ fn delimiter_rich(codec: Delimited, p: Vec<u8>) -> Vec<u8> {
     p
 }
 
+/// Turns arbitrary bytes into a frame for the type table used below:
+/// 1 → 3 bytes, 2 → u16 length, 3 → u8 length, 4 → the type byte alone.
+fn typed_frame(p: Vec<u8>) -> Vec<u8> {
+    let tag = p.first().map_or(4, |b| b % 4 + 1);
+    let mut body = p.get(1..).unwrap_or_default().to_vec();
+    match tag {
+        1 => {
+            body.resize(2, 0xee);
+            [vec![1], body].concat()
+        }
+        2 => [vec![2], (body.len() as u16).to_be_bytes().to_vec(), body].concat(),
+        3 => {
+            body.truncate(255);
+            [vec![3, body.len() as u8], body].concat()
+        }
+        _ => vec![4],
+    }
+}
+
+fn type_table() -> ByType {
+    ByType::new()
+        .fixed(1, 3)
+        .prefixed(2, 2)
+        .prefixed(3, 1)
+        .fixed(4, 1)
+}
+
+fn type_fn() -> ByType {
+    ByType::with(|tag| match tag {
+        1 => Some(Rule::Fixed(3)),
+        2 => Some(Rule::Prefixed(2)),
+        3 => Some(Rule::Prefixed(1)),
+        4 => Some(Rule::Fixed(1)),
+        _ => None,
+    })
+}
+
+#[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
+#[repr(C)]
+struct Header {
+    kind: U16,
+    len: U32,
+}
+
+fn header_codec() -> HeaderDescribed<Header> {
+    HeaderDescribed::new(|h: &Header| u64::from(h.len.get()))
+}
+
+fn with_header(p: Vec<u8>) -> Vec<u8> {
+    let mut frame = vec![0, 9];
+    frame.extend_from_slice(&(p.len() as u32).to_be_bytes());
+    frame.extend_from_slice(&p);
+    frame
+}
+
 framing_properties! {
     fixed_1 => FixedLength::new(1), |p| exactly(1)(p);
     fixed_8 => FixedLength::new(8), |p| exactly(8)(p);
+    fixed_of_header => FixedLength::of::<Header>(), |p| exactly(6)(p);
     delimited_newline => Delimited::new(b"\n"), |p| delimiter_rich(Delimited::new(b"\n"), p);
     delimited_crlf => Delimited::new(b"\r\n"), |p| delimiter_rich(Delimited::new(b"\r\n"), p);
     delimited_self_overlapping => Delimited::new(b"aa"), |p| delimiter_rich(Delimited::new(b"aa"), p);
@@ -62,4 +123,7 @@ framing_properties! {
     };
     ascii_digits_1 => AsciiLength::digits(1), |p| at_most(9)(p);
     ascii_digits_5 => AsciiLength::digits(5), identity;
+    by_type_table => type_table(), typed_frame;
+    by_type_fn => type_fn(), typed_frame;
+    header_described => header_codec(), with_header;
 }

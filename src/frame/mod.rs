@@ -12,6 +12,8 @@
 //! | [`LengthPrefixed`] | `LengthPrefixed::u8()` .. `::u64()` | `\| len: uN BE \| payload \|` | payload |
 //! | [`AsciiLength`] | `AsciiLength::digits(5)` | `\| "00042" \| payload: 42 bytes \|` | payload |
 //! | [`UntilClose`] | `UntilClose::new()` | `\| payload \| EOF` | payload |
+//! | [`ByType`] | `ByType::new().fixed(t, n).prefixed(t, w)`, `ByType::with(f)` | `\| type: u8 \| (len: w bytes BE) \| rest \|` | whole frame |
+//! | [`HeaderDescribed`] | `HeaderDescribed::new(\|h: &H\| len)` | `\| header: H \| body \|` | whole frame |
 //!
 //! Every strategy but [`FixedLength`] has a `max_frame_length` setter
 //! (default [`DEFAULT_MAX_FRAME_LENGTH`], 16 MiB) bounding the frames
@@ -43,15 +45,19 @@ use bytes::{Bytes, BytesMut};
 use crate::error::{Error, ErrorKind, Result};
 
 mod ascii_length;
+mod by_type;
 mod delimited;
 mod fixed;
+mod header;
 mod length_prefixed;
 mod until_close;
 mod util;
 
 pub use ascii_length::AsciiLength;
+pub use by_type::{ByType, Rule};
 pub use delimited::Delimited;
 pub use fixed::FixedLength;
+pub use header::HeaderDescribed;
 pub use length_prefixed::LengthPrefixed;
 pub use until_close::UntilClose;
 
