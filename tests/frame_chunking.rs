@@ -127,3 +127,15 @@ framing_properties! {
     by_type_fn => type_fn(), typed_frame;
     header_described => header_codec(), with_header;
 }
+
+#[test]
+fn strategies_can_move_to_other_threads_and_be_cloned() {
+    fn check<T: Send + Sync + Clone + std::fmt::Debug + 'static>(_: &T) {}
+    check(&FixedLength::new(1));
+    check(&Delimited::lines());
+    check(&LengthPrefixed::u32());
+    check(&AsciiLength::digits(5));
+    check(&netwire::frame::UntilClose::new());
+    check(&type_fn());
+    check(&header_codec());
+}

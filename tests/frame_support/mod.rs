@@ -138,6 +138,22 @@ macro_rules! framing_properties {
                 QuickCheck::new().quickcheck(round_trip as fn(Vec<Vec<u8>>, Vec<u8>) -> TestResult);
             }
 
+            fn garbage(input: Vec<u8>, sizes: Vec<u8>) -> bool {
+                let sizes: Vec<usize> = sizes.iter().map(|&s| 1 + s as usize % 5).collect();
+                match frame_support::decode_chunked(&mut $make, &input, &sizes) {
+                    // Frames never hold more bytes than came in.
+                    Ok((frames, rest)) => {
+                        frames.iter().map(|f| f.len()).sum::<usize>() + rest.len() <= input.len()
+                    }
+                    Err(e) => e.offset().is_some(),
+                }
+            }
+
+            #[test]
+            fn arbitrary_input_ends_in_frames_or_a_located_error() {
+                QuickCheck::new().quickcheck(garbage as fn(Vec<u8>, Vec<u8>) -> bool);
+            }
+
             #[test]
             fn eof_at_every_offset() {
                 let raw = vec![b"hello".to_vec(), Vec::new(), b"a\r\nb\0c".to_vec(), vec![0xff; 40]];
