@@ -117,7 +117,8 @@ impl Delimited {
 
     /// Text lines: frames ended by `"\n"` or `"\r\n"`; the encoder writes
     /// `"\n"` and refuses a payload ending in `"\r"`, which would not come
-    /// back unchanged.
+    /// back unchanged. A `"\r"` before the `"\n"` counts towards
+    /// [`max_frame_length`](Self::max_frame_length).
     pub fn lines() -> Self {
         Delimited {
             strip_cr: true,

@@ -75,6 +75,9 @@ pub const DEFAULT_MAX_FRAME_LENGTH: usize = 1 << 24;
 ///   ([`ErrorKind::LengthOverLimit`]) raised *before* any reservation.
 /// - Offsets in errors are relative to the start of `src`; the stream
 ///   adapters shift them to stream positions.
+/// - Every `Ok(Some(_))` removes at least one byte from `src` (an empty
+///   payload still consumes its header or delimiter), so a caller that
+///   decodes until `Ok(None)` always stops.
 pub trait FrameDecoder {
     /// Splits the next complete frame's payload off the front of `src`, or
     /// returns `Ok(None)` when `src` does not yet hold a whole frame.
