@@ -12,6 +12,11 @@
 //! printed (stderr) before each group. Every encoding is checked to round
 //! trip the dataset before it is timed.
 //!
+//! Time is the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not
+//! wall-clock time: on a machine shared with other work it leaves out the
+//! time the thread waits for a core, which is most of the noise. Set
+//! `NETWIRE_BENCH_WALL=1` to measure wall-clock time instead.
+//!
 //! To put a message type of your own in the comparison, add one line to
 //! `main` below: `compare(&mut c, "mine", &my_messages);` (owned decoding;
 //! implement [`datasets::Message`] and call [`compare_borrowed`] to time
@@ -22,18 +27,54 @@ mod datasets;
 use std::hint::black_box;
 use std::time::Duration;
 
-use criterion::measurement::WallTime;
+use cpu_time::ThreadTime;
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use zerocopy::{FromBytes, IntoBytes};
 
-use datasets::formats::{decode_all, encode_all, memcpy_all};
-use datasets::{Batch, Format, Message, Visit, check, check_view, each_format};
+use datasets::formats::{check_view, decode_all, encode_all, memcpy_all};
+use datasets::{Batch, Format, Message, Visit, check, each_format};
+
+/// CPU time of the calling thread, as a criterion measurement.
+pub struct ThreadCpu;
+
+static WALL: WallTime = WallTime;
+
+impl Measurement for ThreadCpu {
+    type Intermediate = ThreadTime;
+    type Value = Duration;
+
+    fn start(&self) -> ThreadTime {
+        ThreadTime::now()
+    }
+
+    fn end(&self, start: ThreadTime) -> Duration {
+        start.elapsed()
+    }
+
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+
+    fn to_f64(&self, value: &Duration) -> f64 {
+        value.as_nanos() as f64
+    }
+
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
 
 /// Short runs: the whole suite takes a few minutes on two busy cores.
-fn criterion() -> Criterion {
+fn criterion<M: Measurement>(measurement: M) -> Criterion<M> {
     Criterion::default()
+        .with_measurement(measurement)
         .sample_size(10)
         .warm_up_time(Duration::from_millis(300))
         .measurement_time(Duration::from_millis(900))
@@ -43,7 +84,7 @@ fn criterion() -> Criterion {
 
 /// Times encode and owned decode of `messages` with every format, plus the
 /// `memcpy` floor, in a group called `name`.
-pub fn compare<T>(c: &mut Criterion, name: &str, messages: &[T])
+pub fn compare<M: Measurement, T>(c: &mut Criterion<M>, name: &str, messages: &[T])
 where
     T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
 {
@@ -79,7 +120,11 @@ where
 }
 
 /// [`compare`], then borrowed decoding with every format that supports it.
-pub fn compare_borrowed<T: Message>(c: &mut Criterion, name: &str, messages: &[T]) {
+pub fn compare_borrowed<M: Measurement, T: Message>(
+    c: &mut Criterion<M>,
+    name: &str,
+    messages: &[T],
+) {
     compare(c, name, messages);
     if T::BORROWS {
         let mut group = c.benchmark_group(name);
@@ -91,13 +136,13 @@ pub fn compare_borrowed<T: Message>(c: &mut Criterion, name: &str, messages: &[T
     }
 }
 
-struct Owned<'g, 'c, 'm, T> {
-    group: &'g mut BenchmarkGroup<'c, WallTime>,
+struct Owned<'g, 'c, 'm, M: Measurement, T> {
+    group: &'g mut BenchmarkGroup<'c, M>,
     messages: &'m [T],
     sizes: Vec<(&'static str, usize)>,
 }
 
-impl<T> Visit for Owned<'_, '_, '_, T>
+impl<M: Measurement, T> Visit for Owned<'_, '_, '_, M, T>
 where
     T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
 {
@@ -125,12 +170,12 @@ where
     }
 }
 
-struct Borrowed<'g, 'c, 'm, T> {
-    group: &'g mut BenchmarkGroup<'c, WallTime>,
+struct Borrowed<'g, 'c, 'm, M: Measurement, T> {
+    group: &'g mut BenchmarkGroup<'c, M>,
     messages: &'m [T],
 }
 
-impl<T: Message> Visit for Borrowed<'_, '_, '_, T> {
+impl<M: Measurement, T: Message> Visit for Borrowed<'_, '_, '_, M, T> {
     fn visit<F: Format>(&mut self, format: &F) {
         let name = format.name();
         let Ok(batch) = Batch::encode(format, self.messages) else {
@@ -150,7 +195,7 @@ impl<T: Message> Visit for Borrowed<'_, '_, '_, T> {
 
 /// Zero-copy casts of [`datasets::HeaderWire`]: the reference for
 /// fixed-layout headers.
-fn zerocopy_headers(c: &mut Criterion, headers: &[datasets::Header]) {
+fn zerocopy_headers<M: Measurement>(c: &mut Criterion<M>, headers: &[datasets::Header]) {
     let batch = Batch::encode(
         &datasets::formats::Wire("net", netwire::net::Config::new()),
         headers,
@@ -195,7 +240,14 @@ fn zerocopy_headers(c: &mut Criterion, headers: &[datasets::Header]) {
 }
 
 fn main() {
-    let mut c = criterion();
+    if std::env::var_os("NETWIRE_BENCH_WALL").is_some() {
+        run(criterion(WallTime));
+    } else {
+        run(criterion(ThreadCpu));
+    }
+}
+
+fn run<M: Measurement>(mut c: Criterion<M>) {
     let headers = datasets::headers(datasets::HEADERS);
     compare(&mut c, "header", &headers);
     zerocopy_headers(&mut c, &headers);

@@ -7,9 +7,9 @@
 //! cargo run --release --example compare -- docs/compare.svg  # chart where you say
 //! ```
 //!
-//! Each cell is timed for about `COMPARE_MS` milliseconds (default 100) in
-//! five slices; the fastest slice counts, which keeps the numbers steady on
-//! a busy machine. For careful numbers use `cargo bench --bench formats`.
+//! Each cell is timed for about `COMPARE_MS` milliseconds (default 100) of
+//! this thread's CPU time, in five slices; the fastest slice counts, which
+//! keeps the numbers steady on a busy machine. For careful numbers use `cargo bench --bench formats`.
 
 #[path = "../benches/datasets/mod.rs"]
 mod datasets;
@@ -19,6 +19,8 @@ mod svg;
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+
+use cpu_time::ThreadTime;
 
 use zerocopy::{FromBytes, IntoBytes};
 
@@ -82,24 +84,22 @@ impl Progress {
     }
 }
 
-/// Time per run of `f`: the fastest of five slices of `budget / 5`, each
-/// running `f` as often as fits.
+/// Time per run of `f`, in CPU time of this thread (time spent waiting
+/// for a core on a busy machine does not count): the fastest of five slices
+/// of `budget / 5`, each running `f` as often as fits.
 fn time(budget: Duration, mut f: impl FnMut()) -> Duration {
+    let warm = ThreadTime::now();
     f();
+    let once = warm.elapsed().max(Duration::from_nanos(100));
     let slice = budget / 5;
+    let runs = (slice.as_nanos() / once.as_nanos()).clamp(1, 1 << 20) as u32;
     let mut best = Duration::MAX;
     for _ in 0..5 {
-        let start = Instant::now();
-        let mut runs = 0u32;
-        loop {
+        let start = ThreadTime::now();
+        for _ in 0..runs {
             f();
-            runs += 1;
-            let spent = start.elapsed();
-            if spent >= slice {
-                best = best.min(spent / runs);
-                break;
-            }
         }
+        best = best.min(start.elapsed() / runs);
     }
     best
 }

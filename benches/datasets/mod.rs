@@ -17,7 +17,7 @@ use std::fmt::Debug;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-pub use formats::{Batch, Format, Visit, check, check_view, each_format};
+pub use formats::{Batch, Format, Visit, check, each_format};
 pub use messages::*;
 
 /// How many messages each dataset has.
