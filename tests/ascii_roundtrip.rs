@@ -111,10 +111,10 @@ fn qc() -> QuickCheck {
     QuickCheck::new().rng(Gen::new(20))
 }
 
-/// Prefix lengths to try: all below `len` when it is short, else 400 spread
+/// Prefix lengths to try: all below `len` when it is short, else 200 spread
 /// over the whole range plus the last few.
 fn prefixes(len: usize) -> impl Iterator<Item = usize> {
-    let step = len.div_ceil(400).max(1);
+    let step = len.div_ceil(200).max(1);
     (0..len).filter(move |n| n % step == 0 || len - n < 8)
 }
 

@@ -74,8 +74,9 @@ impl Config {
     }
 
     /// Sets how deeply values may nest: every sequence, map, tuple, struct,
-    /// enum and `Some` is one level. Deeper input is a
-    /// [`ErrorKind::DepthLimit`] error, never a stack overflow.
+    /// newtype struct, `Some`, and the content of a newtype, tuple or struct
+    /// variant is one level. Deeper input is a [`ErrorKind::DepthLimit`]
+    /// error, never a stack overflow.
     pub const fn with_depth(self, depth: usize) -> Self {
         Config { depth, ..self }
     }
@@ -130,14 +131,14 @@ impl Config {
     }
 
     /// The length of `value`'s message, computed without writing it. See
-    /// [`crate::ascii::encoded_len`].
+    /// [`crate::ascii::encoded_len`]. The byte limit is not applied: this
+    /// is the length [`Config::to_vec`] produces when it succeeds.
     ///
     /// # Errors
-    /// As [`Config::to_vec`].
+    /// An error raised by the value's `Serialize` implementation.
     pub fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
         let mut counter = Counter::default();
         ser::write_message(&mut counter, value)?;
-        self.check_len(counter.0)?;
         usize::try_from(counter.0).map_err(|_| ser::over_limit(counter.0, self.limit))
     }
 

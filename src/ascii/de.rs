@@ -313,6 +313,14 @@ fn ended(limit: u64, at: u64, needed: u64) -> Error {
 }
 
 impl<'de, R: Read<'de>> Deserializer<R> {
+    /// Where the next token starts if the input is well-formed (after the
+    /// separating space when one is due): the offset of a value that is
+    /// about to be read.
+    #[inline]
+    fn here(&self) -> u64 {
+        self.read.pos().saturating_add(u64::from(self.sep))
+    }
+
     /// Enters a nested value that starts at `at`.
     #[inline]
     fn enter(&mut self, at: u64) -> Result<()> {
@@ -349,7 +357,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// Visits `len` values with no count on the wire.
     fn fixed<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Result<V::Value> {
-        let at = self.read.pos();
+        let at = self.here();
         self.enter(at)?;
         let mut access = Elements {
             de: self,
@@ -442,7 +450,11 @@ impl<'de, R: Read<'de>> de::VariantAccess<'de> for Enum<'_, R> {
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
-        seed.deserialize(self.de)
+        let at = self.de.here();
+        self.de.enter(at)?;
+        let value = seed.deserialize(&mut *self.de)?;
+        self.de.leave();
+        Ok(value)
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
@@ -492,9 +504,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     }
 
     not_self_describing! {
-        deserialize_any "deserialize_any",
-        deserialize_ignored_any "deserialize_ignored_any",
-        deserialize_identifier "deserialize_identifier"
+        deserialize_any "decode a value of unknown type (deserialize_any)",
+        deserialize_ignored_any "skip a value of unknown type (deserialize_ignored_any)",
+        deserialize_identifier "decode a field or variant name (deserialize_identifier)"
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -626,7 +638,11 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         _name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
-        visitor.visit_newtype_struct(self)
+        let at = self.here();
+        self.enter(at)?;
+        let value = visitor.visit_newtype_struct(&mut *self)?;
+        self.leave();
+        Ok(value)
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -706,13 +722,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                 ));
             }
         };
-        self.enter(start)?;
-        let value = visitor.visit_enum(Enum {
-            de: &mut *self,
-            index,
-        })?;
-        self.leave();
-        Ok(value)
+        visitor.visit_enum(Enum { de: self, index })
     }
 }
 

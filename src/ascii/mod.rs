@@ -265,7 +265,8 @@ pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> R
 /// ```
 ///
 /// # Errors
-/// As [`to_vec`].
+/// An error raised by the value's `Serialize` implementation (the byte
+/// limit is not applied).
 pub fn encoded_len<T: ?Sized + Serialize>(value: &T) -> Result<usize> {
     Config::new().encoded_len(value)
 }
