@@ -144,9 +144,11 @@
 //!   element count, [`DepthLimit`](crate::ErrorKind::DepthLimit), and serde's own
 //!   messages ([`Custom`](crate::ErrorKind::Custom)).
 //! - Errors that name a byte point at that byte:
-//!   [`InvalidBool`](crate::ErrorKind::InvalidBool),
-//!   [`InvalidOption`](crate::ErrorKind::InvalidOption) (a bad first byte, or a
-//!   byte glued after `0`, `1` or `~`), [`InvalidUtf8`](crate::ErrorKind::InvalidUtf8)
+//!   [`InvalidBool`](crate::ErrorKind::InvalidBool) (a first byte other than
+//!   `0`/`1`, or a byte glued after it),
+//!   [`InvalidOption`](crate::ErrorKind::InvalidOption) (a first byte other
+//!   than `~`/`+`, or a byte glued after `~`),
+//!   [`InvalidUtf8`](crate::ErrorKind::InvalidUtf8)
 //!   (the first byte of the bad sequence in a string body),
 //!   [`Expected`](crate::ErrorKind::Expected) (a missing space, line end or `:`, a
 //!   string body followed by something else: its length was wrong), and

@@ -28,6 +28,8 @@ pub(crate) trait Read<'de> {
     fn start_record(&mut self);
     /// The bytes consumed since [`Read::start_record`].
     fn recorded(&mut self) -> &[u8];
+    /// The bytes known to be left in the input, if known (a slice).
+    fn remaining(&self) -> Option<u64>;
     /// Consumes exactly `len` bytes (already checked against the limit).
     /// `None` if the input ends first.
     fn body<'s>(&mut self, len: usize, scratch: &'s mut Vec<u8>) -> Result<Option<Body<'de, 's>>>;
@@ -71,6 +73,9 @@ impl<'de> Read<'de> for SliceRead<'de> {
     }
     fn start_record(&mut self) {
         self.record = self.pos;
+    }
+    fn remaining(&self) -> Option<u64> {
+        Some(self.buf.len().saturating_sub(self.pos) as u64)
     }
     fn recorded(&mut self) -> &[u8] {
         self.buf.get(self.record..self.pos).unwrap_or_default()
@@ -152,6 +157,10 @@ impl<'de, R: io::Read> Read<'de> for IoRead<R> {
         self.recording = true;
     }
 
+    fn remaining(&self) -> Option<u64> {
+        None
+    }
+
     fn recorded(&mut self) -> &[u8] {
         self.recording = false;
         &self.record
@@ -159,14 +168,23 @@ impl<'de, R: io::Read> Read<'de> for IoRead<R> {
 
     fn body<'s>(&mut self, len: usize, scratch: &'s mut Vec<u8>) -> Result<Option<Body<'de, 's>>> {
         scratch.clear();
-        // A body always follows the ':' that was just consumed.
-        debug_assert!(self.peeked.is_none());
         // Grow with the bytes that actually arrive, not with the declared
         // length (already bounded by the limit, but still a promise).
         scratch.reserve(len.min(64 * 1024));
-        let mut take = io::Read::take(&mut self.inner, len as u64);
+        // The decoder consumes the ':' before a body, so nothing is peeked;
+        // should a byte be, it is the body's first.
+        let mut left = len;
+        if left > 0 {
+            if let Some(byte) = self.peeked.take() {
+                scratch.push(byte);
+                self.pos += 1;
+                left -= 1;
+            }
+        }
+        let before = scratch.len();
+        let mut take = io::Read::take(&mut self.inner, left as u64);
         let res = io::Read::read_to_end(&mut take, scratch);
-        self.pos = self.pos.saturating_add(scratch.len() as u64);
+        self.pos = self.pos.saturating_add((scratch.len() - before) as u64);
         match res {
             Err(e) => Err(Error::io(e, Some(self.pos))),
             Ok(_) if scratch.len() < len => Ok(None),
