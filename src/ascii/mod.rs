@@ -128,6 +128,82 @@
 //! # Ok::<(), netwire::Error>(())
 //! ```
 //!
+//! # Size compared to `net`
+//! The same values in [`crate::net`] (default [`crate::net::Config`]: `u32`
+//! lengths, `u8` tags) and in `ascii`, in bytes:
+//!
+//! | value | `net` | `ascii` | `ascii` bytes |
+//! |---|---:|---:|---|
+//! | `0u64` | 8 | 2 | `0\n` |
+//! | `u64::MAX` | 8 | 21 | `18446744073709551615\n` |
+//! | `true` | 1 | 2 | `1\n` |
+//! | `None::<u32>` | 1 | 2 | `~\n` |
+//! | `Some(5u8)` | 2 | 3 | `+5\n` |
+//! | `Msg::Bye` | 1 | 2 | `2\n` |
+//! | `Msg::Ping(0)` | 5 | 4 | `0 0\n` |
+//! | `Msg::Ping(3_000_000)` | 5 | 10 | `0 3000000\n` |
+//! | `Msg::Chat { room: 7, text: "hi" }` | 9 | 9 | `1 7 2:hi\n` |
+//! | `Point { x: -3, y: 4 }` (two `i32`) | 8 | 5 | `-3 4\n` |
+//! | `Header { version: 1, kind: 2, len: 300, seq: 123456 }` (`u8 u8 u16 u32`) | 8 | 15 | `1 2 300 123456\n` |
+//! | `vec![0u32; 10]` | 44 | 23 | `10 0 0 0 0 0 0 0 0 0 0\n` |
+//! | `vec![1_000_000u32; 10]` | 44 | 83 | `10 1000000 … 1000000\n` |
+//! | `1.5f64` | 8 | 4 | `1.5\n` |
+//! | `std::f64::consts::PI` | 8 | 18 | `3.141592653589793\n` |
+//! | `"hello world"` | 15 | 15 | `11:hello world\n` |
+//! | a 1000-byte string | 1004 | 1006 | `1000:…\n` |
+//!
+//! `ascii` wins when numbers are small (zeros, counts, room numbers, short
+//! decimals): a digit and a space against a fixed-width field. `net` wins
+//! on large numbers, on precise floats, on one-byte fields (`bool`, `Option`
+//! marks, enum tags: one byte against a character and a space) and by the
+//! `"\n"` every `ascii` message ends with. Strings cost about the same.
+//! Each row is checked:
+//!
+//! ```
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize)]
+//! enum Msg<'a> {
+//!     Ping(u32),
+//!     Chat { room: u16, text: &'a str },
+//!     Bye,
+//! }
+//! #[derive(Serialize)]
+//! struct Point { x: i32, y: i32 }
+//! #[derive(Serialize)]
+//! struct Header { version: u8, kind: u8, len: u16, seq: u32 }
+//!
+//! fn sizes<T: Serialize>(value: &T) -> (usize, usize) {
+//!     let net = netwire::net::to_vec(value).unwrap().len();
+//!     let ascii = netwire::ascii::to_vec(value).unwrap().len();
+//!     assert_eq!(netwire::net::encoded_len(value).unwrap(), net);
+//!     assert_eq!(netwire::ascii::encoded_len(value).unwrap(), ascii);
+//!     (net, ascii)
+//! }
+//!
+//! assert_eq!(sizes(&0u64), (8, 2));
+//! assert_eq!(sizes(&u64::MAX), (8, 21));
+//! assert_eq!(sizes(&true), (1, 2));
+//! assert_eq!(sizes(&None::<u32>), (1, 2));
+//! assert_eq!(sizes(&Some(5u8)), (2, 3));
+//! assert_eq!(sizes(&Msg::Bye), (1, 2));
+//! assert_eq!(sizes(&Msg::Ping(0)), (5, 4));
+//! assert_eq!(sizes(&Msg::Ping(3_000_000)), (5, 10));
+//! assert_eq!(sizes(&Msg::Chat { room: 7, text: "hi" }), (9, 9));
+//! assert_eq!(sizes(&Point { x: -3, y: 4 }), (8, 5));
+//! assert_eq!(sizes(&Header { version: 1, kind: 2, len: 300, seq: 123456 }), (8, 15));
+//! assert_eq!(sizes(&vec![0u32; 10]), (44, 23));
+//! assert_eq!(sizes(&vec![1_000_000u32; 10]), (44, 83));
+//! assert_eq!(sizes(&1.5f64), (8, 4));
+//! assert_eq!(sizes(&std::f64::consts::PI), (8, 18));
+//! assert_eq!(sizes(&"hello world"), (15, 15));
+//! assert_eq!(sizes(&"x".repeat(1000)), (1004, 1006));
+//!
+//! assert_eq!(netwire::ascii::to_vec(&Header { version: 1, kind: 2, len: 300, seq: 123456 })?, b"1 2 300 123456\n");
+//! assert_eq!(netwire::ascii::to_vec(&vec![0u32; 10])?, b"10 0 0 0 0 0 0 0 0 0 0\n");
+//! # Ok::<(), netwire::Error>(())
+//! ```
+//!
 //! # Errors
 //! Decoding never panics and never allocates more than the configured
 //! [limit](Config::with_limit) because of what the input says: any input
