@@ -485,3 +485,92 @@ fn to_string_needs_utf8() {
         (&ErrorKind::InvalidUtf8, Some(5))
     );
 }
+
+/// Bytes drawn mostly from the format's own alphabet, so that random input
+/// gets past the first token.
+#[derive(Clone, Debug)]
+struct Noise(Vec<u8>);
+
+impl quickcheck::Arbitrary for Noise {
+    fn arbitrary(g: &mut quickcheck::Gen) -> Self {
+        const ALPHABET: &[u8] = b"0123456789 0 1 2 ~+-:\n\r.eNaif\xff\xc3";
+        let len = usize::arbitrary(g) % 48;
+        Noise(
+            (0..len)
+                .map(|_| {
+                    if u8::arbitrary(g) % 8 == 0 {
+                        u8::arbitrary(g)
+                    } else {
+                        *g.choose(ALPHABET).unwrap_or(&b'0')
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
+        Box::new(self.0.shrink().map(Noise))
+    }
+}
+
+#[derive(Deserialize, Debug)]
+#[allow(dead_code)]
+enum Shape {
+    Empty,
+    Point(i32, Option<f32>),
+    Named { name: String, tags: Vec<char> },
+}
+
+/// Checks the decoder's contract on one input: a value, or an error with an
+/// offset inside the input, and the same outcome from a reader.
+fn total<T: for<'de> Deserialize<'de> + std::fmt::Debug>(input: &[u8]) {
+    let slice = ascii::from_slice::<T>(input);
+    let reader = ascii::from_reader::<_, T>(OneByte(input));
+    match (&slice, &reader) {
+        (Ok(_), Ok(_)) => {}
+        (Err(e), _) if e.kind() == &ErrorKind::TrailingBytes => {}
+        (Err(a), Err(b)) => {
+            assert_eq!((a.kind(), a.offset()), (b.kind(), b.offset()), "{input:?}");
+            let offset = a.offset().expect("an offset");
+            assert!(offset <= input.len() as u64, "{a:?} on {input:?}");
+            if a.is_eof() {
+                assert!(a.needed().is_some_and(|n| n > input.len() as u64), "{a:?}");
+            }
+        }
+        _ => panic!("slice {slice:?} but reader {reader:?} on {input:?}"),
+    }
+}
+
+/// Random input never panics, and slices and readers agree on it.
+#[test]
+fn random_input_gives_a_value_or_a_located_error() {
+    fn prop(input: Noise) -> bool {
+        let input = &input.0;
+        total::<u64>(input);
+        total::<(i8, bool)>(input);
+        total::<f64>(input);
+        total::<(char, String)>(input);
+        total::<Option<Option<Vec<i64>>>>(input);
+        total::<Vec<Shape>>(input);
+        total::<BTreeMap<u16, Option<()>>>(input);
+        total::<(Option<()>, u8, serde_bytes::ByteBuf)>(input);
+        true
+    }
+    quickcheck::QuickCheck::new()
+        .tests(2000)
+        .quickcheck(prop as fn(Noise) -> bool);
+}
+
+/// Valid messages with one byte changed: still a value or a located error.
+#[test]
+fn mutated_messages() {
+    fn prop(text: String, n: Vec<i64>, at: usize, byte: u8) -> bool {
+        let value = (text, n, Some(1.5f32), 'x');
+        let mut bytes = ascii::to_vec(&value).unwrap();
+        let i = at % bytes.len();
+        bytes[i] = byte;
+        total::<(String, Vec<i64>, Option<f32>, char)>(&bytes);
+        true
+    }
+    quickcheck::QuickCheck::new().quickcheck(prop as fn(String, Vec<i64>, usize, u8) -> bool);
+}

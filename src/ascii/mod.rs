@@ -96,8 +96,10 @@
 //! are not kept. The decoder parses a `float` token with the standard
 //! library (correctly rounded, straight to `f32` for an `f32`, so no double
 //! rounding). A finite spelling too large for the type (`1e999`, or `1e39`
-//! for an `f32`) is [`ErrorKind::NumberOutOfRange`](crate::ErrorKind::NumberOutOfRange): only `inf` means
-//! infinity. A tiny value rounds to zero or a subnormal as usual.
+//! for an `f32`) is
+//! [`ErrorKind::NumberOutOfRange`](crate::ErrorKind::NumberOutOfRange):
+//! only `inf` means infinity. A tiny value rounds to zero or a subnormal as
+//! usual. Unlike an integer, a float may be `-0` (`-0.0` is its own value).
 //!
 //! ## Examples
 //! ```
