@@ -97,7 +97,8 @@ impl Config {
     /// A message longer than [`Config::limit`], or an error raised by the
     /// value's `Serialize` implementation.
     pub fn to_vec<T: ?Sized + Serialize>(&self, value: &T) -> Result<Vec<u8>> {
-        let mut out = Vec::new();
+        // Most messages are short: one small allocation covers them.
+        let mut out = Vec::with_capacity(64);
         self.encode_into(value, &mut out)?;
         Ok(out)
     }
