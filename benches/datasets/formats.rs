@@ -32,6 +32,7 @@ pub trait Visit {
 pub fn each_format(v: &mut impl Visit) {
     v.visit(&Wire("net", netwire::net::Config::new()));
     v.visit(&Wire("net-bincode", netwire::net::Config::bincode_legacy()));
+    v.visit(&Wire("ascii", netwire::ascii::Config::new()));
     v.visit(&Bincode(
         "bincode-legacy-be",
         bincode::config::legacy().with_big_endian(),
