@@ -27,49 +27,15 @@ mod datasets;
 use std::hint::black_box;
 use std::time::Duration;
 
-use cpu_time::ThreadTime;
-use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::measurement::{Measurement, WallTime};
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use zerocopy::{FromBytes, IntoBytes};
 
+use datasets::cpu::ThreadCpu;
 use datasets::formats::{check_view, decode_all, encode_all, memcpy_all};
 use datasets::{Batch, Format, Message, Visit, check, each_format};
-
-/// CPU time of the calling thread, as a criterion measurement.
-pub struct ThreadCpu;
-
-static WALL: WallTime = WallTime;
-
-impl Measurement for ThreadCpu {
-    type Intermediate = ThreadTime;
-    type Value = Duration;
-
-    fn start(&self) -> ThreadTime {
-        ThreadTime::now()
-    }
-
-    fn end(&self, start: ThreadTime) -> Duration {
-        start.elapsed()
-    }
-
-    fn add(&self, a: &Duration, b: &Duration) -> Duration {
-        *a + *b
-    }
-
-    fn zero(&self) -> Duration {
-        Duration::ZERO
-    }
-
-    fn to_f64(&self, value: &Duration) -> f64 {
-        value.as_nanos() as f64
-    }
-
-    fn formatter(&self) -> &dyn ValueFormatter {
-        WALL.formatter()
-    }
-}
 
 /// Short runs: the whole suite takes a few minutes on two busy cores.
 fn criterion<M: Measurement>(measurement: M) -> Criterion<M> {

@@ -298,7 +298,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("One chat message: {sample:?}");
     println!("\nin net ({} bytes):", netwire::net::encoded_len(sample)?);
     print!("{}", hex_dump(&netwire::net::to_vec(sample)?));
-    println!("\nin ascii ({} bytes):", netwire::ascii::encoded_len(sample)?);
+    println!(
+        "\nin ascii ({} bytes):",
+        netwire::ascii::encoded_len(sample)?
+    );
     print!("{}", hex_dump(&netwire::ascii::to_vec(sample)?));
 
     let mut formats = 0;
