@@ -1,1 +1,215 @@
-//! (in progress)
+//! Self-delimiting messages: no frame at all.
+//!
+//! Some encodings can tell where a message ends by decoding it: a `net`
+//! message of a given type has a length that follows from its fields and
+//! their length prefixes. A self-delimited stream is just encoded messages
+//! back to back:
+//!
+//! ```text
+//! +-----------+-----------+-----------+
+//! | message 1 | message 2 | message 3 |   no header, no delimiter
+//! +-----------+-----------+-----------+
+//! ```
+//!
+//! The price is that the end of a message is only known once the decoder has
+//! run to it: there is no cheap "is the frame complete yet?" check, so a
+//! message that arrives in pieces is decoded again from its start each time
+//! more bytes come in. [`SelfDelimited`] keeps that cost down with the
+//! decoder's own hint ([`Error::needed`]): after an incomplete attempt it does
+//! not try again until the buffer holds at least that many bytes.
+//!
+//! # Cost bound
+//! One attempt costs at most the bytes buffered. Attempts happen only when
+//! new bytes have arrived *and* the buffer has reached the last hint, so a
+//! message of `L` bytes costs at most `L × min(reads, hints)` where `reads`
+//! is the number of reads that delivered its bytes and `hints` the number of
+//! distinct points where the decoder can stop (fields, length prefixes). With
+//! reads of several KiB that is a handful of passes; a hostile peer that
+//! trickles one byte per read into a message with many small fields can push
+//! it towards `L²`, and `L` is capped by the encoding's
+//! [`Encoding::limit`](crate::Encoding::limit): a buffer that reaches the
+//! limit without holding a whole message is an error
+//! ([`ErrorKind::LengthOverLimit`]), not a reason to keep reading.
+//!
+//! Waiting for *more* than the hint (say, until the buffer doubles) would make
+//! the work linear but can deadlock a request/response protocol whose peer
+//! sends one message and then waits for the answer, so it is not done.
+
+use bytes::{Buf, BytesMut};
+use serde::Deserialize;
+
+use crate::encoding::Encoding;
+use crate::error::{Error, ErrorKind, Result};
+use crate::frame::FrameEncoder;
+
+/// The "no framing" strategy: messages follow each other and the encoding
+/// finds where each one ends.
+///
+/// As a [`FrameEncoder`] it writes payloads as they are (no head, no tail).
+/// For reading, [`SelfDelimited::decode`] is the sans-IO core;
+/// [`MessageReader`](crate::stream::MessageReader) uses it when given a
+/// `SelfDelimited` instead of a [`FrameDecoder`](crate::frame::FrameDecoder).
+///
+/// ```
+/// use netwire::frame::SelfDelimited;
+/// # use netwire::Encoding;
+/// # struct Bytes1;
+/// # impl Encoding for Bytes1 {
+/// #     fn encode_into<T: ?Sized + serde::Serialize>(&self, _: &T, _: &mut Vec<u8>) -> netwire::Result<()> { unimplemented!() }
+/// #     fn decode<'de, T: serde::Deserialize<'de>>(&self, _: &'de [u8]) -> netwire::Result<T> { unimplemented!() }
+/// #     fn decode_prefix<'de, T: serde::Deserialize<'de>>(&self, i: &'de [u8]) -> netwire::Result<(T, usize)> {
+/// #         use serde::de::IntoDeserializer;
+/// #         // one byte per u8 message; an empty input needs one more byte
+/// #         match i.first() {
+/// #             Some(&b) => Ok((T::deserialize(b.into_deserializer())?, 1)),
+/// #             None => Err(netwire::Error::eof(0, 1)),
+/// #         }
+/// #     }
+/// #     fn limit(&self) -> usize { 16 }
+/// # }
+/// # let encoding = Bytes1;
+/// let mut core = SelfDelimited::new();
+/// // `encoding` decodes a u8 message from one byte.
+/// assert_eq!(core.decode::<u8, _>(&encoding, &[7, 8]).unwrap(), Some((7, 1)));
+/// assert_eq!(core.decode::<u8, _>(&encoding, &[]).unwrap(), None); // need more
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct SelfDelimited {
+    /// Do not attempt a decode before the input holds this many bytes.
+    wait_for: usize,
+}
+
+impl SelfDelimited {
+    /// A self-delimited "framing".
+    pub fn new() -> Self {
+        SelfDelimited { wait_for: 0 }
+    }
+
+    /// Decodes one message from the front of `input`.
+    ///
+    /// Returns `Ok(Some((value, used)))` with the number of bytes the message
+    /// took, or `Ok(None)` when `input` holds only the start of a message. In
+    /// the latter case the caller appends more bytes (keeping the ones it
+    /// has) and calls again with the whole buffer; calls that cannot succeed
+    /// because fewer than [`Error::needed`] bytes are available return
+    /// `Ok(None)` without decoding.
+    ///
+    /// # Errors
+    /// Any decoding error other than "unexpected end" is returned as is
+    /// (offsets relative to `input`). An incomplete message that would need
+    /// more than the encoding's limit is [`ErrorKind::LengthOverLimit`].
+    pub fn decode<'de, T, E>(
+        &mut self,
+        encoding: &E,
+        input: &'de [u8],
+    ) -> Result<Option<(T, usize)>>
+    where
+        T: Deserialize<'de>,
+        E: Encoding + ?Sized,
+    {
+        if input.is_empty() || input.len() < self.wait_for {
+            return Ok(None);
+        }
+        match encoding.decode_prefix::<T>(input) {
+            Ok((value, used)) => {
+                self.wait_for = 0;
+                Ok(Some((value, used.min(input.len()))))
+            }
+            Err(err) if err.is_eof() => {
+                let limit = encoding.limit();
+                // The hint is a total input length; without one, at least one
+                // more byte is needed.
+                let have = input.len() as u64;
+                let needed = err.needed().unwrap_or(0).max(have.saturating_add(1));
+                if needed > limit as u64 {
+                    self.wait_for = 0;
+                    return Err(Error::new(
+                        ErrorKind::LengthOverLimit {
+                            len: needed,
+                            limit: limit as u64,
+                        },
+                        0,
+                    ));
+                }
+                // needed <= limit <= usize::MAX, so the cast is exact.
+                self.wait_for = needed as usize;
+                Ok(None)
+            }
+            Err(err) => {
+                self.wait_for = 0;
+                Err(err)
+            }
+        }
+    }
+
+    /// Called once the input has ended: `Ok(None)` when `input` is empty (a
+    /// clean end between messages), otherwise a last decode attempt and then
+    /// [`ErrorKind::Truncated`] with the number of bytes that arrived.
+    ///
+    /// # Errors
+    /// As [`SelfDelimited::decode`], plus [`ErrorKind::Truncated`].
+    pub fn decode_eof<'de, T, E>(
+        &mut self,
+        encoding: &E,
+        input: &'de [u8],
+    ) -> Result<Option<(T, usize)>>
+    where
+        T: Deserialize<'de>,
+        E: Encoding + ?Sized,
+    {
+        if input.is_empty() {
+            return Ok(None);
+        }
+        if input.len() >= self.wait_for {
+            match encoding.decode_prefix::<T>(input) {
+                Ok((value, used)) => {
+                    self.wait_for = 0;
+                    return Ok(Some((value, used.min(input.len()))));
+                }
+                Err(err) if !err.is_eof() => {
+                    self.wait_for = 0;
+                    return Err(err);
+                }
+                Err(_) => {}
+            }
+        }
+        self.wait_for = 0;
+        Err(Error::new(
+            ErrorKind::Truncated {
+                received: input.len() as u64,
+                expected: None,
+            },
+            0,
+        ))
+    }
+
+    /// [`SelfDelimited::decode`] on a buffer, splitting the message's bytes
+    /// off its front.
+    pub(crate) fn decode_buf<T, E>(
+        &mut self,
+        encoding: &E,
+        src: &mut BytesMut,
+        eof: bool,
+    ) -> Result<Option<T>>
+    where
+        T: serde::de::DeserializeOwned,
+        E: Encoding + ?Sized,
+    {
+        let step = if eof {
+            self.decode_eof::<T, E>(encoding, src)?
+        } else {
+            self.decode::<T, E>(encoding, src)?
+        };
+        Ok(step.map(|(value, used)| {
+            src.advance(used);
+            value
+        }))
+    }
+}
+
+/// Writes each payload as it is: the message is its own frame.
+impl FrameEncoder for SelfDelimited {
+    fn encode_head(&mut self, _payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+        Ok(())
+    }
+}
