@@ -35,6 +35,7 @@ use tokio_util::codec::{Decoder, Encoder};
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
 use crate::frame::{FrameDecoder, FrameEncoder};
+use crate::net;
 use crate::stream::MessageFraming;
 
 /// Counts the bytes a decoding step took from `src` and shifts its errors
@@ -106,12 +107,33 @@ impl<F: FrameEncoder, B: AsRef<[u8]>> Encoder<B> for FrameCodec<F> {
     }
 }
 
-/// A [`Decoder`] of typed messages and an [`Encoder`] of `T` and `&T`:
-/// framing × encoding, as [`MessageReader`](crate::stream::MessageReader).
+/// A [`Decoder`] and [`Encoder`] of `T` messages: framing × encoding, as
+/// [`MessageReader`](crate::stream::MessageReader) and
+/// [`MessageWriter`](crate::stream::MessageWriter).
+///
+/// There is one `Encoder<T>` implementation, so `Sink` methods such as
+/// `close` need no type annotations. To send borrowed messages, use a
+/// `MessageCodec<&Msg, _>` on the writing side (`&Msg` is `Serialize`).
 ///
 /// The framing is any [`FrameDecoder`] + [`FrameEncoder`], or
-/// [`SelfDelimited`](crate::frame::SelfDelimited).
-pub struct MessageCodec<F, E, T> {
+/// [`SelfDelimited`](crate::frame::SelfDelimited). The message type comes
+/// first so the encoding can default to `net`:
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::codec::MessageCodec;
+/// use netwire::frame::LengthPrefixed;
+/// use tokio_util::codec::{Decoder, Encoder};
+///
+/// let mut codec = MessageCodec::<(u8, bool), _>::new(LengthPrefixed::u8());
+/// let mut wire = BytesMut::new();
+/// codec.encode((7, true), &mut wire)?;
+/// assert_eq!(&wire[..], [2, 7, 1]);
+/// assert_eq!(codec.decode(&mut wire)?, Some((7, true)));
+/// assert_eq!(codec.decode_eof(&mut wire)?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+pub struct MessageCodec<T, F, E = net::Config> {
     framing: F,
     encoding: E,
     consumed: u64,
@@ -119,7 +141,15 @@ pub struct MessageCodec<F, E, T> {
     _type: PhantomData<fn(T) -> T>,
 }
 
-impl<F, E, T> MessageCodec<F, E, T> {
+impl<T, F> MessageCodec<T, F> {
+    /// A codec of `T` messages in the default [`net`] encoding, framed by
+    /// `framing`.
+    pub fn new(framing: F) -> Self {
+        Self::with_encoding(framing, net::Config::default())
+    }
+}
+
+impl<T, F, E> MessageCodec<T, F, E> {
     /// A codec of `T` messages in `encoding`, framed by `framing`.
     pub fn with_encoding(framing: F, encoding: E) -> Self {
         MessageCodec {
@@ -142,7 +172,7 @@ impl<F, E, T> MessageCodec<F, E, T> {
     }
 }
 
-impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCodec<F, E, T> {
+impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCodec<T, F, E> {
     type Item = T;
     type Error = Error;
 
@@ -161,10 +191,12 @@ impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCod
     }
 }
 
-impl<F: FrameEncoder, E: Encoding, T: Serialize> MessageCodec<F, E, T> {
-    fn encode_ref(&mut self, message: &T, dst: &mut BytesMut) -> Result<()> {
+impl<F: FrameEncoder, E: Encoding, T: Serialize> Encoder<T> for MessageCodec<T, F, E> {
+    type Error = Error;
+
+    fn encode(&mut self, message: T, dst: &mut BytesMut) -> Result<()> {
         self.scratch.clear();
-        self.encoding.encode_into(message, &mut self.scratch)?;
+        self.encoding.encode_into(&message, &mut self.scratch)?;
         let mark = dst.len();
         self.framing
             .encode(&self.scratch, dst)
@@ -172,23 +204,7 @@ impl<F: FrameEncoder, E: Encoding, T: Serialize> MessageCodec<F, E, T> {
     }
 }
 
-impl<F: FrameEncoder, E: Encoding, T: Serialize> Encoder<T> for MessageCodec<F, E, T> {
-    type Error = Error;
-
-    fn encode(&mut self, message: T, dst: &mut BytesMut) -> Result<()> {
-        self.encode_ref(&message, dst)
-    }
-}
-
-impl<'a, F: FrameEncoder, E: Encoding, T: Serialize> Encoder<&'a T> for MessageCodec<F, E, T> {
-    type Error = Error;
-
-    fn encode(&mut self, message: &'a T, dst: &mut BytesMut) -> Result<()> {
-        self.encode_ref(message, dst)
-    }
-}
-
-impl<F: Clone, E: Clone, T> Clone for MessageCodec<F, E, T> {
+impl<F: Clone, E: Clone, T> Clone for MessageCodec<T, F, E> {
     fn clone(&self) -> Self {
         MessageCodec {
             framing: self.framing.clone(),
@@ -209,7 +225,7 @@ impl<F: fmt::Debug> fmt::Debug for FrameCodec<F> {
     }
 }
 
-impl<F: fmt::Debug, E: fmt::Debug, T> fmt::Debug for MessageCodec<F, E, T> {
+impl<F: fmt::Debug, E: fmt::Debug, T> fmt::Debug for MessageCodec<T, F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageCodec")
             .field("framing", &self.framing)

@@ -1,14 +1,14 @@
 //! FrameReader against scripted readers: every read pattern, every EOF
 //! position, injected `Interrupted`/`WouldBlock`/`TimedOut`.
 
-mod common;
+mod stream_support;
 
 use std::io;
 
-use common::{ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
 use netwire::ErrorKind;
 use netwire::stream::FrameReader;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
+use stream_support::{ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
 
 /// A random read schedule.
 #[derive(Debug, Clone)]

@@ -1,14 +1,14 @@
 //! FrameWriter against scripted writers: partial writes, `Ok(0)`,
 //! `Interrupted`, `WouldBlock`, `TimedOut`.
 
-mod common;
+mod stream_support;
 
 use std::io;
 
-use common::{ScriptedWriter, Step, Tiny, is_retry, tiny_stream};
 use netwire::ErrorKind;
 use netwire::stream::FrameWriter;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
+use stream_support::{ScriptedWriter, Step, Tiny, is_retry, tiny_stream};
 
 #[derive(Debug, Clone)]
 struct Schedule(Vec<Step>);

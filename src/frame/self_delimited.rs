@@ -52,26 +52,17 @@ use crate::frame::FrameEncoder;
 ///
 /// ```
 /// use netwire::frame::SelfDelimited;
-/// # use netwire::Encoding;
-/// # struct Bytes1;
-/// # impl Encoding for Bytes1 {
-/// #     fn encode_into<T: ?Sized + serde::Serialize>(&self, _: &T, _: &mut Vec<u8>) -> netwire::Result<()> { unimplemented!() }
-/// #     fn decode<'de, T: serde::Deserialize<'de>>(&self, _: &'de [u8]) -> netwire::Result<T> { unimplemented!() }
-/// #     fn decode_prefix<'de, T: serde::Deserialize<'de>>(&self, i: &'de [u8]) -> netwire::Result<(T, usize)> {
-/// #         use serde::de::IntoDeserializer;
-/// #         // one byte per u8 message; an empty input needs one more byte
-/// #         match i.first() {
-/// #             Some(&b) => Ok((T::deserialize(b.into_deserializer())?, 1)),
-/// #             None => Err(netwire::Error::eof(0, 1)),
-/// #         }
-/// #     }
-/// #     fn limit(&self) -> usize { 16 }
-/// # }
-/// # let encoding = Bytes1;
+/// use netwire::net;
+///
+/// let config = net::Config::default();
 /// let mut core = SelfDelimited::new();
-/// // `encoding` decodes a u8 message from one byte.
-/// assert_eq!(core.decode::<u8, _>(&encoding, &[7, 8]).unwrap(), Some((7, 1)));
-/// assert_eq!(core.decode::<u8, _>(&encoding, &[]).unwrap(), None); // need more
+/// // A (u8, u16) message is 3 bytes; the 4th belongs to the next message.
+/// let input = [1, 0, 2, 9];
+/// assert_eq!(core.decode::<(u8, u16), _>(&config, &input)?, Some(((1, 2), 3)));
+/// // Only 2 of 3 bytes: need more (and no new attempt before 3 are there).
+/// assert_eq!(core.decode::<(u8, u16), _>(&config, &input[..2])?, None);
+/// assert_eq!(core.decode::<(u8, u16), _>(&config, &input[..3])?, Some(((1, 2), 3)));
+/// # Ok::<(), netwire::Error>(())
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct SelfDelimited {
@@ -98,6 +89,7 @@ impl SelfDelimited {
     /// Any decoding error other than "unexpected end" is returned as is
     /// (offsets relative to `input`). An incomplete message that would need
     /// more than the encoding's limit is [`ErrorKind::LengthOverLimit`].
+    #[inline]
     pub fn decode<'de, T, E>(
         &mut self,
         encoding: &E,
@@ -115,31 +107,37 @@ impl SelfDelimited {
                 self.wait_for = 0;
                 Ok(Some((value, used.min(input.len()))))
             }
-            Err(err) if err.is_eof() => {
-                let limit = encoding.limit();
-                // The hint is a total input length; without one, at least one
-                // more byte is needed.
-                let have = input.len() as u64;
-                let needed = err.needed().unwrap_or(0).max(have.saturating_add(1));
-                if needed > limit as u64 {
-                    self.wait_for = 0;
-                    return Err(Error::new(
-                        ErrorKind::LengthOverLimit {
-                            len: needed,
-                            limit: limit as u64,
-                        },
-                        0,
-                    ));
-                }
-                // needed <= limit <= usize::MAX, so the cast is exact.
-                self.wait_for = needed as usize;
-                Ok(None)
-            }
-            Err(err) => {
-                self.wait_for = 0;
-                Err(err)
-            }
+            Err(err) => self.incomplete(err, input.len(), encoding.limit()),
         }
+    }
+
+    /// After a failed attempt on `have` bytes: "need more" (remembering how
+    /// many) for an unexpected end within the limit, an error otherwise.
+    #[cold]
+    #[inline(never)]
+    fn incomplete<T>(&mut self, err: Error, have: usize, limit: usize) -> Result<Option<T>> {
+        self.wait_for = 0;
+        if !err.is_eof() {
+            return Err(err);
+        }
+        // The hint is a total input length; without one, at least one more
+        // byte is needed.
+        let needed = err
+            .needed()
+            .unwrap_or(0)
+            .max((have as u64).saturating_add(1));
+        if needed > limit as u64 {
+            return Err(Error::new(
+                ErrorKind::LengthOverLimit {
+                    len: needed,
+                    limit: limit as u64,
+                },
+                0,
+            ));
+        }
+        // needed <= limit <= usize::MAX, so the cast is exact.
+        self.wait_for = needed as usize;
+        Ok(None)
     }
 
     /// Called once the input has ended: `Ok(None)` when `input` is empty (a
@@ -185,6 +183,7 @@ impl SelfDelimited {
 
     /// [`SelfDelimited::decode`] on a buffer, splitting the message's bytes
     /// off its front.
+    #[inline]
     pub(crate) fn decode_buf<T, E>(
         &mut self,
         encoding: &E,

@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use crate::encoding::Encoding;
 use crate::error::{ErrorKind, Result};
 use crate::frame::FrameDecoder;
+use crate::net;
 
 use super::framing::MessageFraming;
 use super::reader::FrameReader;
@@ -44,15 +45,24 @@ use super::reader::FrameReader;
 /// assert_eq!(rx.read::<(u8, u16)>()?, None);
 /// # Ok::<(), netwire::Error>(())
 /// ```
-pub struct MessageReader<R, F, E> {
+pub struct MessageReader<R, F, E = net::Config> {
     frames: FrameReader<R, F>,
     encoding: E,
     /// The frame the last borrowed message was decoded from.
     current: Bytes,
 }
 
+impl<R, F> MessageReader<R, F> {
+    /// A reader of messages in the default [`net`] encoding, framed by
+    /// `framing`.
+    pub fn new(reader: R, framing: F) -> Self {
+        Self::with_encoding(reader, framing, net::Config::default())
+    }
+}
+
 impl<R, F, E> MessageReader<R, F, E> {
-    /// A reader of messages in `encoding`, framed by `framing`.
+    /// A reader of messages in `encoding` (such as
+    /// [`ascii::Config`](crate::ascii)), framed by `framing`.
     pub fn with_encoding(reader: R, framing: F, encoding: E) -> Self {
         MessageReader {
             frames: FrameReader::new(reader, framing),

@@ -140,19 +140,34 @@ impl<R: Read, F> FrameReader<R, F> {
     /// an item, reading more when it needs more. `step` gets `true` once the
     /// underlying reader has returned 0 bytes; its errors carry offsets
     /// relative to the buffer, shifted here to stream offsets.
+    #[inline]
     pub(crate) fn next_with<T>(
         &mut self,
         mut step: impl FnMut(&mut F, &mut BytesMut, bool) -> Result<Option<T>>,
     ) -> Result<Option<T>> {
+        // Hot path: the item is already buffered.
+        if !self.need_read {
+            if let Some(item) = self.step(&mut step, false)? {
+                return Ok(Some(item));
+            }
+            self.need_read = true;
+        }
+        self.next_after_read(step)
+    }
+
+    /// The rest of [`FrameReader::next_with`]: read, decode again, until an
+    /// item, the end of the stream or an error.
+    fn next_after_read<T>(
+        &mut self,
+        mut step: impl FnMut(&mut F, &mut BytesMut, bool) -> Result<Option<T>>,
+    ) -> Result<Option<T>> {
         loop {
-            if !self.need_read {
+            if self.fill()? > 0 {
+                self.need_read = false;
                 if let Some(item) = self.step(&mut step, false)? {
                     return Ok(Some(item));
                 }
                 self.need_read = true;
-            }
-            if self.fill()? > 0 {
-                self.need_read = false;
                 continue;
             }
             // End of stream.
@@ -167,6 +182,7 @@ impl<R: Read, F> FrameReader<R, F> {
         }
     }
 
+    #[inline(always)]
     fn step<T>(
         &mut self,
         step: &mut impl FnMut(&mut F, &mut BytesMut, bool) -> Result<Option<T>>,
@@ -184,20 +200,26 @@ impl<R: Read, F> FrameReader<R, F> {
                 Ok(Some(item))
             }
             Ok(None) => Ok(None),
-            Err(err) => {
-                let partial = base.saturating_sub(self.frame_start);
-                let err = match err.kind() {
-                    // The framing counted only the bytes still in the buffer;
-                    // add the ones it had already taken for this frame.
-                    &ErrorKind::Truncated { received, expected } if partial > 0 => {
-                        self.truncated(expected.map(|e| e.max(received.saturating_add(partial))))
-                    }
-                    _ => err.at_base(base),
-                };
-                self.frame_start = self.consumed;
-                Err(err)
-            }
+            Err(err) => Err(self.locate(err, base)),
         }
+    }
+
+    /// Turns a decoding step's error (offsets relative to the buffer as it
+    /// was at stream offset `base`) into one located in the stream.
+    #[cold]
+    #[inline(never)]
+    fn locate(&mut self, err: Error, base: u64) -> Error {
+        let partial = base.saturating_sub(self.frame_start);
+        let err = match err.kind() {
+            // The framing counted only the bytes still in the buffer; add
+            // the ones it had already taken for this frame.
+            &ErrorKind::Truncated { received, expected } if partial > 0 => {
+                self.truncated(expected.map(|e| e.max(received.saturating_add(partial))))
+            }
+            _ => err.at_base(base),
+        };
+        self.frame_start = self.consumed;
+        err
     }
 
     #[cold]
@@ -214,6 +236,7 @@ impl<R: Read, F> FrameReader<R, F> {
 
     /// One `read` call (retried on `Interrupted`) appending to the buffer;
     /// returns how many bytes arrived, 0 at the end of the stream.
+    #[inline(never)]
     fn fill(&mut self) -> Result<usize> {
         let len = self.buf.len();
         // Read at least a chunk; while a large frame accumulates, read as

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
 use crate::frame::FrameEncoder;
+use crate::net;
 
 /// Payloads at least this long are sent with a vectored write (head, payload,
 /// tail) instead of being copied next to their head: below it one copy and
@@ -271,10 +272,18 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
 /// assert_eq!(tx.get_ref(), &[0, 3, 1, 0, 2]);
 /// # Ok::<(), netwire::Error>(())
 /// ```
-pub struct MessageWriter<W, F, E> {
+pub struct MessageWriter<W, F, E = net::Config> {
     frames: FrameWriter<W, F>,
     encoding: E,
     scratch: Vec<u8>,
+}
+
+impl<W, F> MessageWriter<W, F> {
+    /// A writer of messages in the default [`net`] encoding, framed by
+    /// `framing`.
+    pub fn new(writer: W, framing: F) -> Self {
+        Self::with_encoding(writer, framing, net::Config::default())
+    }
 }
 
 impl<W, F, E> MessageWriter<W, F, E> {
