@@ -1,1 +1,268 @@
-//! (in progress)
+//! `net`: serde values in network byte order.
+//!
+//! The `net` format writes every value the way classic C protocols put
+//! structs on the wire (`htons`, `htonl`): fixed-width big-endian numbers,
+//! fields in declaration order, no field names and no type information.
+//! The reader must know the type it expects, exactly as the writer did.
+//!
+//! ```
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize, PartialEq, Debug)]
+//! enum Msg<'a> {
+//!     Ping(u32),
+//!     Chat { room: u16, text: &'a str },
+//!     Bye,
+//! }
+//!
+//! let bytes = netwire::net::to_vec(&Msg::Chat { room: 7, text: "hi" })?;
+//! //                  tag  room    text: u32 length  'h'   'i'
+//! assert_eq!(bytes, [1,   0, 7,   0, 0, 0, 2,       b'h', b'i']);
+//!
+//! // `text` borrows from `bytes`.
+//! let back: Msg = netwire::net::from_slice(&bytes)?;
+//! assert_eq!(back, Msg::Chat { room: 7, text: "hi" });
+//!
+//! // Several messages back to back: decode one, keep the rest.
+//! let mut stream = netwire::net::to_vec(&Msg::Ping(9))?;
+//! stream.extend(netwire::net::to_vec(&Msg::Bye)?);
+//! assert_eq!(stream, [0, 0, 0, 0, 9, 2]);
+//! let (first, rest) = netwire::net::take_from_slice::<Msg>(&stream)?;
+//! assert_eq!((first, rest), (Msg::Ping(9), &[2u8][..]));
+//!
+//! assert_eq!(netwire::net::encoded_len(&Msg::Bye)?, 1);
+//! # Ok::<(), netwire::Error>(())
+//! ```
+//!
+//! # The format
+//!
+//! This table is the normative definition of the format. "Length prefix" and
+//! "tag" are unsigned big-endian integers whose widths the [`Config`] sets
+//! (by default a `u32` length prefix and a `u8` tag).
+//!
+//! | serde type | bytes |
+//! |---|---|
+//! | `bool` | 1 byte, `0x00` or `0x01`; any other byte is an error |
+//! | `u8`/`i8` … `u128`/`i128` | fixed width, big-endian, two's complement |
+//! | `f32`/`f64` | the IEEE-754 bits, big-endian (every NaN payload survives) |
+//! | `char` | its UTF-8 bytes (1–4); anything but one scalar value is an error |
+//! | `str`, bytes | length prefix (in bytes), then the bytes; `str` must be valid UTF-8 |
+//! | `Option` | 1 byte, `0x00` for `None`, `0x01` for `Some` followed by the value |
+//! | unit, unit struct | nothing |
+//! | newtype struct | the inner value |
+//! | seq, map | length prefix (the element count), then the elements (a map's as key, value, key, value, …); a seq of unknown length is still written with its count |
+//! | tuple, tuple struct, struct, `[T; N]` | the fields in order, no prefix |
+//! | enum | the variant index as a tag, then the variant's content as above (unit: nothing, newtype: the value, tuple and struct variants: the fields) |
+//!
+//! Every message is exactly the concatenation of its parts: there is no
+//! header, padding or alignment, and decoding reads exactly the bytes the
+//! value occupies.
+//!
+//! ```
+//! use serde::Serialize;
+//!
+//! #[derive(Serialize)]
+//! struct Header { kind: u8, flags: u16, len: u32 }
+//!
+//! let bytes = netwire::net::to_vec(&(Header { kind: 1, flags: 0x0203, len: 0x04050607 }, Some('é'), vec![true, false]))?;
+//! assert_eq!(bytes, [
+//!     1, 2, 3, 4, 5, 6, 7,  // the struct's fields, in order
+//!     1, 0xc3, 0xa9,        // Some, then 'é' in UTF-8
+//!     0, 0, 0, 2, 1, 0,     // a Vec: u32 count, then its elements
+//! ]);
+//! # Ok::<(), netwire::Error>(())
+//! ```
+//!
+//! ## Widths
+//!
+//! | setting | choices | default | [`Config::bincode_legacy`] |
+//! |---|---|---|---|
+//! | length prefix ([`LengthWidth`]) | `u8`, `u16`, `u32`, `u64` | `u32` | `u64` |
+//! | enum tag ([`TagWidth`]) | `u8`, `u16`, `u32` | `u8` | `u32` |
+//!
+//! An enum tag is the HOWTO's "type indicator" byte. A variant index that
+//! does not fit the tag width is an encoding error
+//! ([`ErrorKind::TagOverflow`](crate::ErrorKind::TagOverflow)), and so is a
+//! length that does not fit the prefix
+//! ([`ErrorKind::LengthOverflow`](crate::ErrorKind::LengthOverflow)): values
+//! are never truncated.
+//!
+//! [`Config::bincode_legacy`] produces the same bytes as bincode 2.0.1 with
+//! `bincode::config::legacy().with_big_endian()` for every serde type, so a
+//! protocol defined by that layout can move to netwire unchanged.
+//!
+//! ## Limits
+//!
+//! A decoder works on untrusted input, so it is bounded:
+//!
+//! - **Bytes.** One message may occupy at most [`Config::limit`] bytes
+//!   (default 16 MiB). A string or byte string whose declared length would
+//!   end past the limit fails with
+//!   [`LengthOverLimit`](crate::ErrorKind::LengthOverLimit) `{ len, limit }`
+//!   where `len` is the declared length and `limit` the bytes the limit
+//!   still allows; a sequence or map count above the limit fails the same
+//!   way with the configured limit (so even a sequence of zero-sized values
+//!   cannot make the decoder loop longer than the limit allows); any other
+//!   read past the limit reports `len` as the message length needed so far.
+//!   All of this is detected before allocating. Encoding a message larger
+//!   than the limit is an error as well.
+//! - **Memory.** A length prefix never causes an allocation beyond the
+//!   bytes actually present: strings and byte strings are borrowed from a
+//!   slice or read from a reader into a buffer that grows as the bytes
+//!   arrive; the size hint a sequence or map gives to serde is its count
+//!   capped by the bytes that may still follow (what is left of the slice,
+//!   or of the limit for a reader), so a collection reserves at most one
+//!   element per such byte.
+//! - **Depth.** Each compound value — sequence, map, tuple, struct, newtype
+//!   struct, `Some`, the content of a newtype, tuple or struct variant —
+//!   counts one level; more than [`Config::depth`] (default 128) nested
+//!   levels fail with [`DepthLimit`](crate::ErrorKind::DepthLimit), so a
+//!   recursive type fed hostile input returns an error instead of
+//!   overflowing the stack.
+//!
+//! # Errors
+//!
+//! Every decoding error carries an [`ErrorKind`](crate::ErrorKind) and the
+//! byte offset, from the start of the input (or from where the reader
+//! was), of the item that failed:
+//!
+//! | kind | offset |
+//! |---|---|
+//! | `UnexpectedEnd` | the item the input ended in; [`Error::needed`](crate::Error::needed) is the exact input length that item needs |
+//! | `InvalidBool`, `InvalidOption`, `InvalidChar` | the byte |
+//! | `InvalidUtf8`, `LengthOverLimit` for a string | the string's length prefix |
+//! | `LengthOverLimit` for a count | the count |
+//! | `TagOutOfRange` | the tag (checked against the number of variants) |
+//! | `DepthLimit` | the compound value one level too deep |
+//! | `TrailingBytes` | the first byte after the message ([`from_slice`] only) |
+//! | `NotSelfDescribing` | where the type asked for "any" value |
+//! | `Custom` (from a `Deserialize` impl) | the value whose impl rejected it |
+//!
+//! ```
+//! use netwire::ErrorKind;
+//!
+//! // A (u16, String) whose string claims 4 bytes but has 2.
+//! let err = netwire::net::from_slice::<(u16, String)>(&[0, 1, 0, 0, 0, 4, b'h', b'i']).unwrap_err();
+//! assert_eq!(err.kind(), &ErrorKind::UnexpectedEnd);
+//! assert_eq!(err.offset(), Some(2));
+//! assert_eq!(err.needed(), Some(10));
+//!
+//! // An enum with three variants cannot have tag 3.
+//! #[derive(serde::Deserialize, Debug)]
+//! enum Abc { A, B, C }
+//! let err = netwire::net::from_slice::<Abc>(&[3]).unwrap_err();
+//! assert_eq!(err.kind(), &ErrorKind::TagOutOfRange { tag: 3, variants: 3 });
+//! assert_eq!(err.offset(), Some(0));
+//! ```
+//!
+//! Types that need a self-describing format — `deserialize_any`, untagged
+//! or internally tagged enums, `#[serde(flatten)]`, `serde_json::Value` —
+//! fail with [`NotSelfDescribing`](crate::ErrorKind::NotSelfDescribing).
+
+mod config;
+mod de;
+mod read;
+mod ser;
+
+use std::io;
+
+use serde::Serialize;
+use serde::de::{Deserialize, DeserializeOwned};
+
+use crate::error::Result;
+
+pub use config::{Config, LengthWidth, TagWidth};
+
+/// Encodes `value` with the default [`Config`] into a new `Vec`.
+///
+/// ```
+/// let bytes = netwire::net::to_vec(&(0x0102u16, "ok"))?;
+/// assert_eq!(bytes, [1, 2, 0, 0, 0, 2, b'o', b'k']);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::to_vec`].
+pub fn to_vec<T: ?Sized + Serialize>(value: &T) -> Result<Vec<u8>> {
+    Config::new().to_vec(value)
+}
+
+/// Encodes `value` with the default [`Config`] and writes it to `writer`
+/// with one `write_all`.
+///
+/// ```
+/// let mut socket = Vec::new(); // any io::Write
+/// netwire::net::to_writer(&mut socket, &[1u16, 2])?;
+/// assert_eq!(socket, [0, 1, 0, 2]);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::to_writer`].
+pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> Result<()> {
+    Config::new().to_writer(writer, value)
+}
+
+/// The number of bytes [`to_vec`] would produce for `value`.
+///
+/// ```
+/// assert_eq!(netwire::net::encoded_len(&(1u64, "abc"))?, 8 + 4 + 3);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::encoded_len`].
+pub fn encoded_len<T: ?Sized + Serialize>(value: &T) -> Result<usize> {
+    Config::new().encoded_len(value)
+}
+
+/// Decodes one value that fills `input` exactly, with the default
+/// [`Config`].
+///
+/// ```
+/// let v: (u16, &str) = netwire::net::from_slice(&[1, 2, 0, 0, 0, 2, b'o', b'k'])?;
+/// assert_eq!(v, (0x0102, "ok"));
+///
+/// let err = netwire::net::from_slice::<u8>(&[1, 2]).unwrap_err();
+/// assert_eq!(err.kind(), &netwire::ErrorKind::TrailingBytes);
+/// assert_eq!(err.offset(), Some(1));
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::from_slice`].
+pub fn from_slice<'de, T: Deserialize<'de>>(input: &'de [u8]) -> Result<T> {
+    Config::new().from_slice(input)
+}
+
+/// Decodes one value from the front of `input` with the default
+/// [`Config`]; returns it and the bytes after it.
+///
+/// ```
+/// let (v, rest) = netwire::net::take_from_slice::<u16>(&[1, 2, 3])?;
+/// assert_eq!((v, rest), (0x0102, &[3u8][..]));
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::take_from_slice`].
+pub fn take_from_slice<'de, T: Deserialize<'de>>(input: &'de [u8]) -> Result<(T, &'de [u8])> {
+    Config::new().take_from_slice(input)
+}
+
+/// Decodes exactly one value from `reader` with the default [`Config`],
+/// reading no byte past its end.
+///
+/// ```
+/// let mut socket: &[u8] = &[0, 7, 0, 0, 0, 1, b'x', 0xff];
+/// let v: (u16, String) = netwire::net::from_reader(&mut socket)?;
+/// assert_eq!(v, (7, "x".to_string()));
+/// assert_eq!(socket, [0xff]); // the next message starts here
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::from_reader`].
+pub fn from_reader<R: io::Read, T: DeserializeOwned>(reader: R) -> Result<T> {
+    Config::new().from_reader(reader)
+}

@@ -1,0 +1,354 @@
+//! [`Config`]: the widths and limits of the `net` format, and its entry points.
+
+use std::io;
+
+use serde::Serialize;
+use serde::de::{Deserialize, DeserializeOwned};
+
+use super::de::Deserializer;
+use super::read::{IoReader, SliceReader};
+use super::ser::{Counter, Serializer};
+use crate::encoding::Encoding;
+use crate::error::{Error, ErrorKind, Result};
+
+/// How many bytes carry a length prefix (of a string, a byte string, a
+/// sequence or a map). Always big-endian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum LengthWidth {
+    /// One byte: lengths up to 255.
+    U8,
+    /// Two bytes: lengths up to 65 535.
+    U16,
+    /// Four bytes: lengths up to 4 294 967 295 (the default).
+    U32,
+    /// Eight bytes (the bincode legacy layout).
+    U64,
+}
+
+impl LengthWidth {
+    /// The number of bytes a length prefix occupies.
+    ///
+    /// ```
+    /// use netwire::net::LengthWidth;
+    /// assert_eq!(LengthWidth::U16.size(), 2);
+    /// ```
+    pub const fn size(self) -> usize {
+        match self {
+            LengthWidth::U8 => 1,
+            LengthWidth::U16 => 2,
+            LengthWidth::U32 => 4,
+            LengthWidth::U64 => 8,
+        }
+    }
+
+    /// The largest length a prefix of this width can carry.
+    ///
+    /// ```
+    /// use netwire::net::LengthWidth;
+    /// assert_eq!(LengthWidth::U8.max(), 255);
+    /// ```
+    pub const fn max(self) -> u64 {
+        match self {
+            LengthWidth::U8 => u8::MAX as u64,
+            LengthWidth::U16 => u16::MAX as u64,
+            LengthWidth::U32 => u32::MAX as u64,
+            LengthWidth::U64 => u64::MAX,
+        }
+    }
+}
+
+/// How many bytes carry an enum's variant index. Always big-endian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TagWidth {
+    /// One byte: up to 256 variants (the default).
+    U8,
+    /// Two bytes: up to 65 536 variants.
+    U16,
+    /// Four bytes (the bincode legacy layout).
+    U32,
+}
+
+impl TagWidth {
+    /// The number of bytes a tag occupies.
+    ///
+    /// ```
+    /// use netwire::net::TagWidth;
+    /// assert_eq!(TagWidth::U32.size(), 4);
+    /// ```
+    pub const fn size(self) -> usize {
+        match self {
+            TagWidth::U8 => 1,
+            TagWidth::U16 => 2,
+            TagWidth::U32 => 4,
+        }
+    }
+
+    /// The largest variant index a tag of this width can carry.
+    ///
+    /// ```
+    /// use netwire::net::TagWidth;
+    /// assert_eq!(TagWidth::U8.max(), 255);
+    /// ```
+    pub const fn max(self) -> u64 {
+        match self {
+            TagWidth::U8 => u8::MAX as u64,
+            TagWidth::U16 => u16::MAX as u64,
+            TagWidth::U32 => u32::MAX as u64,
+        }
+    }
+}
+
+/// The settings of the `net` format: prefix widths, byte limit and recursion
+/// limit, with the format's entry points as methods.
+///
+/// `Config` is `Copy` and its builder methods are `const fn`s taking and
+/// returning it by value, so a protocol's settings can be a `const`:
+///
+/// ```
+/// use netwire::net::{Config, LengthWidth, TagWidth};
+///
+/// const WIRE: Config = Config::new()
+///     .with_length_width(LengthWidth::U16)
+///     .with_tag_width(TagWidth::U8)
+///     .with_limit(64 * 1024);
+///
+/// let bytes = WIRE.to_vec(&("ab", 5u8))?;
+/// assert_eq!(bytes, [0, 2, b'a', b'b', 5]);
+/// let back: (String, u8) = WIRE.from_slice(&bytes)?;
+/// assert_eq!(back, ("ab".to_string(), 5));
+/// # Ok::<(), netwire::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Config {
+    length_width: LengthWidth,
+    tag_width: TagWidth,
+    limit: usize,
+    depth: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config::new()
+    }
+}
+
+/// The capacity `to_vec` starts with: enough for most small messages in one
+/// allocation, small enough not to matter when it is not needed.
+const INITIAL_CAPACITY: usize = 64;
+
+impl Config {
+    /// The default byte limit of one message: 16 MiB.
+    pub const DEFAULT_LIMIT: usize = 1 << 24;
+    /// The default recursion limit.
+    pub const DEFAULT_DEPTH: usize = 128;
+
+    /// The default settings: `u32` length prefixes, `u8` enum tags, a limit
+    /// of [`Config::DEFAULT_LIMIT`] bytes and [`Config::DEFAULT_DEPTH`]
+    /// levels of nesting.
+    pub const fn new() -> Self {
+        Config {
+            length_width: LengthWidth::U32,
+            tag_width: TagWidth::U8,
+            limit: Self::DEFAULT_LIMIT,
+            depth: Self::DEFAULT_DEPTH,
+        }
+    }
+
+    /// The layout of bincode's `config::legacy().with_big_endian()`
+    /// (bincode 1's default layout in network byte order): `u64` length
+    /// prefixes and `u32` enum tags. For every serde type the bytes are
+    /// identical to bincode 2.0.1's. The limits keep their defaults.
+    ///
+    /// ```
+    /// use netwire::net::Config;
+    ///
+    /// let bytes = Config::bincode_legacy().to_vec(&Some("hi"))?;
+    /// assert_eq!(bytes, [1, 0, 0, 0, 0, 0, 0, 0, 2, b'h', b'i']);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    pub const fn bincode_legacy() -> Self {
+        Config::new()
+            .with_length_width(LengthWidth::U64)
+            .with_tag_width(TagWidth::U32)
+    }
+
+    /// Sets the width of length prefixes.
+    pub const fn with_length_width(mut self, width: LengthWidth) -> Self {
+        self.length_width = width;
+        self
+    }
+
+    /// Sets the width of enum tags.
+    pub const fn with_tag_width(mut self, width: TagWidth) -> Self {
+        self.tag_width = width;
+        self
+    }
+
+    /// Sets the most bytes one message may occupy. Decoding stops with
+    /// [`ErrorKind::LengthOverLimit`] as soon as a message would need more,
+    /// and any sequence or map count above the limit is rejected the same
+    /// way. Encoding a larger message is an error too.
+    pub const fn with_limit(mut self, bytes: usize) -> Self {
+        self.limit = bytes;
+        self
+    }
+
+    /// Sets how many compound values (sequences, maps, tuples, structs,
+    /// newtypes, `Some`, enum variant contents) may nest inside each other.
+    pub const fn with_depth(mut self, depth: usize) -> Self {
+        self.depth = depth;
+        self
+    }
+
+    /// The width of length prefixes.
+    pub const fn length_width(&self) -> LengthWidth {
+        self.length_width
+    }
+
+    /// The width of enum tags.
+    pub const fn tag_width(&self) -> TagWidth {
+        self.tag_width
+    }
+
+    /// The most bytes one message may occupy.
+    pub const fn limit(&self) -> usize {
+        self.limit
+    }
+
+    /// The recursion limit.
+    pub const fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Encodes `value` into a new `Vec`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TagOverflow`] or [`ErrorKind::LengthOverflow`] when a
+    /// variant index or a length does not fit its configured width,
+    /// [`ErrorKind::LengthOverLimit`] when the message is larger than the
+    /// limit, and any error of the value's `Serialize` implementation.
+    pub fn to_vec<T: ?Sized + Serialize>(&self, value: &T) -> Result<Vec<u8>> {
+        let mut out = Vec::with_capacity(INITIAL_CAPACITY);
+        self.append(value, &mut out)?;
+        Ok(out)
+    }
+
+    /// Encodes `value` and writes it to `writer` with a single `write_all`.
+    /// Nothing is written when encoding fails.
+    ///
+    /// # Errors
+    /// As [`Config::to_vec`], plus [`ErrorKind::Io`] when writing fails.
+    pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(
+        &self,
+        mut writer: W,
+        value: &T,
+    ) -> Result<()> {
+        let bytes = self.to_vec(value)?;
+        writer.write_all(&bytes).map_err(|e| Error::io(e, None))
+    }
+
+    /// The number of bytes [`Config::to_vec`] would produce, computed
+    /// without writing them. Fails exactly where encoding would, except that
+    /// the byte limit is not applied.
+    ///
+    /// # Errors
+    /// [`ErrorKind::TagOverflow`], [`ErrorKind::LengthOverflow`] and errors
+    /// of the value's `Serialize` implementation.
+    pub fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
+        let mut counter = Counter::default();
+        value.serialize(&mut Serializer::new(&mut counter, self))?;
+        Ok(counter.count())
+    }
+
+    /// Decodes one value that fills `input` exactly. Strings and byte
+    /// strings can borrow from `input`.
+    ///
+    /// # Errors
+    /// Any decoding error (see the [module docs](super#errors)) with the
+    /// byte offset where it happened; [`ErrorKind::TrailingBytes`] when the
+    /// value ends before the input does.
+    pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
+        let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
+        let value = T::deserialize(&mut de)?;
+        let used = de.into_reader().position();
+        if used < input.len() {
+            return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
+        }
+        Ok(value)
+    }
+
+    /// Decodes one value from the front of `input` and returns it with the
+    /// bytes that follow it.
+    ///
+    /// # Errors
+    /// Any decoding error (see the [module docs](super#errors)).
+    pub fn take_from_slice<'de, T: Deserialize<'de>>(
+        &self,
+        input: &'de [u8],
+    ) -> Result<(T, &'de [u8])> {
+        let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
+        let value = T::deserialize(&mut de)?;
+        let used = de.into_reader().position();
+        Ok((value, input.get(used..).unwrap_or_default()))
+    }
+
+    /// Decodes exactly one value from `reader`, reading only the bytes that
+    /// value occupies, so a reader positioned on a stream of messages is
+    /// left on the next one. Offsets in errors count from where the reader
+    /// was.
+    ///
+    /// The reader is read in small pieces (one `read_exact` per number);
+    /// wrap an unbuffered socket or file in a [`std::io::BufReader`]. A
+    /// length prefix never makes the decoder reserve more than the limit
+    /// allows; string and byte buffers grow as their bytes arrive.
+    ///
+    /// # Errors
+    /// Any decoding error (see the [module docs](super#errors)), with
+    /// [`ErrorKind::UnexpectedEnd`] when the reader ends mid-value and
+    /// [`ErrorKind::Io`] when it fails.
+    pub fn from_reader<R: io::Read, T: DeserializeOwned>(&self, reader: R) -> Result<T> {
+        let mut de = Deserializer::new(IoReader::new(reader, self.limit), self);
+        T::deserialize(&mut de)
+    }
+
+    /// Appends the encoding of `value` to `out`; on error `out` is left as
+    /// it was.
+    fn append<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
+        let start = out.len();
+        let result = value.serialize(&mut Serializer::new(out, self));
+        let written = out.len().saturating_sub(start);
+        match result {
+            Ok(()) if written <= self.limit => Ok(()),
+            Ok(()) => {
+                out.truncate(start);
+                Err(Error::without_offset(ErrorKind::LengthOverLimit {
+                    len: written as u64,
+                    limit: self.limit as u64,
+                }))
+            }
+            Err(e) => {
+                out.truncate(start);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Encoding for Config {
+    fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
+        self.append(value, out)
+    }
+
+    fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
+        self.from_slice(input)
+    }
+
+    fn decode_prefix<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<(T, usize)> {
+        let (value, rest) = self.take_from_slice(input)?;
+        Ok((value, input.len().saturating_sub(rest.len())))
+    }
+
+    fn limit(&self) -> usize {
+        self.limit
+    }
+}

@@ -1,0 +1,585 @@
+//! The `net` deserializer, generic over its input (see [`super::read`]).
+
+use serde::de::value::U32Deserializer;
+use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
+
+use super::config::{Config, LengthWidth, TagWidth};
+use super::read::{Owned, Read, Reference};
+use crate::error::{Error, ErrorKind, Result};
+
+/// The serde deserializer of the `net` format.
+pub struct Deserializer<R> {
+    read: R,
+    length_width: LengthWidth,
+    tag_width: TagWidth,
+    limit: u64,
+    /// Compound levels still allowed.
+    depth_left: usize,
+    max_depth: usize,
+}
+
+impl<'de, R: Read<'de>> Deserializer<R> {
+    /// A deserializer over `read` with the settings of `config`.
+    pub fn new(read: R, config: &Config) -> Self {
+        Deserializer {
+            read,
+            length_width: config.length_width(),
+            tag_width: config.tag_width(),
+            limit: config.limit() as u64,
+            depth_left: config.depth(),
+            max_depth: config.depth(),
+        }
+    }
+
+    /// Gives the reader back (to learn how much was consumed).
+    pub fn into_reader(self) -> R {
+        self.read
+    }
+
+    #[inline]
+    fn byte(&mut self) -> Result<u8> {
+        let [b] = self.read.array::<1>()?;
+        Ok(b)
+    }
+
+    /// Reads a length prefix.
+    #[inline]
+    fn len(&mut self) -> Result<u64> {
+        Ok(match self.length_width {
+            LengthWidth::U8 => u64::from(self.byte()?),
+            LengthWidth::U16 => u64::from(u16::from_be_bytes(self.read.array()?)),
+            LengthWidth::U32 => u64::from(u32::from_be_bytes(self.read.array()?)),
+            LengthWidth::U64 => u64::from_be_bytes(self.read.array()?),
+        })
+    }
+
+    /// Reads the element count of a sequence or map starting at `start`;
+    /// a count above the limit is an error.
+    #[inline]
+    fn count(&mut self, start: u64) -> Result<usize> {
+        let n = self.len()?;
+        if n > self.limit {
+            return Err(over_limit(n, self.limit, start));
+        }
+        // The limit is a `usize`, so a count within it fits.
+        usize::try_from(n).map_err(|_| over_limit(n, self.limit, start))
+    }
+
+    /// Reads an enum tag.
+    #[inline]
+    fn tag(&mut self) -> Result<u32> {
+        Ok(match self.tag_width {
+            TagWidth::U8 => u32::from(self.byte()?),
+            TagWidth::U16 => u32::from(u16::from_be_bytes(self.read.array()?)),
+            TagWidth::U32 => u32::from_be_bytes(self.read.array()?),
+        })
+    }
+
+    /// Enters one compound level at offset `start`.
+    #[inline]
+    fn enter(&mut self, start: u64) -> Result<()> {
+        match self.depth_left.checked_sub(1) {
+            Some(left) => {
+                self.depth_left = left;
+                Ok(())
+            }
+            None => Err(depth_limit(self.max_depth, start)),
+        }
+    }
+
+    /// Leaves a level entered with [`Self::enter`].
+    #[inline]
+    fn leave(&mut self) {
+        self.depth_left = self.depth_left.saturating_add(1);
+    }
+
+    /// Visits a fixed number of values (tuple, struct) as one level.
+    #[inline]
+    fn fixed<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        self.enter(start)?;
+        let value = visitor
+            .visit_seq(Fixed {
+                de: &mut *self,
+                left: len,
+            })
+            .map_err(|e: Error| e.or_offset(start))?;
+        self.leave();
+        Ok(value)
+    }
+}
+
+#[cold]
+fn over_limit(len: u64, limit: u64, at: u64) -> Error {
+    Error::new(ErrorKind::LengthOverLimit { len, limit }, at)
+}
+
+#[cold]
+fn depth_limit(max: usize, at: u64) -> Error {
+    Error::new(ErrorKind::DepthLimit(max), at)
+}
+
+#[cold]
+fn error_at(kind: ErrorKind, at: u64) -> Error {
+    Error::new(kind, at)
+}
+
+#[cold]
+fn not_self_describing(what: &'static str, at: u64) -> Error {
+    Error::new(ErrorKind::NotSelfDescribing(what), at)
+}
+
+#[cold]
+fn unread_elements(left: usize, at: u64) -> Error {
+    Error::new(
+        ErrorKind::Custom(format!(
+            "{left} element(s) of a sequence or map were left unread"
+        )),
+        at,
+    )
+}
+
+/// The byte length of a UTF-8 sequence starting with `first`, or `None` if
+/// no scalar value starts with that byte.
+#[inline]
+fn utf8_width(first: u8) -> Option<usize> {
+    match first {
+        0x00..=0x7f => Some(1),
+        0xc2..=0xdf => Some(2),
+        0xe0..=0xef => Some(3),
+        0xf0..=0xf4 => Some(4),
+        _ => None,
+    }
+}
+
+macro_rules! de_be {
+    ($($method:ident => $visit:ident: $ty:ty),* $(,)?) => {$(
+        #[inline]
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let start = self.read.pos();
+            let v = <$ty>::from_be_bytes(self.read.array()?);
+            visitor.$visit(v).map_err(|e: Error| e.or_offset(start))
+        }
+    )*};
+}
+
+impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        Err(not_self_describing(
+            "decode a value of unknown type (deserialize_any)",
+            self.read.pos(),
+        ))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        Err(not_self_describing(
+            "skip a value of unknown type (deserialize_ignored_any)",
+            self.read.pos(),
+        ))
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+        Err(not_self_describing(
+            "decode a field or variant name (deserialize_identifier)",
+            self.read.pos(),
+        ))
+    }
+
+    #[inline]
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        match self.byte()? {
+            0 => visitor.visit_bool(false),
+            1 => visitor.visit_bool(true),
+            b => Err(error_at(ErrorKind::InvalidBool(b), start)),
+        }
+        .map_err(|e: Error| e.or_offset(start))
+    }
+
+    de_be! {
+        deserialize_u8 => visit_u8: u8,
+        deserialize_u16 => visit_u16: u16,
+        deserialize_u32 => visit_u32: u32,
+        deserialize_u64 => visit_u64: u64,
+        deserialize_u128 => visit_u128: u128,
+        deserialize_i8 => visit_i8: i8,
+        deserialize_i16 => visit_i16: i16,
+        deserialize_i32 => visit_i32: i32,
+        deserialize_i64 => visit_i64: i64,
+        deserialize_i128 => visit_i128: i128,
+        deserialize_f32 => visit_f32: f32,
+        deserialize_f64 => visit_f64: f64,
+    }
+
+    #[inline]
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let first = self.byte()?;
+        let width = utf8_width(first).ok_or_else(|| error_at(ErrorKind::InvalidChar, start))?;
+        let needed = start.saturating_add(width as u64);
+        let relocate = |e: Error| {
+            if e.is_eof() {
+                Error::eof(start, needed)
+            } else {
+                e
+            }
+        };
+        let buf = match width {
+            1 => [first, 0, 0, 0],
+            2 => {
+                let [a] = self.read.array::<1>().map_err(relocate)?;
+                [first, a, 0, 0]
+            }
+            3 => {
+                let [a, b] = self.read.array::<2>().map_err(relocate)?;
+                [first, a, b, 0]
+            }
+            _ => {
+                let [a, b, c] = self.read.array::<3>().map_err(relocate)?;
+                [first, a, b, c]
+            }
+        };
+        let c = buf
+            .get(..width)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .and_then(|s| s.chars().next())
+            .ok_or_else(|| error_at(ErrorKind::InvalidChar, start))?;
+        visitor.visit_char(c).map_err(|e: Error| e.or_offset(start))
+    }
+
+    #[inline]
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = self.len()?;
+        match self.read.bytes(len, start)? {
+            Reference::Borrowed(b) => {
+                let s =
+                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                visitor.visit_borrowed_str(s)
+            }
+            Reference::Copied(b) => {
+                let s =
+                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                visitor.visit_str(s)
+            }
+        }
+        .map_err(|e: Error| e.or_offset(start))
+    }
+
+    #[inline]
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = self.len()?;
+        match self.read.owned(len, start)? {
+            Owned::Borrowed(b) => {
+                let s =
+                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                visitor.visit_borrowed_str(s)
+            }
+            Owned::Owned(v) => {
+                let s =
+                    String::from_utf8(v).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                visitor.visit_string(s)
+            }
+        }
+        .map_err(|e: Error| e.or_offset(start))
+    }
+
+    #[inline]
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = self.len()?;
+        match self.read.bytes(len, start)? {
+            Reference::Borrowed(b) => visitor.visit_borrowed_bytes(b),
+            Reference::Copied(b) => visitor.visit_bytes(b),
+        }
+        .map_err(|e: Error| e.or_offset(start))
+    }
+
+    #[inline]
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = self.len()?;
+        match self.read.owned(len, start)? {
+            Owned::Borrowed(b) => visitor.visit_borrowed_bytes(b),
+            Owned::Owned(v) => visitor.visit_byte_buf(v),
+        }
+        .map_err(|e: Error| e.or_offset(start))
+    }
+
+    #[inline]
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        match self.byte()? {
+            0 => visitor.visit_none().map_err(|e: Error| e.or_offset(start)),
+            1 => {
+                self.enter(start)?;
+                let value = visitor
+                    .visit_some(&mut *self)
+                    .map_err(|e: Error| e.or_offset(start))?;
+                self.leave();
+                Ok(value)
+            }
+            b => Err(error_at(ErrorKind::InvalidOption(b), start)),
+        }
+    }
+
+    #[inline]
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        visitor.visit_unit().map_err(|e: Error| e.or_offset(start))
+    }
+
+    #[inline]
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_unit(visitor)
+    }
+
+    #[inline]
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        let start = self.read.pos();
+        self.enter(start)?;
+        let value = visitor
+            .visit_newtype_struct(&mut *self)
+            .map_err(|e: Error| e.or_offset(start))?;
+        self.leave();
+        Ok(value)
+    }
+
+    #[inline]
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = self.count(start)?;
+        self.enter(start)?;
+        let mut access = Counted {
+            de: &mut *self,
+            left: len,
+        };
+        let value = visitor
+            .visit_seq(&mut access)
+            .map_err(|e: Error| e.or_offset(start))?;
+        if access.left != 0 {
+            return Err(unread_elements(access.left, start));
+        }
+        self.leave();
+        Ok(value)
+    }
+
+    #[inline]
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        self.fixed(len, visitor)
+    }
+
+    #[inline]
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.fixed(len, visitor)
+    }
+
+    #[inline]
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = self.count(start)?;
+        self.enter(start)?;
+        let mut access = Counted {
+            de: &mut *self,
+            left: len,
+        };
+        let value = visitor
+            .visit_map(&mut access)
+            .map_err(|e: Error| e.or_offset(start))?;
+        if access.left != 0 {
+            return Err(unread_elements(access.left, start));
+        }
+        self.leave();
+        Ok(value)
+    }
+
+    #[inline]
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.fixed(fields.len(), visitor)
+    }
+
+    #[inline]
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let start = self.read.pos();
+        let tag = self.tag()?;
+        if tag as usize >= variants.len() {
+            return Err(error_at(
+                ErrorKind::TagOutOfRange {
+                    tag: u64::from(tag),
+                    variants: variants.len(),
+                },
+                start,
+            ));
+        }
+        visitor
+            .visit_enum(Enum { de: self, tag })
+            .map_err(|e: Error| e.or_offset(start))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+}
+
+/// The elements of a tuple or struct: a fixed number, no prefix.
+struct Fixed<'a, R> {
+    de: &'a mut Deserializer<R>,
+    left: usize,
+}
+
+impl<'de, R: Read<'de>> de::SeqAccess<'de> for Fixed<'_, R> {
+    type Error = Error;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        match self.left.checked_sub(1) {
+            Some(left) => {
+                self.left = left;
+                seed.deserialize(&mut *self.de).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.left)
+    }
+}
+
+/// The elements of a sequence or the entries of a map: a count read from
+/// the wire.
+struct Counted<'a, R> {
+    de: &'a mut Deserializer<R>,
+    left: usize,
+}
+
+impl<'de, R: Read<'de>> Counted<'_, R> {
+    /// The count, capped by the bytes that may still follow.
+    #[inline]
+    fn hint(&self) -> usize {
+        let available = usize::try_from(self.de.read.available()).unwrap_or(usize::MAX);
+        self.left.min(available)
+    }
+}
+
+impl<'de, R: Read<'de>> de::SeqAccess<'de> for Counted<'_, R> {
+    type Error = Error;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        match self.left.checked_sub(1) {
+            Some(left) => {
+                self.left = left;
+                seed.deserialize(&mut *self.de).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    #[inline]
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.hint())
+    }
+}
+
+impl<'de, R: Read<'de>> de::MapAccess<'de> for Counted<'_, R> {
+    type Error = Error;
+
+    #[inline]
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        match self.left.checked_sub(1) {
+            Some(left) => {
+                self.left = left;
+                seed.deserialize(&mut *self.de).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    #[inline]
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        seed.deserialize(&mut *self.de)
+    }
+
+    #[inline]
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.hint())
+    }
+}
+
+/// An enum whose tag has been read.
+struct Enum<'a, R> {
+    de: &'a mut Deserializer<R>,
+    tag: u32,
+}
+
+impl<'de, 'a, R: Read<'de>> de::EnumAccess<'de> for Enum<'a, R> {
+    type Error = Error;
+    type Variant = &'a mut Deserializer<R>;
+
+    #[inline]
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
+        let tag: U32Deserializer<Error> = self.tag.into_deserializer();
+        let value = seed.deserialize(tag)?;
+        Ok((value, self.de))
+    }
+}
+
+impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
+    type Error = Error;
+
+    #[inline]
+    fn unit_variant(self) -> Result<()> {
+        Ok(())
+    }
+
+    #[inline]
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+        let start = self.read.pos();
+        self.enter(start)?;
+        let value = seed.deserialize(&mut *self)?;
+        self.leave();
+        Ok(value)
+    }
+
+    #[inline]
+    fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        self.fixed(len, visitor)
+    }
+
+    #[inline]
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.fixed(fields.len(), visitor)
+    }
+}

@@ -1,0 +1,272 @@
+//! The decoder's input: a borrowed slice or an [`io::Read`], behind one
+//! sealed trait so the deserializer is written once.
+//!
+//! Both readers enforce the byte limit of one message: a read that would
+//! end past it fails with [`ErrorKind::LengthOverLimit`] instead of
+//! [`ErrorKind::UnexpectedEnd`], because more input could never help.
+
+use std::io::{self, Read as _};
+
+use crate::error::{Error, ErrorKind, Result};
+
+mod private {
+    pub trait Sealed {}
+    impl Sealed for super::SliceReader<'_> {}
+    impl<R: std::io::Read> Sealed for super::IoReader<R> {}
+}
+
+/// Bytes of a string or byte string: borrowed from the input for the whole
+/// of `'de`, or copied into the reader's scratch buffer.
+pub enum Reference<'de, 's> {
+    /// Borrowed from the input.
+    Borrowed(&'de [u8]),
+    /// Copied; valid until the next read.
+    Copied(&'s [u8]),
+}
+
+/// Bytes the caller wants to own: borrowed from the input (the caller
+/// copies them) or already an owned buffer.
+pub enum Owned<'de> {
+    /// Borrowed from the input.
+    Borrowed(&'de [u8]),
+    /// Read into a buffer of its own.
+    Owned(Vec<u8>),
+}
+
+/// The decoder's input.
+pub trait Read<'de>: private::Sealed {
+    /// Bytes consumed so far.
+    fn pos(&self) -> u64;
+
+    /// Reads the next `N` bytes.
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]>;
+
+    /// Reads the next `len` bytes of an item starting at offset `start`.
+    fn bytes(&mut self, len: u64, start: u64) -> Result<Reference<'de, '_>>;
+
+    /// Reads the next `len` bytes of an item starting at `start` for a
+    /// caller that wants to own them.
+    fn owned(&mut self, len: u64, start: u64) -> Result<Owned<'de>>;
+
+    /// How many more bytes a message could still use: what is left of the
+    /// input and of the limit. Caps the size hints given to serde, so a
+    /// count read from the wire never reserves more than one element per
+    /// available byte.
+    fn available(&self) -> u64;
+}
+
+/// The error for an item starting at `start` that needs the input to be at
+/// least `needed` bytes long, when it is not.
+#[cold]
+fn short(start: u64, needed: u64, limit: u64) -> Error {
+    if needed > limit {
+        Error::new(ErrorKind::LengthOverLimit { len: needed, limit }, start)
+    } else {
+        Error::eof(start, needed)
+    }
+}
+
+/// The error for a string or byte string of `len` bytes whose body starts
+/// at `body` (its prefix at `start`) and does not fit the input or limit.
+#[cold]
+fn short_bytes(start: u64, body: u64, len: u64, limit: u64) -> Error {
+    let needed = body.saturating_add(len);
+    if needed > limit {
+        Error::new(
+            ErrorKind::LengthOverLimit {
+                len,
+                limit: limit.saturating_sub(body),
+            },
+            start,
+        )
+    } else {
+        Error::eof(start, needed)
+    }
+}
+
+/// Reads from a borrowed slice; strings and bytes borrow from it.
+pub struct SliceReader<'de> {
+    /// The input, cut at the limit.
+    rest: &'de [u8],
+    /// The length of the input after the cut.
+    end: usize,
+    limit: u64,
+}
+
+impl<'de> SliceReader<'de> {
+    /// A reader over `input` that stops at `limit` bytes.
+    pub fn new(input: &'de [u8], limit: usize) -> Self {
+        let window = input.get(..limit).unwrap_or(input);
+        SliceReader {
+            rest: window,
+            end: window.len(),
+            limit: limit as u64,
+        }
+    }
+
+    /// Bytes consumed so far.
+    #[inline]
+    pub fn position(&self) -> usize {
+        self.end - self.rest.len()
+    }
+}
+
+impl<'de> Read<'de> for SliceReader<'de> {
+    #[inline]
+    fn pos(&self) -> u64 {
+        self.position() as u64
+    }
+
+    #[inline]
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        match self.rest.split_first_chunk::<N>() {
+            Some((head, tail)) => {
+                self.rest = tail;
+                Ok(*head)
+            }
+            None => {
+                let pos = self.pos();
+                Err(short(pos, pos.saturating_add(N as u64), self.limit))
+            }
+        }
+    }
+
+    #[inline]
+    fn bytes(&mut self, len: u64, start: u64) -> Result<Reference<'de, '_>> {
+        self.take(len, start).map(Reference::Borrowed)
+    }
+
+    #[inline]
+    fn owned(&mut self, len: u64, start: u64) -> Result<Owned<'de>> {
+        self.take(len, start).map(Owned::Borrowed)
+    }
+
+    #[inline]
+    fn available(&self) -> u64 {
+        self.rest.len() as u64
+    }
+}
+
+impl<'de> SliceReader<'de> {
+    #[inline]
+    fn take(&mut self, len: u64, start: u64) -> Result<&'de [u8]> {
+        let split = usize::try_from(len)
+            .ok()
+            .and_then(|n| self.rest.split_at_checked(n));
+        match split {
+            Some((head, tail)) => {
+                self.rest = tail;
+                Ok(head)
+            }
+            None => Err(short_bytes(start, self.pos(), len, self.limit)),
+        }
+    }
+}
+
+/// The most a string or byte buffer reserves before its bytes arrive.
+const IO_PREALLOC: usize = 64 * 1024;
+
+/// Reads from an [`io::Read`], exactly the bytes each item needs.
+pub struct IoReader<R> {
+    inner: R,
+    pos: u64,
+    limit: u64,
+    scratch: Vec<u8>,
+}
+
+impl<R: io::Read> IoReader<R> {
+    /// A reader over `inner` that stops at `limit` bytes.
+    pub fn new(inner: R, limit: usize) -> Self {
+        IoReader {
+            inner,
+            pos: 0,
+            limit: limit as u64,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Reads `len` bytes (the body of an item starting at `start`) and
+    /// appends them to `buf`, which grows as they arrive.
+    fn read_into(
+        inner: &mut R,
+        pos: &mut u64,
+        limit: u64,
+        buf: &mut Vec<u8>,
+        len: u64,
+        start: u64,
+    ) -> Result<()> {
+        let body = *pos;
+        let needed = body.saturating_add(len);
+        if needed > limit {
+            return Err(short_bytes(start, body, len, limit));
+        }
+        // `len` is at most the limit, a `usize`, so this cannot truncate.
+        let want = usize::try_from(len).unwrap_or(usize::MAX);
+        buf.reserve_exact(want.min(IO_PREALLOC));
+        let before = buf.len();
+        let result = inner.take(len).read_to_end(buf);
+        let got = buf.len().saturating_sub(before);
+        *pos = pos.saturating_add(got as u64);
+        match result {
+            Ok(_) if got == want => Ok(()),
+            Ok(_) => Err(Error::eof(start, needed)),
+            Err(e) => Err(Error::io(e, Some(start))),
+        }
+    }
+}
+
+impl<'de, R: io::Read> Read<'de> for IoReader<R> {
+    #[inline]
+    fn pos(&self) -> u64 {
+        self.pos
+    }
+
+    #[inline]
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let start = self.pos;
+        let needed = start.saturating_add(N as u64);
+        if needed > self.limit {
+            return Err(short(start, needed, self.limit));
+        }
+        let mut buf = [0u8; N];
+        match self.inner.read_exact(&mut buf) {
+            Ok(()) => {
+                self.pos = needed;
+                Ok(buf)
+            }
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(Error::eof(start, needed)),
+            Err(e) => Err(Error::io(e, Some(start))),
+        }
+    }
+
+    fn bytes(&mut self, len: u64, start: u64) -> Result<Reference<'de, '_>> {
+        self.scratch.clear();
+        Self::read_into(
+            &mut self.inner,
+            &mut self.pos,
+            self.limit,
+            &mut self.scratch,
+            len,
+            start,
+        )?;
+        Ok(Reference::Copied(&self.scratch))
+    }
+
+    fn owned(&mut self, len: u64, start: u64) -> Result<Owned<'de>> {
+        let mut buf = Vec::new();
+        Self::read_into(
+            &mut self.inner,
+            &mut self.pos,
+            self.limit,
+            &mut buf,
+            len,
+            start,
+        )?;
+        Ok(Owned::Owned(buf))
+    }
+
+    #[inline]
+    fn available(&self) -> u64 {
+        self.limit.saturating_sub(self.pos)
+    }
+}
