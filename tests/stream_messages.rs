@@ -352,3 +352,31 @@ fn writer_sends_large_payloads_vectored_and_keeps_them_on_would_block() {
     );
     assert_eq!(rx.read::<u8>().unwrap(), None);
 }
+
+#[test]
+fn would_block_and_interrupted_at_every_position() {
+    let messages = sample();
+    for framed in [true, false] {
+        let wire = if framed {
+            encode_all(LengthPrefixed::u32(), &messages)
+        } else {
+            encode_all(SelfDelimited::new(), &messages)
+        };
+        for at in 0..=wire.len() {
+            for fault in [Step::WouldBlock, Step::TimedOut, Step::Interrupted] {
+                let mut script = vec![];
+                if at > 0 {
+                    script.push(Step::Bytes(at));
+                }
+                script.extend([fault, Step::Bytes(1), fault]);
+                let reader = ScriptedReader::new(wire.clone(), script);
+                let got = if framed {
+                    read_all(&mut MessageReader::new(reader, LengthPrefixed::u32()))
+                } else {
+                    read_all(&mut MessageReader::new(reader, SelfDelimited::new()))
+                };
+                assert_eq!(got.unwrap(), messages, "fault {fault:?} after {at} bytes");
+            }
+        }
+    }
+}

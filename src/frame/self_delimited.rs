@@ -212,3 +212,71 @@ impl FrameEncoder for SelfDelimited {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net;
+
+    #[test]
+    fn waits_for_the_hint_before_trying_again() {
+        let config = net::Config::default();
+        // A string of 5 bytes: u32 length + 5 bytes.
+        let wire = net::to_vec("hello").unwrap();
+        let mut core = SelfDelimited::new();
+        assert_eq!(core.decode::<String, _>(&config, &wire[..4]).unwrap(), None);
+        // The length header said 9 bytes in all.
+        assert_eq!(core.wait_for, 9);
+        assert_eq!(core.decode::<String, _>(&config, &wire[..8]).unwrap(), None);
+        let (s, used) = core.decode::<String, _>(&config, &wire).unwrap().unwrap();
+        assert_eq!((s.as_str(), used), ("hello", 9));
+        assert_eq!(core.wait_for, 0);
+    }
+
+    #[test]
+    fn a_message_that_cannot_fit_the_limit_is_refused_early() {
+        let config = net::Config::default().with_limit(16);
+        let wire = net::to_vec(&"x".repeat(100)).unwrap();
+        let mut core = SelfDelimited::new();
+        let err = core.decode::<String, _>(&config, &wire[..4]).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::LengthOverLimit { .. }),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn eof_is_clean_only_between_messages() {
+        let config = net::Config::default();
+        let mut core = SelfDelimited::new();
+        assert_eq!(core.decode_eof::<u32, _>(&config, &[]).unwrap(), None);
+        assert_eq!(
+            core.decode_eof::<u32, _>(&config, &[0, 0, 0, 7]).unwrap(),
+            Some((7, 4))
+        );
+        let err = core.decode_eof::<u32, _>(&config, &[0, 0]).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::Truncated {
+                received: 2,
+                expected: None
+            }
+        );
+        assert_eq!(err.offset(), Some(0));
+    }
+
+    #[test]
+    fn other_errors_pass_through() {
+        let config = net::Config::default();
+        let mut core = SelfDelimited::new();
+        let err = core.decode::<bool, _>(&config, &[9]).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::InvalidBool(9));
+    }
+
+    #[test]
+    fn writes_payloads_unchanged() {
+        let mut dst = BytesMut::new();
+        SelfDelimited::new().encode(b"abc", &mut dst).unwrap();
+        assert_eq!(&dst[..], b"abc");
+    }
+}

@@ -49,10 +49,10 @@ pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
 /// # Ok::<(), netwire::Error>(())
 /// ```
 pub struct FrameReader<R, F> {
-    pub(crate) inner: R,
-    pub(crate) framing: F,
+    inner: R,
+    framing: F,
     /// Bytes read but not yet handed out as (part of) a frame.
-    pub(crate) buf: BytesMut,
+    buf: BytesMut,
     /// Stream offset of `buf[0]`.
     consumed: u64,
     /// Stream offset where the frame in progress starts.
