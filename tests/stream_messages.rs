@@ -380,3 +380,20 @@ fn would_block_and_interrupted_at_every_position() {
         }
     }
 }
+
+#[test]
+fn a_frame_reader_becomes_a_message_reader_without_losing_bytes() {
+    use netwire::stream::{FrameReader, FrameWriter};
+    // A raw handshake frame, then typed messages, all in one read.
+    let mut tx = FrameWriter::new(Vec::new(), LengthPrefixed::u8());
+    tx.write_frame(b"HELLO/1").unwrap();
+    let mut tx = MessageWriter::from_frame_writer(tx, net::Config::default());
+    tx.write(&(5u32, true)).unwrap();
+    let wire = tx.into_inner();
+    let mut frames = FrameReader::with_capacity(4096, &wire[..], LengthPrefixed::u8());
+    assert_eq!(frames.read_frame().unwrap().unwrap(), &b"HELLO/1"[..]);
+    assert_eq!(frames.buffer().len(), 6);
+    let mut rx = MessageReader::from_frame_reader(frames, net::Config::default());
+    assert_eq!(rx.read::<(u32, bool)>().unwrap(), Some((5, true)));
+    assert_eq!(rx.read::<(u32, bool)>().unwrap(), None);
+}

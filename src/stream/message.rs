@@ -64,8 +64,15 @@ impl<R, F, E> MessageReader<R, F, E> {
     /// A reader of messages in `encoding` (such as
     /// [`ascii::Config`](crate::ascii)), framed by `framing`.
     pub fn with_encoding(reader: R, framing: F, encoding: E) -> Self {
+        Self::from_frame_reader(FrameReader::new(reader, framing), encoding)
+    }
+
+    /// A message reader on top of `frames` (say, one made with
+    /// [`FrameReader::with_capacity`], or one that has already read a
+    /// handshake frame); its buffered bytes are kept.
+    pub fn from_frame_reader(frames: FrameReader<R, F>, encoding: E) -> Self {
         MessageReader {
-            frames: FrameReader::new(reader, framing),
+            frames,
             encoding,
             current: Bytes::new(),
         }

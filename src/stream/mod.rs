@@ -29,6 +29,16 @@
 //!   it produces is handled like the non-blocking case.
 //! - **`EINTR`.** `Interrupted` is retried.
 //!
+//! # Cost
+//! Reads are large (8 KiB, or more while a large frame arrives) and go into
+//! one buffer that is reused once the frames handed out are dropped; a
+//! message is decoded straight from the buffered bytes, so the only
+//! allocations per message are the decoded value's own. With
+//! [`SelfDelimited`](crate::frame::SelfDelimited) decoding happens in place;
+//! with a [`FrameDecoder`](crate::frame::FrameDecoder) each frame is a
+//! reference-counted [`bytes::Bytes`] view, which costs a few atomic
+//! operations per message.
+//!
 //! # Example
 //! ```
 //! use netwire::frame::LengthPrefixed;

@@ -289,8 +289,13 @@ impl<W, F> MessageWriter<W, F> {
 impl<W, F, E> MessageWriter<W, F, E> {
     /// A writer of messages in `encoding`, framed by `framing`.
     pub fn with_encoding(writer: W, framing: F, encoding: E) -> Self {
+        Self::from_frame_writer(FrameWriter::new(writer, framing), encoding)
+    }
+
+    /// A message writer on top of `frames`; its queued bytes are kept.
+    pub fn from_frame_writer(frames: FrameWriter<W, F>, encoding: E) -> Self {
         MessageWriter {
-            frames: FrameWriter::new(writer, framing),
+            frames,
             encoding,
             scratch: Vec::new(),
         }
