@@ -54,7 +54,10 @@ fn counted<T>(
 
 /// A [`Decoder`] and [`Encoder`] of raw frames for any framing.
 ///
-/// Decodes to [`Bytes`] payloads; encodes anything that is `AsRef<[u8]>`.
+/// Decodes to [`Bytes`] payloads; encodes anything that is `AsRef<[u8]>`
+/// (`&[u8]`, `Vec<u8>`, `Bytes`, ...). Because the item type is open, `Sink`
+/// methods that take no item need it spelled out:
+/// `SinkExt::<&[u8]>::close(&mut framed_write)`.
 #[derive(Clone, Default)]
 pub struct FrameCodec<F> {
     framing: F,

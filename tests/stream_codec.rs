@@ -135,3 +135,19 @@ fn encoder_errors_leave_the_buffer_untouched() {
     );
     assert_eq!(&wire[..], b"kept");
 }
+
+#[tokio::test]
+async fn raw_frames_through_framed_read_and_write() {
+    let (near, far) = tokio::io::duplex(3);
+    let writer = tokio::spawn(async move {
+        let mut tx = FramedWrite::new(near, FrameCodec::new(Delimited::lines()));
+        for line in [&b"first"[..], b"", b"third"] {
+            tx.send(line).await.unwrap();
+        }
+        SinkExt::<&[u8]>::close(&mut tx).await.unwrap();
+    });
+    let rx = FramedRead::new(far, FrameCodec::new(Delimited::lines()));
+    let lines: Vec<_> = rx.map(|f| f.unwrap()).collect().await;
+    writer.await.unwrap();
+    assert_eq!(lines, [&b"first"[..], b"", b"third"]);
+}
