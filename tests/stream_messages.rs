@@ -397,3 +397,47 @@ fn a_frame_reader_becomes_a_message_reader_without_losing_bytes() {
     assert_eq!(rx.read::<(u32, bool)>().unwrap(), Some((5, true)));
     assert_eq!(rx.read::<(u32, bool)>().unwrap(), None);
 }
+
+#[test]
+fn ascii_self_delimited_any_schedule() {
+    use netwire::ascii;
+    fn prop(messages: Vec<Msg>, schedule: Schedule) -> bool {
+        // Strings may hold newlines: the message's own line end, found by
+        // the decoder, delimits it, not the first "\n".
+        let mut tx =
+            MessageWriter::with_encoding(Vec::new(), SelfDelimited::new(), ascii::Config::new());
+        for m in &messages {
+            tx.queue(m).unwrap();
+        }
+        tx.flush().unwrap();
+        let wire = tx.into_inner();
+        let reader = ScriptedReader::new(wire, schedule.0).tail_chunk(4);
+        let mut rx =
+            MessageReader::with_encoding(reader, SelfDelimited::new(), ascii::Config::new());
+        let mut got = Vec::new();
+        for _ in 0..100_000 {
+            match rx.read::<Msg>() {
+                Ok(Some(m)) => got.push(m),
+                Ok(None) => break,
+                Err(e) if is_retry(&e) => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        got == messages
+    }
+    QuickCheck::new().quickcheck(prop as fn(Vec<Msg>, Schedule) -> bool);
+}
+
+#[test]
+fn ascii_framed_by_length() {
+    use netwire::ascii;
+    let mut tx =
+        MessageWriter::with_encoding(Vec::new(), LengthPrefixed::u8(), ascii::Config::new());
+    tx.write(&(7u16, "a\nb")).unwrap();
+    let wire = tx.into_inner();
+    assert_eq!(wire, b"\x087 3:a\nb\n");
+    let mut rx =
+        MessageReader::with_encoding(&wire[..], LengthPrefixed::u8(), ascii::Config::new());
+    let (n, s): (u16, &str) = rx.read_borrowed().unwrap().unwrap();
+    assert_eq!((n, s), (7, "a\nb"));
+}

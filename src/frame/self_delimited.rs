@@ -21,15 +21,22 @@
 //! # Cost bound
 //! One attempt costs at most the bytes buffered. Attempts happen only when
 //! new bytes have arrived *and* the buffer has reached the last hint, so a
-//! message of `L` bytes costs at most `L × min(reads, hints)` where `reads`
+//! message of `L` bytes costs at most `L × min(reads, hints)`, where `reads`
 //! is the number of reads that delivered its bytes and `hints` the number of
-//! distinct points where the decoder can stop (fields, length prefixes). With
-//! reads of several KiB that is a handful of passes; a hostile peer that
-//! trickles one byte per read into a message with many small fields can push
-//! it towards `L²`, and `L` is capped by the encoding's
+//! points where the decoder can stop and say how much it needs. With reads
+//! of several KiB that is a handful of passes. How good the hints are
+//! depends on the encoding: `net` knows the full size of every string,
+//! byte string and fixed-size field once their prefix is in, so a 10 KB
+//! blob trickling in one byte per read costs about three attempts; `ascii`
+//! can often only say "at least one more byte" inside a number, so a peer
+//! that sends one byte per packet can push the work towards `L²/2`.
+//!
+//! `L` is capped by the encoding's
 //! [`Encoding::limit`](crate::Encoding::limit): a buffer that reaches the
 //! limit without holding a whole message is an error
-//! ([`ErrorKind::LengthOverLimit`]), not a reason to keep reading.
+//! ([`ErrorKind::LengthOverLimit`]), not a reason to keep reading. For
+//! untrusted peers, prefer a framed stream (the frame's length is checked
+//! once, and the message is decoded once) or a small limit.
 //!
 //! Waiting for *more* than the hint (say, until the buffer doubles) would make
 //! the work linear but can deadlock a request/response protocol whose peer

@@ -45,6 +45,19 @@ use super::reader::FrameReader;
 /// assert_eq!(rx.read::<(u8, u16)>()?, None);
 /// # Ok::<(), netwire::Error>(())
 /// ```
+///
+/// Another encoding, and no framing: `ascii` messages end with their own
+/// line end, which the decoder finds (a `\n` inside a string is not one).
+/// ```
+/// use netwire::{ascii, frame::SelfDelimited, stream::MessageReader};
+///
+/// let input: &[u8] = b"1 3:a\nb\n0 0:\n";
+/// let mut rx = MessageReader::with_encoding(input, SelfDelimited::new(), ascii::Config::new());
+/// assert_eq!(rx.read::<(bool, String)>()?, Some((true, "a\nb".to_string())));
+/// assert_eq!(rx.read::<(bool, String)>()?, Some((false, String::new())));
+/// assert_eq!(rx.read::<(bool, String)>()?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
 pub struct MessageReader<R, F, E = net::Config> {
     frames: FrameReader<R, F>,
     encoding: E,
@@ -62,7 +75,7 @@ impl<R, F> MessageReader<R, F> {
 
 impl<R, F, E> MessageReader<R, F, E> {
     /// A reader of messages in `encoding` (such as
-    /// [`ascii::Config`](crate::ascii)), framed by `framing`.
+    /// [`ascii::Config`](crate::ascii::Config)), framed by `framing`.
     pub fn with_encoding(reader: R, framing: F, encoding: E) -> Self {
         Self::from_frame_reader(FrameReader::new(reader, framing), encoding)
     }
