@@ -260,9 +260,9 @@ fn iterator_resumes_after_would_block_and_stops_after_errors() {
 }
 
 /// The `net` format, counting decode attempts.
-struct Counting<'a>(net::Config, &'a Cell<usize>);
+struct Counting<'a, E = net::Config>(E, &'a Cell<usize>);
 
-impl Encoding for Counting<'_> {
+impl<E: Encoding> Encoding for Counting<'_, E> {
     fn encode_into<T: ?Sized + Serialize>(
         &self,
         value: &T,
@@ -440,4 +440,31 @@ fn ascii_framed_by_length() {
         MessageReader::with_encoding(&wire[..], LengthPrefixed::u8(), ascii::Config::new());
     let (n, s): (u16, &str) = rx.read_borrowed().unwrap().unwrap();
     assert_eq!((n, s), (7, "a\nb"));
+}
+
+#[test]
+fn self_delimited_never_retries_without_new_bytes() {
+    // ascii can often only say "one more byte": one attempt per read at
+    // most, never more.
+    use netwire::ascii;
+    let numbers: Vec<u32> = (0..300).map(|i| i * 7919).collect();
+    let wire = ascii::to_vec(&numbers).unwrap();
+    let attempts = Cell::new(0);
+    let reader = ScriptedReader::new(wire.clone(), []).tail_chunk(1);
+    let encoding = Counting(ascii::Config::new(), &attempts);
+    let mut rx = MessageReader::with_encoding(reader, SelfDelimited::new(), encoding);
+    assert_eq!(rx.read::<Vec<u32>>().unwrap(), Some(numbers));
+    assert_eq!(rx.get_ref().calls, wire.len());
+    assert!(attempts.get() <= wire.len(), "{} attempts", attempts.get());
+    // The same with 64-byte reads: at most one attempt per read.
+    attempts.set(0);
+    let reader = ScriptedReader::new(wire.clone(), []).tail_chunk(64);
+    let encoding = Counting(ascii::Config::new(), &attempts);
+    let mut rx = MessageReader::with_encoding(reader, SelfDelimited::new(), encoding);
+    assert!(rx.read::<Vec<u32>>().unwrap().is_some());
+    assert!(
+        attempts.get() <= wire.len().div_ceil(64),
+        "{} attempts",
+        attempts.get()
+    );
 }
