@@ -411,7 +411,7 @@ fn ascii_self_delimited_any_schedule() {
         }
         tx.flush().unwrap();
         let wire = tx.into_inner();
-        let reader = ScriptedReader::new(wire, schedule.0).tail_chunk(4);
+        let reader = ScriptedReader::new(wire, schedule.0).tail_chunk(16);
         let mut rx =
             MessageReader::with_encoding(reader, SelfDelimited::new(), ascii::Config::new());
         let mut got = Vec::new();

@@ -139,6 +139,9 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
     /// stream plus the offset inside the payload).
     #[inline]
     pub fn read<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        if !self.current.is_empty() {
+            self.current = Bytes::new();
+        }
         let encoding = &self.encoding;
         self.frames
             .next_with(|framing, src, eof| framing.decode_message::<T, E>(encoding, src, eof))
@@ -189,6 +192,8 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
     /// # Errors
     /// As [`MessageReader::read`].
     pub fn read_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>> {
+        // Let go of the previous frame first so the buffer can be reused.
+        self.current = Bytes::new();
         let Some(frame) = self.frames.read_frame()? else {
             return Ok(None);
         };
