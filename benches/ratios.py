@@ -80,16 +80,25 @@ for ds in DATASETS:
             check(f"bulk {op}: net vs memcpy >= 0.8", ratio(memcpy, net), 0.8)
 
 stream = {}
-sd = os.path.join(ROOT, "stream")
-if os.path.isdir(sd):
-    for reader in sorted(os.listdir(sd)):
-        if os.path.isdir(os.path.join(sd, reader)) and reader != "report":
-            for src in sorted(os.listdir(os.path.join(sd, reader))):
-                stream[(reader, src)] = median("stream", reader, src)
-    print("\n## stream: time per pass relative to netwire on one slice\n")
-    base = stream.get(("netwire", "slice"))
+for group, sources in [("stream", None), ("stream_tcp", "tcp")]:
+    gd = os.path.join(ROOT, group)
+    if not os.path.isdir(gd):
+        continue
+    for reader in sorted(os.listdir(gd)):
+        rd = os.path.join(gd, reader)
+        if reader == "report" or not os.path.isdir(rd):
+            continue
+        if sources is None:
+            for src in sorted(os.listdir(rd)):
+                if src != "report":
+                    stream[(reader, src)] = median(group, reader, src)
+        else:
+            stream[(reader, sources)] = median(group, reader)
+if stream:
+    print("\n## stream: median time per pass over the stream\n")
     for (reader, src), t in sorted(stream.items()):
-        print(f"- {reader}/{src}: {t / 1e6:.3f} ms ({fmt(ratio(t, base))} slower)" if t else "")
+        if t is not None:
+            print(f"- {reader}/{src}: {t / 1e6:.3f} ms")
     nw = {s: stream.get(("netwire", s)) for s in ["slice", "chunks", "tcp"]}
     check("stream: netwire chunks vs slice >= 0.8", ratio(nw["slice"], nw["chunks"]), 0.8)
     check("stream: netwire tcp vs naive tcp >= 10", ratio(stream.get(("naive", "tcp")), nw["tcp"]), 10.0)

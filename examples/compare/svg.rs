@@ -30,6 +30,11 @@ fn color(name: &str) -> &'static str {
     }
 }
 
+/// Reference rows that are not serde formats.
+fn is_baseline(name: &str) -> bool {
+    matches!(name, "memcpy" | "zerocopy")
+}
+
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -38,8 +43,11 @@ fn escape(s: &str) -> String {
 
 /// One panel: a bar per row, scaled to the largest value in the panel.
 fn panel(svg: &mut String, x: f64, y: f64, rows: &[Row], value: impl Fn(&Row) -> Option<f64>) {
+    // Scale to the serde formats; the baselines (memcpy, zerocopy) can be
+    // far off the scale and are cut at its end.
     let max = rows
         .iter()
+        .filter(|r| !is_baseline(r.name))
         .filter_map(&value)
         .fold(0.0_f64, f64::max)
         .max(f64::MIN_POSITIVE);
@@ -55,7 +63,7 @@ fn panel(svg: &mut String, x: f64, y: f64, rows: &[Row], value: impl Fn(&Row) ->
             );
             continue;
         };
-        let w = (v / max * room).max(1.0);
+        let w = (v / max * room).clamp(1.0, room + 8.0);
         let _ = writeln!(
             svg,
             r##"<rect x="{x:.1}" y="{by:.1}" width="{w:.1}" height="{BAR_H}" fill="{}"/><text x="{:.1}" y="{:.1}" class="v">{v:.2}×</text>"##,
