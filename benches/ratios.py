@@ -80,7 +80,7 @@ for ds in DATASETS:
             check(f"bulk {op}: net vs memcpy >= 0.8", ratio(memcpy, net), 0.8)
 
 stream = {}
-for group, sources in [("stream", None), ("stream_tcp", "tcp")]:
+for group, sources in [("stream", None), ("stream_tcp", "tcp"), ("stream_tcp_headers", "tcp-headers")]:
     gd = os.path.join(ROOT, group)
     if not os.path.isdir(gd):
         continue
@@ -99,10 +99,12 @@ if stream:
     for (reader, src), t in sorted(stream.items()):
         if t is not None:
             print(f"- {reader}/{src}: {t / 1e6:.3f} ms")
-    nw = {s: stream.get(("netwire", s)) for s in ["slice", "chunks", "tcp"]}
+    nw = {s: stream.get(("netwire", s)) for s in ["slice", "chunks", "tcp", "tcp-headers"]}
     check("stream: netwire chunks vs slice >= 0.8", ratio(nw["slice"], nw["chunks"]), 0.8)
     check("stream: netwire tcp vs naive tcp >= 10", ratio(stream.get(("naive", "tcp")), nw["tcp"]), 10.0)
-    for s in ["slice", "chunks", "tcp"]:
+    check("stream: netwire tcp vs naive tcp, headers >= 10",
+          ratio(stream.get(("naive", "tcp-headers")), nw["tcp-headers"]), 10.0)
+    for s in ["slice", "chunks", "tcp", "tcp-headers"]:
         check(f"stream: netwire vs tokio-util on {s} >= 1.0",
               ratio(stream.get(("tokio-util", s)), nw[s]), 1.0)
 

@@ -16,7 +16,10 @@
 //! - `stream/<reader>/chunks`: a reader returning 1 to 8192 bytes per `read`
 //!   (a fixed seeded sequence of sizes);
 //! - `stream_tcp/<reader>`: a real socket on 127.0.0.1, a writer thread
-//!   sending the stream while the reader decodes.
+//!   sending the stream while the reader decodes;
+//! - `stream_tcp_headers/<reader>`: the same with 10 000 16-byte `header`
+//!   messages, where decoding costs next to nothing and the number of
+//!   system calls decides.
 //!
 //! Throughput is the stream's bytes, frame headers included. The in-memory
 //! group measures the thread's CPU time (see `benches/formats.rs`); the
@@ -37,11 +40,13 @@ use criterion::measurement::WallTime;
 use criterion::{BenchmarkId, Criterion, Throughput};
 use netwire::frame::{FrameEncoder, LengthPrefixed};
 use netwire::stream::MessageReader;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use tokio_util::codec::{Decoder, LengthDelimitedCodec};
 
-use datasets::Chat;
 use datasets::cpu::ThreadCpu;
 use datasets::rng::Rng;
+use datasets::{Chat, Header};
 
 /// Messages in the stream.
 const MESSAGES: usize = 10_000;
@@ -57,7 +62,7 @@ fn criterion<M: criterion::measurement::Measurement>(measurement: M) -> Criterio
 }
 
 /// The stream: every message `net` encoded and framed.
-fn wire(messages: &[Chat]) -> Vec<u8> {
+fn framed<T: Serialize>(messages: &[T]) -> Vec<u8> {
     let mut framing = LengthPrefixed::u32();
     let mut wire = BytesMut::new();
     for m in messages {
@@ -93,19 +98,19 @@ fn chunk_sizes() -> Vec<usize> {
 }
 
 /// Reads `count` messages with netwire's reader.
-fn netwire_read<R: Read>(
+fn netwire_read<T: DeserializeOwned, R: Read>(
     rx: &mut MessageReader<R, LengthPrefixed, netwire::net::Config>,
     count: usize,
 ) {
     for _ in 0..count {
-        let m: Chat = rx.read().expect("read").expect("a message");
+        let m: T = rx.read().expect("read").expect("a message");
         black_box(m);
     }
 }
 
 /// Reads `count` messages with tokio-util's codec, driven by plain `read`
 /// calls into one `BytesMut` (what `FramedRead` does, minus async).
-fn tokio_read<R: Read>(
+fn tokio_read<T: DeserializeOwned, R: Read>(
     src: &mut R,
     codec: &mut LengthDelimitedCodec,
     buf: &mut BytesMut,
@@ -114,7 +119,7 @@ fn tokio_read<R: Read>(
     let mut got = 0;
     while got < count {
         if let Some(frame) = codec.decode(buf).expect("frame") {
-            let m: Chat = netwire::net::from_slice(&frame).expect("decode");
+            let m: T = netwire::net::from_slice(&frame).expect("decode");
             black_box(m);
             got += 1;
             continue;
@@ -128,13 +133,13 @@ fn tokio_read<R: Read>(
 }
 
 /// The naive loop: two `read_exact` calls per message.
-fn naive_read<R: Read>(src: &mut R, body: &mut Vec<u8>, count: usize) {
+fn naive_read<T: DeserializeOwned, R: Read>(src: &mut R, body: &mut Vec<u8>, count: usize) {
     for _ in 0..count {
         let mut head = [0u8; 4];
         src.read_exact(&mut head).expect("header");
         body.resize(u32::from_be_bytes(head) as usize, 0);
         src.read_exact(body).expect("body");
-        let m: Chat = netwire::net::from_slice(body).expect("decode");
+        let m: T = netwire::net::from_slice(body).expect("decode");
         black_box(m);
     }
 }
@@ -178,7 +183,7 @@ fn in_memory(c: &mut Criterion<ThreadCpu>, wire: &[u8]) {
     group.bench_function(BenchmarkId::new("netwire", "slice"), |b| {
         b.iter(|| {
             let mut rx = MessageReader::new(wire, LengthPrefixed::u32());
-            netwire_read(&mut rx, MESSAGES);
+            netwire_read::<Chat, _>(&mut rx, MESSAGES);
         });
     });
     group.bench_function(BenchmarkId::new("netwire", "chunks"), |b| {
@@ -189,14 +194,14 @@ fn in_memory(c: &mut Criterion<ThreadCpu>, wire: &[u8]) {
                 next: 0,
             };
             let mut rx = MessageReader::new(src, LengthPrefixed::u32());
-            netwire_read(&mut rx, MESSAGES);
+            netwire_read::<Chat, _>(&mut rx, MESSAGES);
         });
     });
     group.bench_function(BenchmarkId::new("tokio-util", "slice"), |b| {
         let mut buf = BytesMut::new();
         b.iter(|| {
             let mut codec = LengthDelimitedCodec::new();
-            tokio_read(&mut &*wire, &mut codec, &mut buf, MESSAGES);
+            tokio_read::<Chat, _>(&mut &*wire, &mut codec, &mut buf, MESSAGES);
         });
     });
     group.bench_function(BenchmarkId::new("tokio-util", "chunks"), |b| {
@@ -208,18 +213,19 @@ fn in_memory(c: &mut Criterion<ThreadCpu>, wire: &[u8]) {
                 next: 0,
             };
             let mut codec = LengthDelimitedCodec::new();
-            tokio_read(&mut src, &mut codec, &mut buf, MESSAGES);
+            tokio_read::<Chat, _>(&mut src, &mut codec, &mut buf, MESSAGES);
         });
     });
     group.bench_function(BenchmarkId::new("naive", "slice"), |b| {
         let mut body = Vec::new();
-        b.iter(|| naive_read(&mut &*wire, &mut body, MESSAGES));
+        b.iter(|| naive_read::<Chat, _>(&mut &*wire, &mut body, MESSAGES));
     });
     group.finish();
 }
 
-fn tcp(c: &mut Criterion<WallTime>, wire: &[u8]) {
-    let mut group = c.benchmark_group("stream_tcp");
+/// The socket group `name`: `wire` holds `MESSAGES` messages of type `T`.
+fn tcp<T: DeserializeOwned>(c: &mut Criterion<WallTime>, name: &str, wire: &[u8]) {
+    let mut group = c.benchmark_group(name);
     group.throughput(Throughput::Bytes(wire.len() as u64));
 
     // The socket benches keep one connection each and time `iters` passes
@@ -230,7 +236,7 @@ fn tcp(c: &mut Criterion<WallTime>, wire: &[u8]) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             go.send(iters).expect("writer alive");
-            netwire_read(&mut rx, MESSAGES * iters as usize);
+            netwire_read::<T, _>(&mut rx, MESSAGES * iters as usize);
             start.elapsed()
         });
         drop(go);
@@ -243,7 +249,7 @@ fn tcp(c: &mut Criterion<WallTime>, wire: &[u8]) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             go.send(iters).expect("writer alive");
-            tokio_read(&mut socket, &mut codec, &mut buf, MESSAGES * iters as usize);
+            tokio_read::<T, _>(&mut socket, &mut codec, &mut buf, MESSAGES * iters as usize);
             start.elapsed()
         });
         drop(go);
@@ -255,7 +261,7 @@ fn tcp(c: &mut Criterion<WallTime>, wire: &[u8]) {
         b.iter_custom(|iters| {
             let start = Instant::now();
             go.send(iters).expect("writer alive");
-            naive_read(&mut socket, &mut body, MESSAGES * iters as usize);
+            naive_read::<T, _>(&mut socket, &mut body, MESSAGES * iters as usize);
             start.elapsed()
         });
         drop(go);
@@ -265,10 +271,16 @@ fn tcp(c: &mut Criterion<WallTime>, wire: &[u8]) {
 }
 
 fn main() {
-    let wire = wire(&datasets::chats(MESSAGES));
+    let wire = framed(&datasets::chats(MESSAGES));
     let mut c = criterion(ThreadCpu);
     in_memory(&mut c, &wire);
     let mut c = criterion(WallTime);
-    tcp(&mut c, &wire);
+    tcp::<Chat>(&mut c, "stream_tcp", &wire);
+    let headers = framed(&datasets::headers(MESSAGES));
+    eprintln!(
+        "stream_tcp_headers: {MESSAGES} headers, {} bytes framed",
+        headers.len()
+    );
+    tcp::<Header>(&mut c, "stream_tcp_headers", &headers);
     c.final_summary();
 }
