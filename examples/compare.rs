@@ -25,7 +25,9 @@ use cpu_time::ThreadTime;
 use zerocopy::{FromBytes, IntoBytes};
 
 use datasets::formats::{decode_all, encode_all, memcpy_all};
-use datasets::{Batch, Format, Message, Visit, check, each_format};
+use datasets::{Batch, Format, Visit, check, each_format};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 /// One encoding's results on one dataset.
 pub struct Row {
@@ -112,7 +114,7 @@ struct Measure<'a, T> {
     rows: Vec<Row>,
 }
 
-impl<T: Message> Visit for Measure<'_, T> {
+impl<T: Serialize + DeserializeOwned + PartialEq> Visit for Measure<'_, T> {
     fn visit<F: Format>(&mut self, format: &F) {
         let name = format.name();
         self.progress.step(&format!("{} {name}", self.dataset));
@@ -135,8 +137,9 @@ impl<T: Message> Visit for Measure<'_, T> {
     }
 }
 
-/// Measures every format on `messages`, plus the memcpy floor.
-fn measure<T: Message>(
+/// Measures every format on `messages`, plus the memcpy floor. Any serde
+/// message type works: add a line in `main` to see your own.
+fn measure<T: Serialize + DeserializeOwned + PartialEq>(
     dataset: &'static str,
     messages: &[T],
     budget: Duration,
