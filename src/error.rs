@@ -125,7 +125,9 @@ impl Display for ErrorKind {
             }
             ErrorKind::InvalidOption(b) => write!(f, "invalid option marker byte {b:#04x}"),
             ErrorKind::InvalidUtf8 => f.write_str("string is not valid UTF-8"),
-            ErrorKind::InvalidChar => f.write_str("invalid char, expected one Unicode scalar value"),
+            ErrorKind::InvalidChar => {
+                f.write_str("invalid char, expected one Unicode scalar value")
+            }
             ErrorKind::TagOutOfRange { tag, variants } => write!(
                 f,
                 "enum tag {tag} out of range, the type has {variants} variant(s)"
@@ -388,10 +390,7 @@ mod tests {
 
     #[test]
     fn error_is_one_pointer() {
-        assert_eq!(
-            std::mem::size_of::<Error>(),
-            std::mem::size_of::<usize>()
-        );
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
     }
 
     #[test]

@@ -8,6 +8,7 @@ pub mod codec;
 pub mod encoding;
 pub mod error;
 pub mod frame;
+pub mod fuzz;
 pub mod net;
 pub mod order;
 pub mod stream;

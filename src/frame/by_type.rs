@@ -1,0 +1,292 @@
+//! Type-byte framing: the first byte of a frame decides how long it is.
+
+use std::fmt;
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+
+use super::util::{self, State};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use crate::error::{Error, ErrorKind, Result};
+
+/// How long a frame of one type is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// The frame is this many bytes, the type byte included.
+    Fixed(usize),
+    /// A big-endian length of this many bytes (1 to 8) follows the type
+    /// byte and counts the bytes after it.
+    Prefixed(usize),
+}
+
+type Lookup = Arc<dyn Fn(u8) -> Option<Rule> + Send + Sync>;
+
+#[derive(Clone)]
+enum Rules {
+    Table(Box<[Option<Rule>; 256]>),
+    Fn(Lookup),
+}
+
+/// Frames whose first byte, the type, decides their length: by a table
+/// (`ByType::new().fixed(..).prefixed(..)`) or by a function
+/// ([`ByType::with`]).
+///
+/// ```text
+/// Rule::Fixed(n):     | type: u8 | rest: n - 1 bytes |
+/// Rule::Prefixed(w):  | type: u8 | len: w bytes BE | body: len bytes |
+/// ```
+///
+/// The type byte is part of the message, so the decoded frame is the whole
+/// frame as it was on the wire, type byte and length field included. For
+/// the same reason the encoder writes the payload unchanged: the payload
+/// must already be a complete frame (a known type, and the size or length
+/// field its rule asks for). A frame longer than
+/// [`max_frame_length`](Self::max_frame_length) (16 MiB by default) is
+/// refused before anything is reserved for it.
+///
+/// # Examples
+///
+/// A table: type 1 is a 3-byte frame, type 2 has a `u16` length.
+///
+/// ```text
+/// INPUT:  01 AA BB 02 00 02 'h' 'i' 01 CC
+/// FRAMES: 01 AA BB, 02 00 02 'h' 'i'        (and 01 CC waits for a byte)
+/// ```
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::frame::{ByType, FrameDecoder, FrameEncoder};
+///
+/// let mut codec = ByType::new().fixed(1, 3).prefixed(2, 2);
+/// let mut wire = BytesMut::new();
+/// codec.encode(&[1, 0xaa, 0xbb], &mut wire)?;
+/// codec.encode(&[2, 0, 2, b'h', b'i'], &mut wire)?;
+/// assert_eq!(wire, [1, 0xaa, 0xbb, 2, 0, 2, b'h', b'i'][..]);
+///
+/// wire.extend_from_slice(&[1, 0xcc]);
+/// assert_eq!(codec.decode(&mut wire)?.unwrap(), &[1, 0xaa, 0xbb][..]);
+/// assert_eq!(codec.decode(&mut wire)?.unwrap(), &[2, 0, 2, b'h', b'i'][..]);
+/// assert_eq!(codec.decode(&mut wire)?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// A function: types below 0x80 are single bytes, the others carry a
+/// `u8` length; there are no unknown types.
+///
+/// ```text
+/// INPUT:  05 81 01 'x' 7F
+/// FRAMES: 05, 81 01 'x', 7F
+/// ```
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::frame::{ByType, FrameDecoder, Rule};
+///
+/// let mut codec = ByType::with(|tag| {
+///     Some(if tag < 0x80 { Rule::Fixed(1) } else { Rule::Prefixed(1) })
+/// });
+/// let mut wire = BytesMut::from(&[5, 0x81, 1, b'x', 0x7f][..]);
+/// assert_eq!(codec.decode(&mut wire)?.unwrap(), &[5][..]);
+/// assert_eq!(codec.decode(&mut wire)?.unwrap(), &[0x81, 1, b'x'][..]);
+/// assert_eq!(codec.decode(&mut wire)?.unwrap(), &[0x7f][..]);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// An unknown type is an error at the type byte:
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::ErrorKind;
+/// use netwire::frame::{ByType, FrameDecoder};
+///
+/// let mut codec = ByType::new().fixed(1, 1);
+/// let err = codec.decode(&mut BytesMut::from(&[9, 0][..])).unwrap_err();
+/// assert_eq!(err.kind(), &ErrorKind::UnknownFrameType(9));
+/// assert_eq!(err.offset(), Some(0));
+/// ```
+#[derive(Clone)]
+pub struct ByType {
+    rules: Rules,
+    max_frame_length: usize,
+    state: State,
+}
+
+impl ByType {
+    /// An empty table: every type is unknown until added.
+    pub fn new() -> Self {
+        Self::from_rules(Rules::Table(Box::new([None; 256])))
+    }
+
+    /// Types decided by `rule`, which returns `None` for an unknown type.
+    pub fn with<F>(rule: F) -> Self
+    where
+        F: Fn(u8) -> Option<Rule> + Send + Sync + 'static,
+    {
+        Self::from_rules(Rules::Fn(Arc::new(rule)))
+    }
+
+    fn from_rules(rules: Rules) -> Self {
+        ByType {
+            rules,
+            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            state: State::Head,
+        }
+    }
+
+    /// Frames of type `tag` are `len` bytes long, the type byte included.
+    ///
+    /// # Panics
+    /// If `len` is 0, or if this `ByType` was made by [`ByType::with`].
+    #[must_use]
+    pub fn fixed(self, tag: u8, len: usize) -> Self {
+        assert!(len > 0, "a frame holds at least its type byte");
+        self.set(tag, Rule::Fixed(len))
+    }
+
+    /// Frames of type `tag` carry a big-endian length of `width` bytes
+    /// after the type byte, counting the bytes after the length.
+    ///
+    /// # Panics
+    /// If `width` is not 1 to 8, or if this `ByType` was made by
+    /// [`ByType::with`].
+    #[must_use]
+    pub fn prefixed(self, tag: u8, width: usize) -> Self {
+        assert!(
+            (1..=8).contains(&width),
+            "a length field is 1 to 8 bytes wide"
+        );
+        self.set(tag, Rule::Prefixed(width))
+    }
+
+    fn set(mut self, tag: u8, rule: Rule) -> Self {
+        match &mut self.rules {
+            Rules::Table(table) => table[usize::from(tag)] = Some(rule),
+            Rules::Fn(_) => panic!("ByType::with decides every type by its function"),
+        }
+        self
+    }
+
+    /// The largest frame accepted, in bytes (type byte and length field
+    /// included), when decoding and encoding.
+    #[must_use]
+    pub fn max_frame_length(mut self, max: usize) -> Self {
+        self.max_frame_length = max;
+        self
+    }
+
+    fn rule(&self, tag: u8) -> Option<Rule> {
+        match &self.rules {
+            Rules::Table(table) => table[usize::from(tag)],
+            Rules::Fn(f) => f(tag),
+        }
+    }
+
+    /// The total size of the frame at the start of `frame`, once enough of
+    /// it has arrived to tell (the type byte, and the length field if any).
+    fn frame_len(&self, frame: &[u8]) -> Result<Option<usize>> {
+        let Some(&tag) = frame.first() else {
+            return Ok(None);
+        };
+        let total = match self.rule(tag) {
+            None => {
+                return Err(Error::new(ErrorKind::UnknownFrameType(u64::from(tag)), 0));
+            }
+            Some(Rule::Fixed(0)) => {
+                return Err(Error::new(
+                    ErrorKind::InvalidHeader("a fixed frame length must count the type byte"),
+                    0,
+                ));
+            }
+            Some(Rule::Fixed(len)) => len as u64,
+            Some(Rule::Prefixed(width)) => {
+                if !(1..=8).contains(&width) {
+                    return Err(Error::new(
+                        ErrorKind::InvalidHeader("a length field is 1 to 8 bytes wide"),
+                        0,
+                    ));
+                }
+                let Some(field) = frame.get(1..1 + width) else {
+                    return Ok(None);
+                };
+                util::read_be(field).saturating_add(1 + width as u64)
+            }
+        };
+        util::check_limit(total, self.max_frame_length, 0).map(Some)
+    }
+}
+
+impl Default for ByType {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ByType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("ByType");
+        match &self.rules {
+            Rules::Table(table) => {
+                let known: Vec<(u8, Rule)> = (0..=u8::MAX)
+                    .filter_map(|tag| table[usize::from(tag)].map(|r| (tag, r)))
+                    .collect();
+                d.field("table", &known)
+            }
+            Rules::Fn(_) => d.field("table", &"<function>"),
+        };
+        d.field("max_frame_length", &self.max_frame_length)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+impl FrameDecoder for ByType {
+    /// # Errors
+    /// [`ErrorKind::UnknownFrameType`] for a type without a rule,
+    /// [`ErrorKind::LengthOverLimit`] for a frame longer than the maximum,
+    /// [`ErrorKind::InvalidHeader`] for a rule that cannot be followed; all
+    /// at offset 0, the type byte.
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        if self.state == State::Head {
+            let Some(total) = self.frame_len(src)? else {
+                return Ok(None);
+            };
+            self.state = State::Data(total);
+        }
+        let State::Data(total) = self.state else {
+            return Ok(None);
+        };
+        let frame = util::take_frame(src, 0, total);
+        if frame.is_some() {
+            self.state = State::Head;
+        }
+        Ok(frame)
+    }
+
+    /// # Errors
+    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
+    /// input ends inside a frame, with its size once it is known.
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        match self.decode(src)? {
+            Some(frame) => Ok(Some(frame)),
+            None => util::eof_after(self.state, src),
+        }
+    }
+}
+
+impl FrameEncoder for ByType {
+    /// Checks that the payload is one whole frame; writes nothing.
+    ///
+    /// # Errors
+    /// As [`decode`](FrameDecoder::decode) for the payload's type and
+    /// length, and [`ErrorKind::InvalidHeader`] when the payload is not
+    /// exactly as long as its type byte (and length field) say.
+    fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+        match self.frame_len(payload) {
+            Ok(Some(len)) if len == payload.len() => Ok(()),
+            Ok(_) => Err(Error::without_offset(ErrorKind::InvalidHeader(
+                "payload length differs from what its type byte announces",
+            ))),
+            Err(e) => Err(e),
+        }
+    }
+}

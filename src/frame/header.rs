@@ -1,0 +1,191 @@
+//! Header-described framing: a fixed-size zerocopy header whose fields give
+//! the length of the body after it.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use bytes::{Bytes, BytesMut};
+use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
+
+use super::util::{self, State};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use crate::error::{Error, ErrorKind, Result};
+
+/// Frames that start with a fixed header `H` from which a function reads
+/// the length of the body that follows: the shape of most real binary
+/// protocols.
+///
+/// ```text
+/// +------------------------+-------------------------+
+/// | header: size_of::<H>() | body: body_len(&header) |
+/// +------------------------+-------------------------+
+/// ```
+///
+/// The decoded frame is header and body together, so the header can be
+/// read in place with `H::ref_from_prefix(&frame)`, which also hands back
+/// the body. The encoder writes the payload unchanged after checking that
+/// it starts with a header whose length agrees with the rest. A frame
+/// longer than [`max_frame_length`](Self::max_frame_length) (16 MiB by
+/// default, header included) is refused before anything is reserved.
+///
+/// # Examples
+///
+/// A header of a message kind and a body length:
+///
+/// ```text
+/// INPUT:  00 07 00 00 00 02 'h' 'i'
+/// FRAMES: Header { kind: 7, len: 2 } + "hi"
+/// ```
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::frame::{FrameDecoder, FrameEncoder, HeaderDescribed};
+/// use zerocopy::network_endian::{U16, U32};
+/// use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
+///
+/// #[derive(FromBytes, KnownLayout, Immutable, Unaligned)]
+/// #[repr(C)]
+/// struct Header {
+///     kind: U16,
+///     len: U32,
+/// }
+///
+/// let mut codec = HeaderDescribed::new(|h: &Header| u64::from(h.len.get()));
+/// let mut wire = BytesMut::new();
+/// codec.encode(&[0, 7, 0, 0, 0, 2, b'h', b'i'], &mut wire)?;
+/// assert_eq!(wire, [0, 7, 0, 0, 0, 2, b'h', b'i'][..]);
+///
+/// let frame = codec.decode(&mut wire)?.unwrap();
+/// let (header, body) = Header::ref_from_prefix(&frame).unwrap();
+/// assert_eq!(header.kind.get(), 7);
+/// assert_eq!(body, b"hi");
+/// # Ok::<(), netwire::Error>(())
+/// ```
+pub struct HeaderDescribed<H> {
+    body_len: fn(&H) -> u64,
+    max_frame_length: usize,
+    state: State,
+    header: PhantomData<fn() -> H>,
+}
+
+impl<H> HeaderDescribed<H>
+where
+    H: FromBytes + KnownLayout + Immutable + Unaligned,
+{
+    /// Frames made of a header `H` and a body of `body_len(&header)`
+    /// bytes.
+    ///
+    /// # Panics
+    /// If `H` is zero-sized: an empty header could describe empty frames
+    /// that come out of any input endlessly.
+    pub fn new(body_len: fn(&H) -> u64) -> Self {
+        assert!(size_of::<H>() > 0, "a frame header cannot be zero-sized");
+        HeaderDescribed {
+            body_len,
+            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            state: State::Head,
+            header: PhantomData,
+        }
+    }
+
+    /// The largest frame accepted, in bytes (header included), when
+    /// decoding and encoding.
+    #[must_use]
+    pub fn max_frame_length(mut self, max: usize) -> Self {
+        self.max_frame_length = max;
+        self
+    }
+
+    /// The total size of the frame starting at `frame`, once its header has
+    /// arrived.
+    fn frame_len(&self, frame: &[u8]) -> Result<Option<usize>> {
+        let Some(head) = frame.get(..size_of::<H>()) else {
+            return Ok(None);
+        };
+        let header = H::ref_from_bytes(head)
+            .map_err(|_| Error::new(ErrorKind::InvalidHeader("header does not fit its type"), 0))?;
+        let total = (self.body_len)(header).saturating_add(size_of::<H>() as u64);
+        util::check_limit(total, self.max_frame_length, 0).map(Some)
+    }
+}
+
+impl<H> Clone for HeaderDescribed<H> {
+    fn clone(&self) -> Self {
+        HeaderDescribed {
+            body_len: self.body_len,
+            max_frame_length: self.max_frame_length,
+            state: self.state,
+            header: PhantomData,
+        }
+    }
+}
+
+impl<H> fmt::Debug for HeaderDescribed<H> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HeaderDescribed")
+            .field("header", &std::any::type_name::<H>())
+            .field("header_len", &size_of::<H>())
+            .field("max_frame_length", &self.max_frame_length)
+            .field("state", &self.state)
+            .finish()
+    }
+}
+
+impl<H> FrameDecoder for HeaderDescribed<H>
+where
+    H: FromBytes + KnownLayout + Immutable + Unaligned,
+{
+    /// # Errors
+    /// [`ErrorKind::LengthOverLimit`] at offset 0 when the header describes
+    /// a frame longer than the maximum.
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        if self.state == State::Head {
+            let Some(total) = self.frame_len(src)? else {
+                return Ok(None);
+            };
+            self.state = State::Data(total);
+        }
+        let State::Data(total) = self.state else {
+            return Ok(None);
+        };
+        let frame = util::take_frame(src, 0, total);
+        if frame.is_some() {
+            self.state = State::Head;
+        }
+        Ok(frame)
+    }
+
+    /// # Errors
+    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
+    /// input ends inside a frame, with its size once the header is in.
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        match self.decode(src)? {
+            Some(frame) => Ok(Some(frame)),
+            None => util::eof_after(self.state, src),
+        }
+    }
+}
+
+impl<H> FrameEncoder for HeaderDescribed<H>
+where
+    H: FromBytes + KnownLayout + Immutable + Unaligned,
+{
+    /// Checks that the payload is a header and the body it describes;
+    /// writes nothing.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidHeader`] when the payload is shorter than the
+    /// header or its length disagrees with the body's,
+    /// [`ErrorKind::LengthOverLimit`] when it is longer than the maximum.
+    fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+        match self.frame_len(payload)? {
+            None => Err(Error::without_offset(ErrorKind::InvalidHeader(
+                "payload shorter than the header",
+            ))),
+            Some(len) if len != payload.len() => Err(Error::without_offset(
+                ErrorKind::InvalidHeader("header length disagrees with the body"),
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+}

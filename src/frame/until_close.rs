@@ -1,0 +1,135 @@
+//! Until-close framing: the whole stream is one message.
+
+use bytes::{Bytes, BytesMut};
+
+use super::util;
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use crate::error::Result;
+
+/// One message per stream, ended by the end of the stream: the socket
+/// HOWTO's HTTP/1.0-style request, sent and followed by
+/// `shutdown(Write)`.
+///
+/// ```text
+/// +-----------------------------------+-----+
+/// | payload: every byte of the stream | EOF |
+/// +-----------------------------------+-----+
+/// ```
+///
+/// [`decode`](FrameDecoder::decode) never yields a frame: it only checks
+/// that the bytes gathered so far stay within
+/// [`max_frame_length`](Self::max_frame_length) (16 MiB by default).
+/// [`decode_eof`](FrameDecoder::decode_eof) yields everything, once. A
+/// stream that ends before any byte arrives carries no message
+/// (`Ok(None)`), so an empty payload cannot be told apart from no message
+/// at all. The encoder writes the payload unchanged; the sender must close
+/// its writing side after it.
+///
+/// # Examples
+///
+/// ```text
+/// INPUT:  "GET / HTTP/1.0\r\n\r\n" EOF
+/// FRAMES: "GET / HTTP/1.0\r\n\r\n"
+/// ```
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::frame::{FrameDecoder, FrameEncoder, UntilClose};
+///
+/// let mut codec = UntilClose::new();
+/// let mut wire = BytesMut::new();
+/// codec.encode(b"GET / HTTP/1.0\r\n\r\n", &mut wire)?;
+/// assert_eq!(wire, b"GET / HTTP/1.0\r\n\r\n"[..]);
+///
+/// assert_eq!(codec.decode(&mut wire)?, None); // the stream is still open
+/// let request = codec.decode_eof(&mut wire)?.unwrap();
+/// assert_eq!(request, &b"GET / HTTP/1.0\r\n\r\n"[..]);
+/// assert_eq!(codec.decode_eof(&mut wire)?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// With a limit, a stream that goes on too long is refused while it is
+/// still arriving:
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::ErrorKind;
+/// use netwire::frame::{FrameDecoder, UntilClose};
+///
+/// let mut codec = UntilClose::new().max_frame_length(4);
+/// let mut wire = BytesMut::from(&b"abcd"[..]);
+/// assert_eq!(codec.decode(&mut wire)?, None);
+/// wire.extend_from_slice(b"e");
+/// let err = codec.decode(&mut wire).unwrap_err();
+/// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 5, limit: 4 });
+/// # Ok::<(), netwire::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct UntilClose {
+    max_frame_length: usize,
+}
+
+impl UntilClose {
+    /// One message per stream, at most [`DEFAULT_MAX_FRAME_LENGTH`] bytes.
+    pub fn new() -> Self {
+        UntilClose {
+            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+        }
+    }
+
+    /// The largest message accepted, in bytes, when decoding and encoding.
+    #[must_use]
+    pub fn max_frame_length(mut self, max: usize) -> Self {
+        self.max_frame_length = max;
+        self
+    }
+
+    fn check(&self, src: &BytesMut) -> Result<()> {
+        util::check_limit(src.len() as u64, self.max_frame_length, 0).map(drop)
+    }
+}
+
+impl Default for UntilClose {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl FrameDecoder for UntilClose {
+    /// Always `Ok(None)` while the stream is open.
+    ///
+    /// # Errors
+    /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
+    /// once more than the maximum has arrived.
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        self.check(src)?;
+        Ok(None)
+    }
+
+    /// The whole input as one frame, or `Ok(None)` when it is empty.
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        self.check(src)?;
+        if src.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(src.split().freeze()))
+    }
+}
+
+impl FrameEncoder for UntilClose {
+    /// Writes nothing: the frame is the payload.
+    ///
+    /// # Errors
+    /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
+    /// when the payload is longer than the maximum.
+    fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+        if payload.len() > self.max_frame_length {
+            return Err(util::over_limit(
+                payload.len() as u64,
+                self.max_frame_length,
+                None,
+            ));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,149 @@
+//! Pieces shared by the framing strategies: big-endian length fields, limit
+//! checks done before any reservation, and the "header parsed, waiting for
+//! the rest" state of every strategy whose frame length is known up front.
+
+use bytes::{BufMut, Bytes, BytesMut};
+
+use crate::error::{Error, ErrorKind, Result};
+
+/// Where a length-known strategy stands in the current frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) enum State {
+    /// The header has not been parsed yet.
+    #[default]
+    Head,
+    /// The header says the frame is this many bytes on the wire, header
+    /// included; the bytes stay in `src` until all of them have arrived.
+    Data(usize),
+}
+
+/// Reads an unsigned big-endian integer of `bytes.len()` (at most 8) bytes.
+pub(crate) fn read_be(bytes: &[u8]) -> u64 {
+    debug_assert!(bytes.len() <= 8);
+    bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
+}
+
+/// Appends the low `width` bytes of `value` in big-endian order.
+pub(crate) fn write_be(value: u64, width: usize, dst: &mut BytesMut) {
+    let bytes = value.to_be_bytes();
+    let start = bytes.len().saturating_sub(width);
+    dst.put_slice(bytes.get(start..).unwrap_or(&bytes));
+}
+
+/// The largest value a big-endian field of `width` bytes (1 to 8) can hold.
+pub(crate) fn width_max(width: usize) -> u64 {
+    match width {
+        0 => 0,
+        1..=7 => (1u64 << (8 * width)) - 1,
+        _ => u64::MAX,
+    }
+}
+
+/// Accepts `len` if it is at most `limit`, as a `usize` (which it then fits);
+/// otherwise a [`ErrorKind::LengthOverLimit`] at `offset`.
+pub(crate) fn check_limit(len: u64, limit: usize, offset: usize) -> Result<usize> {
+    match usize::try_from(len) {
+        Ok(n) if n <= limit => Ok(n),
+        _ => Err(over_limit(len, limit, Some(offset))),
+    }
+}
+
+/// A [`ErrorKind::LengthOverLimit`], at `offset` when decoding, without an
+/// offset when encoding.
+#[cold]
+pub(crate) fn over_limit(len: u64, limit: usize, offset: Option<usize>) -> Error {
+    let kind = ErrorKind::LengthOverLimit {
+        len,
+        limit: limit as u64,
+    };
+    match offset {
+        Some(off) => Error::new(kind, off as u64),
+        None => Error::without_offset(kind),
+    }
+}
+
+/// The stream ended with `received` bytes of a frame that should have had
+/// `expected` bytes (when its header had been read). The frame starts at
+/// offset 0 of the buffer.
+#[cold]
+pub(crate) fn truncated(received: usize, expected: Option<usize>) -> Error {
+    Error::new(
+        ErrorKind::Truncated {
+            received: received as u64,
+            expected: expected.map(|e| e as u64),
+        },
+        0,
+    )
+}
+
+/// Splits a `total`-byte frame off `src` once all of it has arrived,
+/// dropping its first `skip` bytes (a header that is not part of the
+/// payload). Until then, reserves room for the rest of the frame; `total`
+/// has been checked against the limit, so the reservation is bounded by it.
+pub(crate) fn take_frame(src: &mut BytesMut, skip: usize, total: usize) -> Option<Bytes> {
+    if src.len() < total {
+        src.reserve(total - src.len());
+        return None;
+    }
+    let mut frame = src.split_to(total);
+    let payload = frame.split_off(skip.min(total));
+    Some(payload.freeze())
+}
+
+/// What a length-known strategy does at the end of the input: the frame in
+/// progress is truncated, reported with its declared size when known.
+pub(crate) fn eof_after(state: State, src: &BytesMut) -> Result<Option<Bytes>> {
+    if src.is_empty() {
+        return Ok(None);
+    }
+    let expected = match state {
+        State::Head => None,
+        State::Data(total) => Some(total),
+    };
+    Err(truncated(src.len(), expected))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn be_fields_round_trip_for_every_width() {
+        for width in 1..=8 {
+            let max = width_max(width);
+            for value in [0, 1, 0x7f, max / 2, max] {
+                let mut dst = BytesMut::new();
+                write_be(value, width, &mut dst);
+                assert_eq!(dst.len(), width);
+                assert_eq!(read_be(&dst), value);
+            }
+        }
+        assert_eq!(width_max(1), 0xff);
+        assert_eq!(width_max(2), 0xffff);
+        assert_eq!(width_max(8), u64::MAX);
+    }
+
+    #[test]
+    fn limits_are_checked_without_truncation() {
+        assert_eq!(check_limit(10, 10, 0).unwrap(), 10);
+        let err = check_limit(u64::MAX, 10, 3).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::LengthOverLimit {
+                len: u64::MAX,
+                limit: 10
+            }
+        );
+        assert_eq!(err.offset(), Some(3));
+    }
+
+    #[test]
+    fn take_frame_waits_then_splits() {
+        let mut src = BytesMut::from(&b"\x03ab"[..]);
+        assert_eq!(take_frame(&mut src, 1, 4), None);
+        assert!(src.capacity() >= 4);
+        src.extend_from_slice(b"cX");
+        assert_eq!(take_frame(&mut src, 1, 4).unwrap(), &b"abc"[..]);
+        assert_eq!(src, &b"X"[..]);
+    }
+}
