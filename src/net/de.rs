@@ -501,11 +501,11 @@ struct Counted<'a, R> {
 }
 
 impl<'de, R: Read<'de>> Counted<'_, R> {
-    /// The count, capped by the bytes that may still follow.
+    /// The count, capped by the input bytes already in memory.
     #[inline]
     fn hint(&self) -> usize {
-        let available = usize::try_from(self.de.read.available()).unwrap_or(usize::MAX);
-        self.left.min(available)
+        let buffered = usize::try_from(self.de.read.buffered()).unwrap_or(usize::MAX);
+        self.left.min(buffered)
     }
 }
 
