@@ -300,7 +300,7 @@ impl Config {
     /// The reader is read in small pieces (one `read_exact` per number);
     /// wrap an unbuffered socket or file in a [`std::io::BufReader`]. A
     /// length prefix never makes the decoder reserve more than the limit
-    /// allows; string and byte buffers grow as their bytes arrive.
+    /// allows (see [Limits](super#limits)).
     ///
     /// # Errors
     /// Any decoding error (see the [module docs](super#errors)), with
