@@ -134,7 +134,7 @@ impl Default for Config {
 
 /// The capacity `to_vec` starts with: enough for most small messages in one
 /// allocation, small enough not to matter when it is not needed.
-const INITIAL_CAPACITY: usize = 64;
+const INITIAL_CAPACITY: usize = 128;
 
 impl Config {
     /// The default byte limit of one message: 16 MiB.
