@@ -150,6 +150,32 @@ fn custom_errors_get_the_offset_of_the_value() {
 }
 
 #[test]
+fn errors_after_a_value_was_read_point_at_the_enclosing_value() {
+    #[derive(Deserialize, Debug)]
+    #[serde(try_from = "u8")]
+    struct Even(#[allow(dead_code)] u8);
+    impl TryFrom<u8> for Even {
+        type Error = String;
+        fn try_from(v: u8) -> Result<Self, String> {
+            if v % 2 == 0 {
+                Ok(Even(v))
+            } else {
+                Err(format!("{v} is odd"))
+            }
+        }
+    }
+    // Inside a tuple: the tuple's offset. As the whole message: offset 0.
+    let err = net::from_slice::<(u16, (u8, Even))>(&[0, 0, 1, 3]).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (&ErrorKind::Custom("3 is odd".into()), Some(2))
+    );
+    let err = net::from_reader::<_, Even>(&[3u8][..]).unwrap_err();
+    assert_eq!(err.offset(), Some(0));
+    assert_eq!(err.to_string(), "3 is odd at byte offset 0");
+}
+
+#[test]
 fn not_self_describing() {
     let bytes = net::to_vec(&(1u8, "x")).unwrap();
     let err = net::from_slice::<serde_json::Value>(&bytes).unwrap_err();

@@ -269,7 +269,7 @@ impl Config {
     /// value ends before the input does.
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
-        let value = T::deserialize(&mut de)?;
+        let value = T::deserialize(&mut de).map_err(at_message_start)?;
         let used = de.into_reader().position();
         if used < input.len() {
             return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
@@ -287,7 +287,7 @@ impl Config {
         input: &'de [u8],
     ) -> Result<(T, &'de [u8])> {
         let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
-        let value = T::deserialize(&mut de)?;
+        let value = T::deserialize(&mut de).map_err(at_message_start)?;
         let used = de.into_reader().position();
         Ok((value, input.get(used..).unwrap_or_default()))
     }
@@ -308,7 +308,7 @@ impl Config {
     /// [`ErrorKind::Io`] when it fails.
     pub fn from_reader<R: io::Read, T: DeserializeOwned>(&self, reader: R) -> Result<T> {
         let mut de = Deserializer::new(IoReader::new(reader, self.limit), self);
-        T::deserialize(&mut de)
+        T::deserialize(&mut de).map_err(at_message_start)
     }
 
     /// Appends the encoding of `value` to `out`; on error `out` is left as
@@ -332,6 +332,13 @@ impl Config {
             }
         }
     }
+}
+
+/// An error raised by the message's own `Deserialize` impl outside any value
+/// the decoder was visiting belongs to the message as a whole.
+#[cold]
+fn at_message_start(e: Error) -> Error {
+    e.or_offset(0)
 }
 
 impl Encoding for Config {

@@ -132,14 +132,17 @@
 //! | kind | offset |
 //! |---|---|
 //! | `UnexpectedEnd` | the item the input ended in; [`Error::needed`](crate::Error::needed) is the exact input length that item needs |
-//! | `InvalidBool`, `InvalidOption`, `InvalidChar` | the byte |
+//! | `InvalidBool`, `InvalidOption` | the byte |
+//! | `InvalidChar` | the char's first byte |
 //! | `InvalidUtf8`, `LengthOverLimit` for a string | the string's length prefix |
 //! | `LengthOverLimit` for a count | the count |
+//! | `LengthOverLimit` for any other item | the item that would end past the limit |
 //! | `TagOutOfRange` | the tag (checked against the number of variants) |
 //! | `DepthLimit` | the compound value one level too deep |
 //! | `TrailingBytes` | the first byte after the message ([`from_slice`] only) |
 //! | `NotSelfDescribing` | where the type asked for "any" value |
-//! | `Custom` (from a `Deserialize` impl) | the value whose impl rejected it |
+//! | `Io` ([`from_reader`] only) | the item being read |
+//! | `Custom` (from a `Deserialize` impl) | the innermost value being decoded; a check made after a value was read (such as `#[serde(try_from)]`) reports the value enclosing it, or 0 |
 //!
 //! ```
 //! use netwire::ErrorKind;
