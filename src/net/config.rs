@@ -300,7 +300,8 @@ impl Config {
     /// The reader is read in small pieces (one `read_exact` per number);
     /// wrap an unbuffered socket or file in a [`std::io::BufReader`]. A
     /// length prefix never makes the decoder reserve more than the limit
-    /// allows (see [Limits](super#limits)).
+    /// allows (see [Limits](super#limits)). After an error the reader has
+    /// consumed an unspecified part of the failed message.
     ///
     /// # Errors
     /// Any decoding error (see the [module docs](super#errors)), with

@@ -81,10 +81,12 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         })
     }
 
-    /// Reads the tag of an enum with `variants` variants. Kept out of
-    /// `deserialize_enum` so its locals are not on the stack while the
-    /// variant's content recurses.
-    #[inline(never)]
+    /// Reads the tag of an enum with `variants` variants. In debug builds
+    /// it stays out of `deserialize_enum` so its locals are not on the
+    /// stack while the variant's content recurses; optimized builds inline
+    /// it, their frames being small anyway.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline)]
     fn variant(&mut self, variants: usize) -> Result<u32> {
         let start = self.read.pos();
         let tag = self.tag()?;

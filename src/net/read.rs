@@ -107,7 +107,8 @@ impl<'de> SliceReader<'de> {
     /// Bytes consumed so far.
     #[inline]
     pub fn position(&self) -> usize {
-        self.end - self.rest.len()
+        // `rest` is always a suffix of the `end`-byte window.
+        self.end.saturating_sub(self.rest.len())
     }
 }
 
