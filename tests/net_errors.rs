@@ -526,3 +526,58 @@ fn reader_never_reads_past_the_message() {
     assert_eq!(second, (Abc::B(1), "second".to_string()));
     assert_eq!(r, [0xee]);
 }
+
+#[test]
+fn sequences_must_match_their_declared_length() {
+    // A Serialize impl that declares 3 elements and produces 2.
+    struct Liar;
+    impl Serialize for Liar {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeSeq;
+            let mut seq = s.serialize_seq(Some(3))?;
+            seq.serialize_element(&1u8)?;
+            seq.serialize_element(&2u8)?;
+            seq.end()
+        }
+    }
+    let err = net::to_vec(&Liar).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Custom(_)), "{err:?}");
+    assert!(net::encoded_len(&Liar).is_err());
+
+    // A map of unknown length is counted and its prefix patched.
+    struct Filtered;
+    impl Serialize for Filtered {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            s.collect_map((0u8..10).filter(|k| k % 4 == 0).map(|k| (k, k == 4)))
+        }
+    }
+    let bytes = net::to_vec(&Filtered).unwrap();
+    assert_eq!(bytes, [0, 0, 0, 3, 0, 0, 4, 1, 8, 0]);
+    assert_eq!(net::encoded_len(&Filtered).unwrap(), 10);
+
+    // A Deserialize impl that stops reading early would leave bytes behind.
+    #[derive(Debug)]
+    struct FirstOnly(u8);
+    impl<'de> Deserialize<'de> for FirstOnly {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            struct V;
+            impl<'de> serde::de::Visitor<'de> for V {
+                type Value = FirstOnly;
+                fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                    f.write_str("a sequence")
+                }
+                fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                    self,
+                    mut a: A,
+                ) -> Result<FirstOnly, A::Error> {
+                    Ok(FirstOnly(a.next_element()?.unwrap_or(0)))
+                }
+            }
+            d.deserialize_seq(V)
+        }
+    }
+    let err = net::from_slice::<(u8, FirstOnly)>(&[9, 0, 0, 0, 2, 7, 8]).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Custom(_)), "{err:?}");
+    assert_eq!(err.offset(), Some(1));
+    assert_eq!(net::from_slice::<FirstOnly>(&[0, 0, 0, 1, 7]).unwrap().0, 7);
+}
