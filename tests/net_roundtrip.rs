@@ -6,7 +6,7 @@ mod net_types;
 
 use std::fmt::Debug;
 
-use net_types::{Everything, Kind, OneByte, Owned, Prims};
+use net_types::{Chunked, Everything, Kind, OneByte, Owned, Prims};
 use netwire::net::{Config, LengthWidth, TagWidth};
 use quickcheck::{Gen, QuickCheck, TestResult};
 use serde::Serialize;
@@ -186,4 +186,37 @@ fn floats_keep_their_bits() {
     let nan = f64::from_bits(0x7ff8_dead_beef_0001);
     let back: f64 = netwire::net::from_slice(&netwire::net::to_vec(&nan).unwrap()).unwrap();
     assert_eq!(back.to_bits(), nan.to_bits());
+}
+
+#[test]
+fn any_chunking_of_a_stream_gives_the_same_messages() {
+    fn prop(msgs: Vec<Kind>, tail: Owned, sizes: Vec<u8>) -> TestResult {
+        for cfg in &CONFIGS {
+            let mut stream = Vec::new();
+            for m in &msgs {
+                cfg.to_writer(&mut stream, m).unwrap();
+            }
+            cfg.to_writer(&mut stream, &tail).unwrap();
+            let mut reader = Chunked {
+                data: &stream,
+                sizes: sizes.iter().map(|&s| usize::from(s) % 16).collect(),
+                next: 0,
+            };
+            for m in &msgs {
+                match cfg.from_reader::<_, Kind>(&mut reader) {
+                    Ok(got) if &got == m => {}
+                    other => return TestResult::error(format!("{cfg:?}: {other:?}, want {m:?}")),
+                }
+            }
+            match cfg.from_reader::<_, Owned>(&mut reader) {
+                Ok(got) if got == tail => {}
+                other => return TestResult::error(format!("{cfg:?}: tail {other:?}")),
+            }
+            if !reader.data.is_empty() {
+                return TestResult::error("bytes left over");
+            }
+        }
+        TestResult::passed()
+    }
+    QuickCheck::new().quickcheck(prop as fn(Vec<Kind>, Owned, Vec<u8>) -> TestResult);
 }
