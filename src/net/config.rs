@@ -188,6 +188,10 @@ impl Config {
     /// [`ErrorKind::LengthOverLimit`] as soon as a message would need more,
     /// and any sequence or map count above the limit is rejected the same
     /// way. Encoding a larger message is an error too.
+    ///
+    /// The limit is also what bounds the work of decoding a sequence of
+    /// zero-sized values (which occupy no bytes): a limit of `usize::MAX`
+    /// lets a hostile count make the decoder loop practically forever.
     pub const fn with_limit(mut self, bytes: usize) -> Self {
         self.limit = bytes;
         self
