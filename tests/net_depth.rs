@@ -38,6 +38,7 @@ fn small_stack(f: impl FnOnce() + Send + 'static) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow or unsupported under Miri")]
 fn a_million_nested_tags_hit_the_depth_limit_on_a_small_stack() {
     small_stack(|| {
         let hostile = vec![1u8; 1_000_000];

@@ -42,6 +42,7 @@ fn pair() -> (TcpStream, TcpStream) {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow or unsupported under Miri")]
 fn messages_arrive_one_by_one_over_tcp() {
     let (mut client, server) = pair();
     let writer = thread::spawn(move || {
@@ -64,6 +65,7 @@ fn messages_arrive_one_by_one_over_tcp() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow or unsupported under Miri")]
 fn unbuffered_socket_split_into_single_bytes() {
     let (mut client, mut server) = pair();
     let writer = thread::spawn(move || {
@@ -86,6 +88,7 @@ fn unbuffered_socket_split_into_single_bytes() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "too slow or unsupported under Miri")]
 fn connection_closed_mid_message_is_an_unexpected_end() {
     let (mut client, server) = pair();
     let bytes = net::to_vec(&Msg::Data(vec![1, 2, 3])).unwrap();
