@@ -1,14 +1,12 @@
 //! [`MessageFraming`]: what a [`MessageReader`](super::MessageReader) can
 //! find messages with.
 
-use bytes::BytesMut;
+use bytes::{Buf, BytesMut};
 use serde::de::DeserializeOwned;
 
 use crate::encoding::Encoding;
 use crate::error::Result;
-use crate::frame::{FrameDecoder, SelfDelimited};
-
-use super::reader::payload_offset;
+use crate::frame::{self, FrameDecoder, SelfDelimited};
 
 mod sealed {
     pub trait Sealed {}
@@ -50,18 +48,26 @@ impl<F: FrameDecoder> MessageFraming for F {
         T: DeserializeOwned,
         E: Encoding + ?Sized,
     {
-        let (start, len) = (src.as_ptr() as usize, src.len());
-        let frame = if eof {
-            self.decode_eof(src)?
+        let span = if eof {
+            self.decode_span_eof(src)?
         } else {
-            self.decode(src)?
+            self.decode_span(src)?
         };
-        match frame {
-            None => Ok(None),
-            Some(frame) => match encoding.decode::<T>(&frame) {
-                Ok(value) => Ok(Some(value)),
-                Err(err) => Err(err.at_base(payload_offset(start, len, &frame) as u64)),
-            },
+        let Some(span) = span else {
+            frame::grow(src, self.needed());
+            return Ok(None);
+        };
+        // Decode straight from the buffer, then drop the frame's bytes,
+        // whether the message was valid or not: a bad message does not
+        // desynchronise the stream.
+        let decoded = match src.get(span.payload.clone()) {
+            Some(payload) if span.fits(src.len()) => encoding.decode::<T>(payload),
+            _ => return Err(frame::bad_span()),
+        };
+        src.advance(span.len);
+        match decoded {
+            Ok(value) => Ok(Some(value)),
+            Err(err) => Err(err.at_base(span.payload.start as u64)),
         }
     }
 }

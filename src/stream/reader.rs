@@ -6,7 +6,7 @@ use std::io::{self, Read};
 use bytes::{Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::FrameDecoder;
+use crate::frame::{self, FrameDecoder};
 
 /// How much a reader asks for per `read` call unless told otherwise.
 pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
@@ -285,28 +285,21 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
     pub fn read_frame(&mut self) -> Result<Option<Bytes>> {
         let mut at = 0;
         let frame = self.next_with(|framing, src, eof| {
-            let (start, len) = (src.as_ptr() as usize, src.len());
-            let frame = if eof {
-                framing.decode_eof(src)?
+            let span = if eof {
+                framing.decode_span_eof(src)?
             } else {
-                framing.decode(src)?
+                framing.decode_span(src)?
             };
-            if let Some(f) = &frame {
-                at = payload_offset(start, len, f);
-            }
-            Ok(frame)
+            let Some(span) = span else {
+                frame::grow(src, framing.needed());
+                return Ok(None);
+            };
+            at = span.payload.start;
+            frame::split_frame(src, span).map(Some)
         })?;
         self.last_payload = self.step_base.saturating_add(at as u64);
         Ok(frame)
     }
-}
-
-/// Where `frame` starts relative to a buffer that began at address `start`
-/// and held `len` bytes, when the frame is a view into that buffer (the usual
-/// zero-copy case); 0 otherwise.
-pub(crate) fn payload_offset(start: usize, len: usize, frame: &[u8]) -> usize {
-    let at = (frame.as_ptr() as usize).wrapping_sub(start);
-    if at <= len { at } else { 0 }
 }
 
 impl<R: fmt::Debug, F: fmt::Debug> fmt::Debug for FrameReader<R, F> {
