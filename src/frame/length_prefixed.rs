@@ -186,6 +186,7 @@ impl LengthPrefixed {
 
     /// The total amount added to the field's value to get the payload
     /// length. `i128` holds any field value plus any adjustment exactly.
+    #[inline]
     fn adjustment(&self) -> i128 {
         let header = if self.includes_header {
             self.width as i128
@@ -196,6 +197,7 @@ impl LengthPrefixed {
     }
 
     /// The payload length announced by a header field holding `field`.
+    #[inline]
     fn payload_len(&self, field: u64) -> Result<usize> {
         let len = i128::from(field) + self.adjustment();
         if len < 0 {

@@ -19,6 +19,7 @@ pub(crate) enum State {
 }
 
 /// Reads an unsigned big-endian integer of `bytes.len()` (at most 8) bytes.
+#[inline]
 pub(crate) fn read_be(bytes: &[u8]) -> u64 {
     debug_assert!(bytes.len() <= 8);
     bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
@@ -42,6 +43,7 @@ pub(crate) fn width_max(width: usize) -> u64 {
 
 /// Accepts `len` if it is at most `limit`, as a `usize` (which it then fits);
 /// otherwise a [`ErrorKind::LengthOverLimit`] at `offset`.
+#[inline]
 pub(crate) fn check_limit(len: u64, limit: usize, offset: usize) -> Result<usize> {
     match usize::try_from(len) {
         Ok(n) if n <= limit => Ok(n),
