@@ -22,14 +22,12 @@ fn bound(len: usize) -> usize {
     4 * len.max(8 * 1024) + 64
 }
 
-fn one_gib_header() -> Vec<(
-    &'static str,
-    Box<dyn FnMut(&mut BytesMut) -> Result<(), Error>>,
-)> {
+/// A decoder run on a buffer, expecting no complete frame.
+type Decode = Box<dyn FnMut(&mut BytesMut) -> Result<(), Error>>;
+
+fn one_gib_header() -> Vec<(&'static str, Decode)> {
     const BIG: usize = 1 << 30;
-    fn run<D: FrameDecoder + 'static>(
-        mut dec: D,
-    ) -> Box<dyn FnMut(&mut BytesMut) -> Result<(), Error>> {
+    fn run<D: FrameDecoder + 'static>(mut dec: D) -> Decode {
         Box::new(move |src| match dec.decode(src)? {
             None => Ok(()),
             Some(_) => panic!("no frame is complete"),
