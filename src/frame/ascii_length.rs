@@ -1,10 +1,10 @@
 //! ASCII length-prefixed framing: a fixed number of decimal digits, then
 //! the payload.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The largest digit count: 19 nines still fit in a `u64`.
@@ -130,34 +130,41 @@ impl FrameDecoder for AsciiLength {
     /// [`ErrorKind::InvalidHeader`] at the offset of a header byte that is
     /// not an ASCII digit; [`ErrorKind::LengthOverLimit`] at offset 0 when
     /// the header announces more than the maximum.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(payload) = self.parse_head(src)? else {
-                return Ok(None);
-            };
-            let total = payload
-                .checked_add(self.digits)
-                .ok_or_else(|| util::over_limit(payload as u64, self.max_frame_length, Some(0)))?;
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        let total = match self.state {
+            State::Data(total) => total,
+            State::Head => {
+                let Some(payload) = self.parse_head(src)? else {
+                    return Ok(None);
+                };
+                let total = payload.checked_add(self.digits).ok_or_else(|| {
+                    util::over_limit(payload as u64, self.max_frame_length, Some(0))
+                })?;
+                self.state = State::Data(total);
+                total
+            }
         };
-        let frame = util::take_frame(src, self.digits, total);
-        if frame.is_some() {
+        let span = util::frame_span(src, self.digits, total);
+        if span.is_some() {
             self.state = State::Head;
         }
-        Ok(frame)
+        Ok(span)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with its full size once the header is in.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with its full size once the
+    /// header is in.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None => util::eof_after(self.state, src),
         }
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 

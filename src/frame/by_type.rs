@@ -3,10 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How long a frame of one type is.
@@ -245,31 +245,37 @@ impl FrameDecoder for ByType {
     /// [`ErrorKind::LengthOverLimit`] for a frame longer than the maximum,
     /// [`ErrorKind::InvalidHeader`] for a rule that cannot be followed; all
     /// at offset 0, the type byte.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(total) = self.frame_len(src)? else {
-                return Ok(None);
-            };
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        let total = match self.state {
+            State::Data(total) => total,
+            State::Head => {
+                let Some(total) = self.frame_len(src)? else {
+                    return Ok(None);
+                };
+                self.state = State::Data(total);
+                total
+            }
         };
-        let frame = util::take_frame(src, 0, total);
-        if frame.is_some() {
+        let span = util::frame_span(src, 0, total);
+        if span.is_some() {
             self.state = State::Head;
         }
-        Ok(frame)
+        Ok(span)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with its size once it is known.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with its size once it is known.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None => util::eof_after(self.state, src),
         }
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 

@@ -4,11 +4,11 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
 use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Frames that start with a fixed header `H` from which a function reads
@@ -138,31 +138,38 @@ where
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] at offset 0 when the header describes
     /// a frame longer than the maximum.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(total) = self.frame_len(src)? else {
-                return Ok(None);
-            };
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        let total = match self.state {
+            State::Data(total) => total,
+            State::Head => {
+                let Some(total) = self.frame_len(src)? else {
+                    return Ok(None);
+                };
+                self.state = State::Data(total);
+                total
+            }
         };
-        let frame = util::take_frame(src, 0, total);
-        if frame.is_some() {
+        let span = util::frame_span(src, 0, total);
+        if span.is_some() {
             self.state = State::Head;
         }
-        Ok(frame)
+        Ok(span)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with its size once the header is in.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with its size once the header is
+    /// in.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None => util::eof_after(self.state, src),
         }
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 

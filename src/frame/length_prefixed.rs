@@ -1,9 +1,9 @@
 //! Length-prefixed framing: a big-endian binary length, then the payload.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Length-prefixed frames: a big-endian binary length, then that many bytes.
@@ -186,6 +186,7 @@ impl LengthPrefixed {
 
     /// The total amount added to the field's value to get the payload
     /// length. `i128` holds any field value plus any adjustment exactly.
+    #[inline]
     fn adjustment(&self) -> i128 {
         let header = if self.includes_header {
             self.width as i128
@@ -196,6 +197,7 @@ impl LengthPrefixed {
     }
 
     /// The payload length announced by a header field holding `field`.
+    #[inline]
     fn payload_len(&self, field: u64) -> Result<usize> {
         let len = i128::from(field) + self.adjustment();
         if len < 0 {
@@ -221,36 +223,42 @@ impl FrameDecoder for LengthPrefixed {
     /// [`ErrorKind::LengthOverLimit`] when the header announces more than
     /// the maximum, [`ErrorKind::InvalidHeader`] when the adjustment makes
     /// the announced length negative; both at offset 0, the header's start.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(field) = src.get(..self.width) else {
-                return Ok(None);
-            };
-            let payload = self.payload_len(util::read_be(field))?;
-            let total = payload
-                .checked_add(self.width)
-                .ok_or_else(|| util::over_limit(payload as u64, self.max_frame_length, Some(0)))?;
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        let total = match self.state {
+            State::Data(total) => total,
+            State::Head => {
+                let Some(field) = src.get(..self.width) else {
+                    return Ok(None);
+                };
+                let payload = self.payload_len(util::read_be(field))?;
+                let total = payload.checked_add(self.width).ok_or_else(|| {
+                    util::over_limit(payload as u64, self.max_frame_length, Some(0))
+                })?;
+                self.state = State::Data(total);
+                total
+            }
         };
-        let frame = util::take_frame(src, self.width, total);
-        if frame.is_some() {
+        let span = util::frame_span(src, self.width, total);
+        if span.is_some() {
             self.state = State::Head;
         }
-        Ok(frame)
+        Ok(span)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with the frame's full size (header
-    /// included) once its header has arrived.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with the frame's full size
+    /// (header included) once its header has arrived.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None => util::eof_after(self.state, src),
         }
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 

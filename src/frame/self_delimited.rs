@@ -42,7 +42,7 @@
 //! the work linear but can deadlock a request/response protocol whose peer
 //! sends one message and then waits for the answer, so it is not done.
 
-use bytes::{Buf, BytesMut};
+use bytes::BytesMut;
 use serde::Deserialize;
 
 use crate::encoding::Encoding;
@@ -186,30 +186,6 @@ impl SelfDelimited {
             },
             0,
         ))
-    }
-
-    /// [`SelfDelimited::decode`] on a buffer, splitting the message's bytes
-    /// off its front.
-    #[inline]
-    pub(crate) fn decode_buf<T, E>(
-        &mut self,
-        encoding: &E,
-        src: &mut BytesMut,
-        eof: bool,
-    ) -> Result<Option<T>>
-    where
-        T: serde::de::DeserializeOwned,
-        E: Encoding + ?Sized,
-    {
-        let step = if eof {
-            self.decode_eof::<T, E>(encoding, src)?
-        } else {
-            self.decode::<T, E>(encoding, src)?
-        };
-        Ok(step.map(|(value, used)| {
-            src.advance(used);
-            value
-        }))
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 
 use bytes::{Bytes, BytesMut};
-use netwire::frame::{FrameDecoder, FrameEncoder};
+use netwire::frame::{FrameDecoder, FrameEncoder, Span};
 use netwire::{Error, ErrorKind, Result};
 
 /// One scripted event of a [`ScriptedReader`] or [`ScriptedWriter`].
@@ -154,7 +154,7 @@ impl Write for ScriptedWriter {
 pub struct Tiny;
 
 impl FrameDecoder for Tiny {
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
         let Some(&len) = src.first() else {
             return Ok(None);
         };
@@ -162,14 +162,12 @@ impl FrameDecoder for Tiny {
         if src.len() < total {
             return Ok(None);
         }
-        let mut frame = src.split_to(total);
-        let _ = frame.split_to(1);
-        Ok(Some(frame.freeze()))
+        Ok(Some(Span::new(1..total, total)))
     }
 
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None if src.is_empty() => Ok(None),
             None => Err(Error::new(
                 ErrorKind::Truncated {
