@@ -176,10 +176,8 @@ impl FrameEncoder for AsciiLength {
     /// maximum, [`ErrorKind::LengthOverflow`] when its length needs more
     /// digits than configured.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
+        util::check_payload(payload, self.max_frame_length)?;
         let len = payload.len() as u64;
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(len, self.max_frame_length, None));
-        }
         let max = self.digits_max();
         if len > max {
             return Err(Error::without_offset(ErrorKind::LengthOverflow {

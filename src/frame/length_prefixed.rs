@@ -271,13 +271,7 @@ impl FrameEncoder for LengthPrefixed {
     /// hold the value, [`ErrorKind::InvalidHeader`] when the adjustment
     /// would make the field negative. Nothing is written on error.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
+        util::check_payload(payload, self.max_frame_length)?;
         let field = payload.len() as i128 - self.adjustment();
         let max = util::width_max(self.width);
         let field = u64::try_from(field).map_err(|_| {

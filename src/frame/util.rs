@@ -51,6 +51,15 @@ pub(crate) fn check_limit(len: u64, limit: usize, offset: usize) -> Result<usize
     }
 }
 
+/// Accepts a payload to encode if it is at most `limit` bytes long;
+/// otherwise a [`ErrorKind::LengthOverLimit`] without an offset.
+pub(crate) fn check_payload(payload: &[u8], limit: usize) -> Result<()> {
+    if payload.len() > limit {
+        return Err(over_limit(payload.len() as u64, limit, None));
+    }
+    Ok(())
+}
+
 /// A [`ErrorKind::LengthOverLimit`], at `offset` when decoding, without an
 /// offset when encoding.
 #[cold]
