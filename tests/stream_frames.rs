@@ -9,7 +9,16 @@ use netwire::frame::{FrameDecoder, Span};
 use netwire::stream::{FrameReader, MessageReader};
 use netwire::{ErrorKind, Result};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
-use stream_support::{ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
+use stream_support::{Mix, ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
+
+/// How these tests draw their schedules.
+const MIX: Mix = Mix {
+    max_steps: 200,
+    draws: 10,
+    short_draws: 4,
+    short: 4,
+    long: 300,
+};
 
 /// A random read schedule.
 #[derive(Debug, Clone)]
@@ -17,17 +26,7 @@ struct Schedule(Vec<Step>);
 
 impl Arbitrary for Schedule {
     fn arbitrary(g: &mut Gen) -> Self {
-        let len = usize::arbitrary(g) % 200;
-        let steps = (0..len)
-            .map(|_| match u8::arbitrary(g) % 10 {
-                0 => Step::Interrupted,
-                1 => Step::WouldBlock,
-                2 => Step::TimedOut,
-                3..=6 => Step::Bytes(1 + usize::arbitrary(g) % 4),
-                _ => Step::Bytes(1 + usize::arbitrary(g) % 300),
-            })
-            .collect();
-        Schedule(steps)
+        Schedule(MIX.steps(g))
     }
 
     fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {

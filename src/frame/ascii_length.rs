@@ -3,7 +3,7 @@
 
 use bytes::BytesMut;
 
-use super::util::{self, State};
+use super::util::{self, HeaderThenBody, State};
 use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -125,6 +125,26 @@ impl AsciiLength {
     }
 }
 
+impl HeaderThenBody for AsciiLength {
+    #[inline]
+    fn skip(&self) -> usize {
+        self.digits
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        let Some(payload) = self.parse_head(src)? else {
+            return Ok(None);
+        };
+        util::with_header(payload, self.digits, self.max_frame_length).map(Some)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl FrameDecoder for AsciiLength {
     /// # Errors
     /// [`ErrorKind::InvalidHeader`] at the offset of a header byte that is
@@ -132,24 +152,7 @@ impl FrameDecoder for AsciiLength {
     /// the header announces more than the maximum.
     #[inline]
     fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        let total = match self.state {
-            State::Data(total) => total,
-            State::Head => {
-                let Some(payload) = self.parse_head(src)? else {
-                    return Ok(None);
-                };
-                let total = payload.checked_add(self.digits).ok_or_else(|| {
-                    util::over_limit(payload as u64, self.max_frame_length, Some(0))
-                })?;
-                self.state = State::Data(total);
-                total
-            }
-        };
-        let span = util::frame_span(src, self.digits, total);
-        if span.is_some() {
-            self.state = State::Head;
-        }
-        Ok(span)
+        self.header_then_body(src)
     }
 
     /// # Errors
@@ -157,10 +160,7 @@ impl FrameDecoder for AsciiLength {
     /// when the input ends inside a frame, with its full size once the
     /// header is in.
     fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        match self.decode_span(src)? {
-            Some(span) => Ok(Some(span)),
-            None => util::eof_after(self.state, src),
-        }
+        self.header_then_body_eof(src)
     }
 
     fn needed(&self) -> Option<usize> {
@@ -176,10 +176,8 @@ impl FrameEncoder for AsciiLength {
     /// maximum, [`ErrorKind::LengthOverflow`] when its length needs more
     /// digits than configured.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
+        util::check_payload(payload, self.max_frame_length)?;
         let len = payload.len() as u64;
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(len, self.max_frame_length, None));
-        }
         let max = self.digits_max();
         if len > max {
             return Err(Error::without_offset(ErrorKind::LengthOverflow {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::BytesMut;
 
-use super::util::{self, State};
+use super::util::{self, HeaderThenBody, State};
 use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -239,6 +239,24 @@ impl fmt::Debug for ByType {
     }
 }
 
+impl HeaderThenBody for ByType {
+    /// The type byte and length field are part of the payload.
+    #[inline]
+    fn skip(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        self.frame_len(src)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl FrameDecoder for ByType {
     /// # Errors
     /// [`ErrorKind::UnknownFrameType`] for a type without a rule,
@@ -247,31 +265,14 @@ impl FrameDecoder for ByType {
     /// at offset 0, the type byte.
     #[inline]
     fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        let total = match self.state {
-            State::Data(total) => total,
-            State::Head => {
-                let Some(total) = self.frame_len(src)? else {
-                    return Ok(None);
-                };
-                self.state = State::Data(total);
-                total
-            }
-        };
-        let span = util::frame_span(src, 0, total);
-        if span.is_some() {
-            self.state = State::Head;
-        }
-        Ok(span)
+        self.header_then_body(src)
     }
 
     /// # Errors
     /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
     /// when the input ends inside a frame, with its size once it is known.
     fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        match self.decode_span(src)? {
-            Some(span) => Ok(Some(span)),
-            None => util::eof_after(self.state, src),
-        }
+        self.header_then_body_eof(src)
     }
 
     fn needed(&self) -> Option<usize> {

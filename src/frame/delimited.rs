@@ -204,13 +204,7 @@ impl FrameEncoder for Delimited {
     /// `"\r"` for [`lines`](Self::lines)), with the error's offset at that
     /// position in the payload.
     fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
+        util::check_payload(payload, self.max_frame_length)?;
         let d = &self.delimiter[..];
         if let Some(at) = find(payload, d, 0) {
             return Err(Error::new(

@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use bytes::BytesMut;
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
-use super::util::{self, State};
+use super::util::{self, HeaderThenBody, State};
 use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -131,6 +131,27 @@ impl<H> fmt::Debug for HeaderDescribed<H> {
     }
 }
 
+impl<H> HeaderThenBody for HeaderDescribed<H>
+where
+    H: FromBytes + KnownLayout + Immutable + Unaligned,
+{
+    /// The header is part of the payload.
+    #[inline]
+    fn skip(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        self.frame_len(src)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl<H> FrameDecoder for HeaderDescribed<H>
 where
     H: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -140,21 +161,7 @@ where
     /// a frame longer than the maximum.
     #[inline]
     fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        let total = match self.state {
-            State::Data(total) => total,
-            State::Head => {
-                let Some(total) = self.frame_len(src)? else {
-                    return Ok(None);
-                };
-                self.state = State::Data(total);
-                total
-            }
-        };
-        let span = util::frame_span(src, 0, total);
-        if span.is_some() {
-            self.state = State::Head;
-        }
-        Ok(span)
+        self.header_then_body(src)
     }
 
     /// # Errors
@@ -162,10 +169,7 @@ where
     /// when the input ends inside a frame, with its size once the header is
     /// in.
     fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        match self.decode_span(src)? {
-            Some(span) => Ok(Some(span)),
-            None => util::eof_after(self.state, src),
-        }
+        self.header_then_body_eof(src)
     }
 
     fn needed(&self) -> Option<usize> {

@@ -2,7 +2,7 @@
 
 use bytes::BytesMut;
 
-use super::util::{self, State};
+use super::util::{self, HeaderThenBody, State};
 use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -218,6 +218,27 @@ impl Default for LengthPrefixed {
     }
 }
 
+impl HeaderThenBody for LengthPrefixed {
+    #[inline]
+    fn skip(&self) -> usize {
+        self.width
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        let Some(field) = src.get(..self.width) else {
+            return Ok(None);
+        };
+        let payload = self.payload_len(util::read_be(field))?;
+        util::with_header(payload, self.width, self.max_frame_length).map(Some)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl FrameDecoder for LengthPrefixed {
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] when the header announces more than
@@ -225,25 +246,7 @@ impl FrameDecoder for LengthPrefixed {
     /// the announced length negative; both at offset 0, the header's start.
     #[inline]
     fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        let total = match self.state {
-            State::Data(total) => total,
-            State::Head => {
-                let Some(field) = src.get(..self.width) else {
-                    return Ok(None);
-                };
-                let payload = self.payload_len(util::read_be(field))?;
-                let total = payload.checked_add(self.width).ok_or_else(|| {
-                    util::over_limit(payload as u64, self.max_frame_length, Some(0))
-                })?;
-                self.state = State::Data(total);
-                total
-            }
-        };
-        let span = util::frame_span(src, self.width, total);
-        if span.is_some() {
-            self.state = State::Head;
-        }
-        Ok(span)
+        self.header_then_body(src)
     }
 
     /// # Errors
@@ -251,10 +254,7 @@ impl FrameDecoder for LengthPrefixed {
     /// when the input ends inside a frame, with the frame's full size
     /// (header included) once its header has arrived.
     fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
-        match self.decode_span(src)? {
-            Some(span) => Ok(Some(span)),
-            None => util::eof_after(self.state, src),
-        }
+        self.header_then_body_eof(src)
     }
 
     fn needed(&self) -> Option<usize> {
@@ -271,13 +271,7 @@ impl FrameEncoder for LengthPrefixed {
     /// hold the value, [`ErrorKind::InvalidHeader`] when the adjustment
     /// would make the field negative. Nothing is written on error.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
+        util::check_payload(payload, self.max_frame_length)?;
         let field = payload.len() as i128 - self.adjustment();
         let max = util::width_max(self.width);
         let field = u64::try_from(field).map_err(|_| {

@@ -123,13 +123,6 @@ impl FrameEncoder for UntilClose {
     /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
     /// when the payload is longer than the maximum.
     fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
-        Ok(())
+        util::check_payload(payload, self.max_frame_length)
     }
 }

@@ -51,6 +51,15 @@ pub(crate) fn check_limit(len: u64, limit: usize, offset: usize) -> Result<usize
     }
 }
 
+/// Accepts a payload to encode if it is at most `limit` bytes long;
+/// otherwise a [`ErrorKind::LengthOverLimit`] without an offset.
+pub(crate) fn check_payload(payload: &[u8], limit: usize) -> Result<()> {
+    if payload.len() > limit {
+        return Err(over_limit(payload.len() as u64, limit, None));
+    }
+    Ok(())
+}
+
 /// A [`ErrorKind::LengthOverLimit`], at `offset` when decoding, without an
 /// offset when encoding.
 #[cold]
@@ -111,6 +120,62 @@ pub(crate) fn eof_after(state: State, src: &[u8]) -> Result<Option<Span>> {
         return Ok(None);
     }
     Err(truncated(src.len(), state.needed()))
+}
+
+/// The size on the wire of a frame with a `header`-byte header before a
+/// `payload`-byte payload; a [`ErrorKind::LengthOverLimit`] at offset 0 if
+/// that does not fit a `usize`.
+#[inline]
+pub(crate) fn with_header(payload: usize, header: usize, limit: usize) -> Result<usize> {
+    payload
+        .checked_add(header)
+        .ok_or_else(|| over_limit(payload as u64, limit, Some(0)))
+}
+
+/// A strategy whose frame size is known once a header at the frame's start
+/// has been parsed. The header is parsed once; the frame's bytes then stay
+/// in the input until all of them have arrived.
+pub(crate) trait HeaderThenBody {
+    /// How many bytes at the frame's start are not part of the payload.
+    fn skip(&self) -> usize;
+
+    /// The size on the wire of the frame at the start of `src`, header
+    /// included, or `None` while its header is incomplete.
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>>;
+
+    /// Where the strategy stands in the current frame.
+    fn state(&mut self) -> &mut State;
+
+    /// [`FrameDecoder::decode_span`](super::FrameDecoder::decode_span) for
+    /// the strategy.
+    #[inline]
+    fn header_then_body(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        let total = match *self.state() {
+            State::Data(total) => total,
+            State::Head => {
+                let Some(total) = self.parse_header(src)? else {
+                    return Ok(None);
+                };
+                *self.state() = State::Data(total);
+                total
+            }
+        };
+        let span = frame_span(src, self.skip(), total);
+        if span.is_some() {
+            *self.state() = State::Head;
+        }
+        Ok(span)
+    }
+
+    /// [`FrameDecoder::decode_span_eof`](super::FrameDecoder::decode_span_eof)
+    /// for the strategy: as [`header_then_body`](Self::header_then_body),
+    /// and a frame in progress at the end is truncated.
+    fn header_then_body_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.header_then_body(src)? {
+            Some(span) => Ok(Some(span)),
+            None => eof_after(*self.state(), src),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,22 @@ pub fn encode_all<E: FrameEncoder>(enc: &mut E, payloads: &[Vec<u8>]) -> (Vec<u8
     (wire.to_vec(), ends)
 }
 
+/// `wire` cut into chunks whose sizes cycle through `sizes` (1 byte at a
+/// time when `sizes` is empty; a size of 0 counts as 1).
+fn chunks<'a>(wire: &'a [u8], sizes: &'a [usize]) -> impl Iterator<Item = &'a [u8]> {
+    let mut rest = wire;
+    let mut sizes = sizes.iter().copied().cycle();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = sizes.next().unwrap_or(1).max(1);
+        let (chunk, tail) = rest.split_at(size.min(rest.len()));
+        rest = tail;
+        Some(chunk)
+    })
+}
+
 /// Feeds `wire` to `dec` in chunks whose sizes cycle through `sizes`
 /// (1 byte at a time when `sizes` is empty), decoding after every chunk
 /// until the decoder needs more, then calls `decode_eof` until it is done.
@@ -29,17 +45,7 @@ pub fn decode_chunked<D: FrameDecoder>(
 ) -> Result<(Vec<Bytes>, BytesMut)> {
     let mut src = BytesMut::new();
     let mut frames = Vec::new();
-    let mut rest = wire;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let size = sizes
-            .get(i % sizes.len().max(1))
-            .copied()
-            .unwrap_or(1)
-            .max(1);
-        i += 1;
-        let (chunk, tail) = rest.split_at(size.min(rest.len()));
-        rest = tail;
+    for chunk in chunks(wire, sizes) {
         src.extend_from_slice(chunk);
         // Bounded: each successful call removes at least one byte, or the
         // frame is empty, which only strategies with a header produce.
@@ -82,17 +88,7 @@ pub fn decode_spans_chunked<D: FrameDecoder>(
     let mut buf = Vec::new();
     let mut start = 0;
     let mut frames = Vec::new();
-    let mut rest = wire;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let size = sizes
-            .get(i % sizes.len().max(1))
-            .copied()
-            .unwrap_or(1)
-            .max(1);
-        i += 1;
-        let (chunk, tail) = rest.split_at(size.min(rest.len()));
-        rest = tail;
+    for chunk in chunks(wire, sizes) {
         buf.extend_from_slice(chunk);
         for _ in 0..=wire.len() + 1 {
             match dec.decode_span(&buf[start..])? {

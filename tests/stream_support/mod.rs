@@ -9,6 +9,7 @@ use std::io::{self, Read, Write};
 use bytes::{Bytes, BytesMut};
 use netwire::frame::{FrameDecoder, FrameEncoder, Span};
 use netwire::{Error, ErrorKind, Result};
+use quickcheck::{Arbitrary, Gen};
 
 /// One scripted event of a [`ScriptedReader`] or [`ScriptedWriter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,35 @@ impl Step {
             _ => return None,
         };
         Some(io::Error::new(kind, "scripted"))
+    }
+}
+
+/// How random read or write schedules are drawn. Each step is one of
+/// `draws` equally likely draws: three are the injected errors
+/// (`Interrupted`, `WouldBlock`, `TimedOut`), `short_draws` are transfers
+/// of 1 to `short` bytes, and the rest transfers of 1 to `long` bytes.
+pub struct Mix {
+    /// A schedule has fewer steps than this.
+    pub max_steps: usize,
+    pub draws: u8,
+    pub short_draws: u8,
+    pub short: usize,
+    pub long: usize,
+}
+
+impl Mix {
+    /// A random schedule.
+    pub fn steps(&self, g: &mut Gen) -> Vec<Step> {
+        let len = usize::arbitrary(g) % self.max_steps;
+        (0..len)
+            .map(|_| match u8::arbitrary(g) % self.draws {
+                0 => Step::Interrupted,
+                1 => Step::WouldBlock,
+                2 => Step::TimedOut,
+                d if d < 3 + self.short_draws => Step::Bytes(1 + usize::arbitrary(g) % self.short),
+                _ => Step::Bytes(1 + usize::arbitrary(g) % self.long),
+            })
+            .collect()
     }
 }
 
