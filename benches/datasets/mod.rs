@@ -1,0 +1,70 @@
+//! Datasets and encodings shared by `benches/formats.rs` and
+//! `examples/compare.rs` (which includes this module with `#[path]`).
+//!
+//! Five datasets, generated from fixed seeds: `header` (fixed-layout
+//! protocol headers), `chat` (short strings, options, an enum), `log` (web
+//! server access records), `mesh` (vectors of `f32` triples) and `bulk`
+//! (large byte payloads).
+// Each includer (two benches, one example) uses a different part.
+#![allow(dead_code, unused_imports)]
+
+pub mod cpu;
+pub mod formats;
+pub mod messages;
+pub mod rng;
+
+use std::fmt::Debug;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+pub use formats::{Batch, Format, Visit, check, each_format};
+pub use messages::*;
+
+/// How many messages each dataset has.
+pub const HEADERS: usize = 4096;
+/// See [`HEADERS`].
+pub const CHATS: usize = 2048;
+/// See [`HEADERS`].
+pub const LOGS: usize = 1024;
+/// See [`HEADERS`].
+pub const MESHES: usize = 16;
+/// See [`HEADERS`].
+pub const BLOBS: usize = 16;
+
+/// A message type in the comparison.
+///
+/// `View` is the same message decoded with its strings and byte strings
+/// borrowed from the input; a type with nothing to borrow sets it to
+/// `Self` and `BORROWS` to `false` (the borrowed benches are skipped).
+pub trait Message: Serialize + DeserializeOwned + PartialEq + Debug {
+    /// The borrowing twin (encodes to the same bytes).
+    type View<'a>: Serialize + Deserialize<'a>;
+    /// Whether `View` borrows anything.
+    const BORROWS: bool;
+}
+
+impl Message for Header {
+    type View<'a> = Header;
+    const BORROWS: bool = false;
+}
+
+impl Message for Chat {
+    type View<'a> = ChatRef<'a>;
+    const BORROWS: bool = true;
+}
+
+impl Message for LogRecord {
+    type View<'a> = LogRecordRef<'a>;
+    const BORROWS: bool = true;
+}
+
+impl Message for Mesh {
+    type View<'a> = Mesh;
+    const BORROWS: bool = false;
+}
+
+impl Message for Blob {
+    type View<'a> = BlobRef<'a>;
+    const BORROWS: bool = true;
+}

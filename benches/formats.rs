@@ -1,0 +1,225 @@
+//! Encode, decode and size of every encoding on the five datasets.
+//!
+//! ```text
+//! cargo bench --bench formats            # everything (a few minutes)
+//! cargo bench --bench formats -- chat    # one dataset
+//! cargo bench --bench formats -- decode/ # one operation, every dataset
+//! ```
+//!
+//! Each dataset is a criterion group; ids are `<dataset>/<op>/<encoding>`
+//! with `op` one of `encode`, `decode` (owned) and `decode_borrowed`.
+//! Throughput is each encoding's own encoded bytes; the encoded sizes are
+//! printed (stderr) before each group. Every encoding is checked to round
+//! trip the dataset before it is timed.
+//!
+//! Time is the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`), not
+//! wall-clock time: on a machine shared with other work it leaves out the
+//! time the thread waits for a core, which is most of the noise. Set
+//! `NETWIRE_BENCH_WALL=1` to measure wall-clock time instead.
+//!
+//! To put a message type of your own in the comparison, add one line to
+//! `main` below: `compare(&mut c, "mine", &my_messages);` (owned decoding;
+//! implement [`datasets::Message`] and call [`compare_borrowed`] to time
+//! borrowed decoding as well).
+
+mod datasets;
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::measurement::{Measurement, WallTime};
+use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zerocopy::{FromBytes, IntoBytes};
+
+use datasets::cpu::ThreadCpu;
+use datasets::formats::{check_view, decode_all, encode_all, memcpy_all};
+use datasets::{Batch, Format, Message, Visit, check, each_format};
+
+/// Short runs: the whole suite takes a few minutes on two busy cores.
+fn criterion<M: Measurement>(measurement: M) -> Criterion<M> {
+    Criterion::default()
+        .with_measurement(measurement)
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_millis(900))
+        .without_plots()
+        .configure_from_args()
+}
+
+/// Times encode and owned decode of `messages` with every format, plus the
+/// `memcpy` floor, in a group called `name`.
+pub fn compare<M: Measurement, T>(c: &mut Criterion<M>, name: &str, messages: &[T])
+where
+    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    let mut group = c.benchmark_group(name);
+    let mut owned = Owned {
+        group: &mut group,
+        messages,
+        sizes: Vec::new(),
+    };
+    each_format(&mut owned);
+    let sizes = owned.sizes;
+    let net = sizes.first().map_or(1, |&(_, n)| n);
+    let table: Vec<String> = sizes
+        .iter()
+        .map(|(f, n)| format!("{f} {n} ({:.2}x)", *n as f64 / net as f64))
+        .collect();
+    eprintln!(
+        "{name}: {} messages; bytes: {}",
+        messages.len(),
+        table.join(", ")
+    );
+    if let Ok(batch) = Batch::encode(
+        &datasets::formats::Wire("net", netwire::net::Config::new()),
+        messages,
+    ) {
+        group.throughput(Throughput::Bytes(batch.len() as u64));
+        group.bench_function(BenchmarkId::new("decode", "memcpy"), |b| {
+            let mut dst = Vec::with_capacity(batch.len());
+            b.iter(|| memcpy_all(&batch, &mut dst));
+        });
+    }
+    group.finish();
+}
+
+/// [`compare`], then borrowed decoding with every format that supports it.
+pub fn compare_borrowed<M: Measurement, T: Message>(
+    c: &mut Criterion<M>,
+    name: &str,
+    messages: &[T],
+) {
+    compare(c, name, messages);
+    if T::BORROWS {
+        let mut group = c.benchmark_group(name);
+        each_format(&mut Borrowed {
+            group: &mut group,
+            messages,
+        });
+        group.finish();
+    }
+}
+
+struct Owned<'g, 'c, 'm, M: Measurement, T> {
+    group: &'g mut BenchmarkGroup<'c, M>,
+    messages: &'m [T],
+    sizes: Vec<(&'static str, usize)>,
+}
+
+impl<M: Measurement, T> Visit for Owned<'_, '_, '_, M, T>
+where
+    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
+{
+    fn visit<F: Format>(&mut self, format: &F) {
+        let name = format.name();
+        let batch = match check(format, self.messages) {
+            Ok(batch) => batch,
+            Err(e) => {
+                eprintln!("{name}: skipped, does not round trip: {e}");
+                return;
+            }
+        };
+        self.sizes.push((name, batch.len()));
+        let messages = self.messages;
+        self.group.throughput(Throughput::Bytes(batch.len() as u64));
+        self.group
+            .bench_function(BenchmarkId::new("encode", name), |b| {
+                let mut out = Vec::with_capacity(batch.len());
+                b.iter(|| encode_all(format, messages, &mut out));
+            });
+        self.group
+            .bench_function(BenchmarkId::new("decode", name), |b| {
+                b.iter(|| decode_all::<F, T>(format, &batch));
+            });
+    }
+}
+
+struct Borrowed<'g, 'c, 'm, M: Measurement, T> {
+    group: &'g mut BenchmarkGroup<'c, M>,
+    messages: &'m [T],
+}
+
+impl<M: Measurement, T: Message> Visit for Borrowed<'_, '_, '_, M, T> {
+    fn visit<F: Format>(&mut self, format: &F) {
+        let name = format.name();
+        let Ok(batch) = Batch::encode(format, self.messages) else {
+            return;
+        };
+        if let Err(e) = check_view::<F, T::View<'_>>(format, &batch) {
+            eprintln!("{name}: no borrowed decoding: {e}");
+            return;
+        }
+        self.group.throughput(Throughput::Bytes(batch.len() as u64));
+        self.group
+            .bench_function(BenchmarkId::new("decode_borrowed", name), |b| {
+                b.iter(|| decode_all::<F, T::View<'_>>(format, &batch));
+            });
+    }
+}
+
+/// Zero-copy casts of [`datasets::HeaderWire`]: the reference for
+/// fixed-layout headers.
+fn zerocopy_headers<M: Measurement>(c: &mut Criterion<M>, headers: &[datasets::Header]) {
+    let batch = Batch::encode(
+        &datasets::formats::Wire("net", netwire::net::Config::new()),
+        headers,
+    )
+    .expect("encode headers");
+    for (h, bytes) in headers.iter().zip(batch.messages()) {
+        let wire = datasets::HeaderWire::ref_from_bytes(bytes).expect("16 bytes");
+        assert_eq!(
+            &datasets::Header::from(wire),
+            h,
+            "zerocopy and net disagree"
+        );
+    }
+    let mut group = c.benchmark_group("header");
+    group.throughput(Throughput::Bytes(batch.len() as u64));
+    group.bench_function(BenchmarkId::new("encode", "zerocopy"), |b| {
+        let mut out = Vec::with_capacity(batch.len());
+        b.iter(|| {
+            out.clear();
+            for h in headers {
+                out.extend_from_slice(datasets::HeaderWire::from(black_box(h)).as_bytes());
+            }
+            black_box(&mut out);
+        });
+    });
+    group.bench_function(BenchmarkId::new("decode", "zerocopy"), |b| {
+        b.iter(|| {
+            for bytes in batch.messages() {
+                let wire = datasets::HeaderWire::ref_from_bytes(black_box(bytes)).expect("cast");
+                black_box(datasets::Header::from(wire));
+            }
+        });
+    });
+    group.bench_function(BenchmarkId::new("decode_borrowed", "zerocopy"), |b| {
+        b.iter(|| {
+            for bytes in batch.messages() {
+                black_box(datasets::HeaderWire::ref_from_bytes(black_box(bytes)).expect("cast"));
+            }
+        });
+    });
+    group.finish();
+}
+
+fn main() {
+    if std::env::var_os("NETWIRE_BENCH_WALL").is_some() {
+        run(criterion(WallTime));
+    } else {
+        run(criterion(ThreadCpu));
+    }
+}
+
+fn run<M: Measurement>(mut c: Criterion<M>) {
+    let headers = datasets::headers(datasets::HEADERS);
+    compare(&mut c, "header", &headers);
+    zerocopy_headers(&mut c, &headers);
+    compare_borrowed(&mut c, "chat", &datasets::chats(datasets::CHATS));
+    compare_borrowed(&mut c, "log", &datasets::logs(datasets::LOGS));
+    compare(&mut c, "mesh", &datasets::meshes(datasets::MESHES));
+    compare_borrowed(&mut c, "bulk", &datasets::blobs(datasets::BLOBS));
+    c.final_summary();
+}
