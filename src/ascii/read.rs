@@ -33,6 +33,11 @@ pub(crate) trait Read<'de> {
     /// Consumes exactly `len` bytes (already checked against the limit).
     /// `None` if the input ends first.
     fn body<'s>(&mut self, len: usize, scratch: &'s mut Vec<u8>) -> Result<Option<Body<'de, 's>>>;
+    /// The unread input when all of it is in memory (a slice), so that a
+    /// whole token can be scanned in one loop; `None` for a stream.
+    fn rest(&self) -> Option<&[u8]>;
+    /// Consumes `n` bytes of [`Read::rest`] (never more than it returned).
+    fn skip(&mut self, n: usize);
 }
 
 /// Reads from a slice, cut at the byte limit.
@@ -90,6 +95,14 @@ impl<'de> Read<'de> for SliceRead<'de> {
             }
             None => Ok(None),
         }
+    }
+    #[inline]
+    fn rest(&self) -> Option<&[u8]> {
+        self.buf.get(self.pos..)
+    }
+    #[inline]
+    fn skip(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.buf.len());
     }
 }
 
@@ -191,4 +204,10 @@ impl<'de, R: io::Read> Read<'de> for IoRead<R> {
             Ok(_) => Ok(Some(Body::Copied(scratch))),
         }
     }
+
+    fn rest(&self) -> Option<&[u8]> {
+        None
+    }
+
+    fn skip(&mut self, _: usize) {}
 }
