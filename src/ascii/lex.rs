@@ -78,7 +78,7 @@ pub(crate) fn after_sep(rest: &[u8], sep: bool) -> Option<&[u8]> {
 /// The canonical unsigned number at the front of `tok` (`0` or
 /// `[1-9][0-9]*`) and its digit count, if it has at most 19 digits: those
 /// cannot overflow a `u64`, so no digit needs a check.
-#[inline]
+#[inline(always)]
 pub(crate) fn quick_digits(tok: &[u8]) -> Option<(u64, usize)> {
     let mut value: u64 = 0;
     let mut n = 0;
