@@ -1,9 +1,11 @@
 //! Byte sources for the `ascii` decoder: a slice (borrows strings from the
 //! input) and any [`io::Read`] (reads exactly the message's bytes).
 //!
-//! The decoder looks at most one byte ahead, and that byte always belongs to
-//! the message (a token is followed by a space or the line end), so the
-//! reader never consumes a byte of the next message.
+//! On a stream the decoder looks at most one byte ahead, and that byte
+//! always belongs to the message (a token is followed by a space or the line
+//! end), so the reader never consumes a byte of the next message. A slice
+//! also shows the decoder all of its unread bytes ([`Read::rest`]), so whole
+//! tokens can be scanned in one loop; what is consumed is the same.
 
 use std::io;
 
