@@ -1,9 +1,9 @@
 //! The `ascii` deserializer: tokens in, serde visits out.
 //!
 //! Type-directed: every `deserialize_*` call knows which token comes next, so
-//! the decoder never searches for a delimiter. Numbers are scanned digit by
-//! digit with checked arithmetic; strings and bytes are borrowed from a slice
-//! input.
+//! the decoder never searches for a delimiter. On a slice, number tokens are
+//! scanned whole in one loop (byte-wise reading remains the fallback and the
+//! stream path); strings and bytes are borrowed from a slice input.
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
@@ -80,6 +80,16 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         Ok(start)
     }
 
+    /// [`Self::begin`] for a token a quick path has checked, separator
+    /// included (the caller then consumes both).
+    #[inline]
+    fn quick_begin(&mut self) -> u64 {
+        let start = self.read.pos().saturating_add(u64::from(self.sep));
+        self.sep = true;
+        self.last = start;
+        start
+    }
+
     /// Checks that a token ends here: a space, a line end or the end of the
     /// input (which a later read reports). Returns the offending byte if not.
     #[inline]
@@ -147,6 +157,12 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     /// A whole unsigned number token.
     #[inline]
     fn unsigned<N: lex::Accumulate>(&mut self) -> Result<(N, u64)> {
+        let sep = self.sep;
+        if let Some((n, taken)) = self.read.rest().and_then(|r| lex::quick_unsigned(r, sep)) {
+            let start = self.quick_begin();
+            self.read.skip(taken);
+            return Ok((N::from(n), start));
+        }
         let start = self.begin()?;
         let n = self.digits::<N>(start)?;
         if self.token_end()?.is_some() {
@@ -159,6 +175,13 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     /// and where it started.
     #[inline]
     fn signed<N: lex::Accumulate>(&mut self) -> Result<(N, bool, u64)> {
+        let sep = self.sep;
+        if let Some((n, negative, taken)) = self.read.rest().and_then(|r| lex::quick_signed(r, sep))
+        {
+            let start = self.quick_begin();
+            self.read.skip(taken);
+            return Ok((N::from(n), negative, start));
+        }
         let start = self.begin()?;
         let negative = self.need(start)? == b'-';
         if negative {
@@ -190,6 +213,21 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     /// A float token, validated by [`lex::Float`] and parsed by the standard
     /// library (correctly rounded).
     fn float<F: Float>(&mut self) -> Result<F> {
+        let sep = self.sep;
+        let quick = self.read.rest().and_then(|rest| {
+            let tok = lex::after_sep(rest, sep)?;
+            let (len, exact) = lex::quick_float(tok)?;
+            let value = match exact.and_then(F::exact) {
+                Some(value) => Ok(value),
+                None => F::parse(tok.get(..len)?),
+            };
+            Some((value, len + usize::from(sep)))
+        });
+        if let Some((parsed, taken)) = quick {
+            let start = self.quick_begin();
+            self.read.skip(taken);
+            return parsed.map_err(|kind| Error::new(kind, start));
+        }
         let start = self.begin()?;
         self.read.start_record();
         let scanned = self.scan_float(start);
@@ -259,11 +297,8 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         Ok(())
     }
 
-    /// A netstring `<len>:<bytes>`: returns where it started, where its
-    /// body started, and the body. `max` (chars) bounds the length before
-    /// the limit does; a length outside `1..=max` is an invalid char.
-    fn netstring(&mut self, max: Option<u64>) -> Result<(u64, u64, Body<'de, '_>)> {
-        let start = self.begin()?;
+    /// A netstring's length and its `:`, byte by byte.
+    fn length(&mut self, start: u64) -> Result<u64> {
         let len = self.digits::<u64>(start)?;
         if self.need(start)? != b':' {
             let at = self.read.pos();
@@ -273,6 +308,25 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             ));
         }
         self.read.bump();
+        Ok(len)
+    }
+
+    /// A netstring `<len>:<bytes>`: returns where it started, where its
+    /// body started, and the body. `max` (chars) bounds the length before
+    /// the limit does; a length outside `1..=max` is an invalid char.
+    fn netstring(&mut self, max: Option<u64>) -> Result<(u64, u64, Body<'de, '_>)> {
+        let start = self.begin()?;
+        let quick = self.read.rest().and_then(|rest| {
+            let (len, n) = lex::quick_digits(rest)?;
+            (rest.get(n) == Some(&b':')).then_some((len, n + 1))
+        });
+        let len = match quick {
+            Some((len, taken)) => {
+                self.read.skip(taken);
+                len
+            }
+            None => self.length(start)?,
+        };
         if max.is_some_and(|max| len > max || len == 0) {
             return Err(Error::new(ErrorKind::InvalidChar, start));
         }

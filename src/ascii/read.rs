@@ -1,9 +1,11 @@
 //! Byte sources for the `ascii` decoder: a slice (borrows strings from the
 //! input) and any [`io::Read`] (reads exactly the message's bytes).
 //!
-//! The decoder looks at most one byte ahead, and that byte always belongs to
-//! the message (a token is followed by a space or the line end), so the
-//! reader never consumes a byte of the next message.
+//! On a stream the decoder looks at most one byte ahead, and that byte
+//! always belongs to the message (a token is followed by a space or the line
+//! end), so the reader never consumes a byte of the next message. A slice
+//! also shows the decoder all of its unread bytes ([`Read::rest`]), so whole
+//! tokens can be scanned in one loop; what is consumed is the same.
 
 use std::io;
 
@@ -33,6 +35,11 @@ pub(crate) trait Read<'de> {
     /// Consumes exactly `len` bytes (already checked against the limit).
     /// `None` if the input ends first.
     fn body<'s>(&mut self, len: usize, scratch: &'s mut Vec<u8>) -> Result<Option<Body<'de, 's>>>;
+    /// The unread input when all of it is in memory (a slice), so that a
+    /// whole token can be scanned in one loop; `None` for a stream.
+    fn rest(&self) -> Option<&[u8]>;
+    /// Consumes `n` bytes of [`Read::rest`] (never more than it returned).
+    fn skip(&mut self, n: usize);
 }
 
 /// Reads from a slice, cut at the byte limit.
@@ -90,6 +97,14 @@ impl<'de> Read<'de> for SliceRead<'de> {
             }
             None => Ok(None),
         }
+    }
+    #[inline]
+    fn rest(&self) -> Option<&[u8]> {
+        self.buf.get(self.pos..)
+    }
+    #[inline]
+    fn skip(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.buf.len());
     }
 }
 
@@ -191,4 +206,10 @@ impl<'de, R: io::Read> Read<'de> for IoRead<R> {
             Ok(_) => Ok(Some(Body::Copied(scratch))),
         }
     }
+
+    fn rest(&self) -> Option<&[u8]> {
+        None
+    }
+
+    fn skip(&mut self, _: usize) {}
 }
