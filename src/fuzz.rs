@@ -118,7 +118,7 @@ impl Scratch {
 trait Format: Encoding {
     const NAME: &'static str;
     fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize>;
-    fn from_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T>;
+    fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T>;
 }
 
 impl Format for net::Config {
@@ -126,7 +126,7 @@ impl Format for net::Config {
     fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
         net::Config::encoded_len(self, value)
     }
-    fn from_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T> {
+    fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T> {
         net::Config::from_reader(self, reader)
     }
 }
@@ -228,7 +228,7 @@ where
 {
     let whole = format.decode::<T>(data);
     let prefix = format.decode_prefix::<T>(data);
-    let reader = format.from_reader::<T>(data);
+    let reader = format.decode_reader::<T>(data);
     check_entry_points(F::NAME, data, &whole, &prefix);
     match (&prefix, &reader) {
         (Ok((a, _)), Ok(b)) => same_value(F::NAME, "take_from_slice and from_reader", a, b),
@@ -295,10 +295,10 @@ where
     F: Format,
 {
     check_encoded_len(format, value, bytes);
-    let back = format.from_reader::<T>(bytes);
+    let back = format.decode_reader::<T>(bytes);
     expect_equal(format, "from_reader", value, bytes, back);
     check_slices(format, value, bytes);
-    check_truncations::<T, F>(format, bytes, |cut| format.from_reader::<T>(cut).err());
+    check_truncations::<T, F>(format, bytes, |cut| format.decode_reader::<T>(cut).err());
 }
 
 /// `bytes` is the encoding of `value`: the slice entry points give it back.
