@@ -82,7 +82,6 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
 
-use crate::encoding::Encoding;
 use crate::error::{Error, ErrorKind, Result};
 use crate::net;
 
@@ -114,14 +113,26 @@ impl Scratch {
     }
 }
 
-/// A netwire format as the checks see it.
-trait Format: Encoding {
-    const NAME: &'static str;
-    fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize>;
-    fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T>;
+mod private {
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    use crate::encoding::Encoding;
+    use crate::error::Result;
+
+    /// What the checks need from a format beyond [`Encoding`].
+    pub trait Sealed: Encoding {
+        const NAME: &'static str;
+        fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize>;
+        fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T>;
+    }
 }
 
-impl Format for net::Config {
+/// A netwire format the checks can run with: [`net::Config`] (with any
+/// settings). Sealed.
+pub trait Format: private::Sealed {}
+
+impl private::Sealed for net::Config {
     const NAME: &'static str = "net";
     fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
         net::Config::encoded_len(self, value)
@@ -130,6 +141,8 @@ impl Format for net::Config {
         net::Config::from_reader(self, reader)
     }
 }
+
+impl Format for net::Config {}
 
 /// Decodes `data` as a `T` with every format and checks the properties of
 /// the [module docs](self): no panic inside netwire, every entry point
@@ -149,7 +162,27 @@ pub fn check_decode<T>(data: &[u8])
 where
     T: Serialize + DeserializeOwned + PartialEq + Debug,
 {
-    decode_owned::<T, _>(&net::Config::new(), data);
+    check_decode_with::<T, _>(&net::Config::new(), data);
+}
+
+/// [`check_decode`] with one format and its settings, for a protocol that
+/// does not use the defaults.
+///
+/// ```
+/// use netwire::net::{Config, LengthWidth};
+///
+/// let wire = Config::new().with_length_width(LengthWidth::U8).with_limit(1024);
+/// netwire::fuzz::check_decode_with::<Vec<String>, _>(&wire, &[1, 2, b'h', b'i']);
+/// ```
+///
+/// # Panics
+/// As [`check_decode`].
+pub fn check_decode_with<T, F>(format: &F, data: &[u8])
+where
+    T: Serialize + DeserializeOwned + PartialEq + Debug,
+    F: Format,
+{
+    decode_owned::<T, F>(format, data);
 }
 
 /// Encodes `value` with every format and checks that it decodes back equal
@@ -157,8 +190,11 @@ where
 /// right, and that every truncation of the encoding is detected as
 /// [`ErrorKind::UnexpectedEnd`].
 ///
-/// A value the format cannot carry (longer than the limit, an enum variant
-/// index wider than the tag) is skipped for that format.
+/// A value the format cannot carry is skipped for that format: one that
+/// fails to encode (longer than the limit, an enum variant index wider
+/// than the tag) or nests deeper than the decoder's depth limit (the
+/// encoder has no depth limit; the decoder refuses such a value with
+/// [`ErrorKind::DepthLimit`] by design).
 ///
 /// ```
 /// use std::collections::BTreeMap;
@@ -173,7 +209,25 @@ pub fn check_roundtrip<T>(value: &T)
 where
     T: Serialize + DeserializeOwned + PartialEq + Debug,
 {
-    roundtrip_owned(&net::Config::new(), value);
+    check_roundtrip_with(&net::Config::new(), value);
+}
+
+/// [`check_roundtrip`] with one format and its settings.
+///
+/// ```
+/// use netwire::net::Config;
+///
+/// netwire::fuzz::check_roundtrip_with(&Config::bincode_legacy(), &Some(vec![1u16, 2]));
+/// ```
+///
+/// # Panics
+/// As [`check_roundtrip`].
+pub fn check_roundtrip_with<T, F>(format: &F, value: &T)
+where
+    T: Serialize + DeserializeOwned + PartialEq + Debug,
+    F: Format,
+{
+    roundtrip_owned(format, value);
 }
 
 /// [`check_decode`] for types that borrow from the input: decodes with
@@ -200,6 +254,26 @@ where
     decode_borrowed::<T, _>(&net::Config::new(), data, net);
 }
 
+/// [`check_decode_borrowed`] with one format and its settings; the value
+/// re-encoded from `data` is kept in `scratch`.
+///
+/// ```
+/// let mut scratch = Vec::new();
+/// let wire = netwire::net::Config::bincode_legacy();
+/// netwire::fuzz::check_decode_borrowed_with::<&[u8], _>(&wire, &[0, 0, 0, 0, 0, 0, 0, 1, 7], &mut scratch);
+/// assert_eq!(scratch, [0, 0, 0, 0, 0, 0, 0, 1, 7]);
+/// ```
+///
+/// # Panics
+/// As [`check_decode`].
+pub fn check_decode_borrowed_with<'a, T, F>(format: &F, data: &'a [u8], scratch: &'a mut Vec<u8>)
+where
+    T: Serialize + Deserialize<'a> + PartialEq + Debug,
+    F: Format,
+{
+    decode_borrowed::<T, F>(format, data, scratch);
+}
+
 /// [`check_roundtrip`] for types that borrow: `value` is encoded into
 /// `scratch` and decoded back from it with `from_slice` and
 /// `take_from_slice`.
@@ -217,6 +291,25 @@ where
 {
     let Scratch { net } = scratch;
     roundtrip_borrowed(&net::Config::new(), value, net);
+}
+
+/// [`check_roundtrip_borrowed`] with one format and its settings; the
+/// encoding of `value` is left in `scratch`.
+///
+/// ```
+/// let mut scratch = Vec::new();
+/// netwire::fuzz::check_roundtrip_borrowed_with(&netwire::net::Config::new(), &"hi", &mut scratch);
+/// assert_eq!(scratch, [0, 0, 0, 2, b'h', b'i']);
+/// ```
+///
+/// # Panics
+/// As [`check_roundtrip`].
+pub fn check_roundtrip_borrowed_with<'a, T, F>(format: &F, value: &T, scratch: &'a mut Vec<u8>)
+where
+    T: Serialize + Deserialize<'a> + PartialEq + Debug,
+    F: Format,
+{
+    roundtrip_borrowed(format, value, scratch);
 }
 
 // ---- the checks, per format ------------------------------------------------
@@ -268,7 +361,7 @@ where
     F: Format,
 {
     let mut bytes = Vec::new();
-    if format.encode_into(value, &mut bytes).is_err() {
+    if format.encode_into(value, &mut bytes).is_err() || too_deep(format.decode::<T>(&bytes)) {
         return;
     }
     roundtrip_owned_from(format, value, &bytes);
@@ -284,6 +377,9 @@ where
         return;
     }
     let bytes: &'a [u8] = scratch;
+    if too_deep(format.decode::<T>(bytes)) {
+        return;
+    }
     check_borrowed_from(format, value, bytes);
 }
 
@@ -375,6 +471,11 @@ fn check_truncations<'a, T, F>(
             );
         }
     }
+}
+
+/// Whether decoding failed only because the value nests too deep.
+fn too_deep<T>(result: Result<T>) -> bool {
+    matches!(result, Err(e) if matches!(e.kind(), ErrorKind::DepthLimit(_)))
 }
 
 /// Encodes a value that was decoded from `data`.
