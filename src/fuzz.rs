@@ -87,7 +87,7 @@ use crate::net;
 
 /// Longest encoding whose every prefix is checked; longer encodings are cut
 /// at [`SAMPLED_CUTS`] evenly spread points, so the check stays linear.
-const ALL_CUTS_UP_TO: usize = 256;
+const ALL_CUTS_UP_TO: usize = 64;
 const SAMPLED_CUTS: usize = 64;
 
 /// Buffers for re-encoded values, borrowed by the values decoded from them.
