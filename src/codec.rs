@@ -1,1 +1,239 @@
-//! (in progress)
+//! `tokio_util::codec` adapters (feature `tokio`): the same framings and
+//! encodings in async code.
+//!
+//! [`FrameCodec`] turns any [`FrameDecoder`]/[`FrameEncoder`] into a
+//! [`Decoder`]/[`Encoder`] of raw frames; [`MessageCodec`] adds an
+//! [`Encoding`] and yields typed messages. Use them with
+//! `tokio_util::codec::{FramedRead, FramedWrite, Framed}`.
+//!
+//! Errors carry stream offsets: each codec counts the bytes it has taken
+//! from the read buffer. (Share one codec value between reading and writing
+//! only through `Framed`, which keeps the two directions' buffers apart.)
+//!
+//! ```
+//! use bytes::BytesMut;
+//! use netwire::codec::FrameCodec;
+//! use netwire::frame::LengthPrefixed;
+//! use tokio_util::codec::{Decoder, Encoder};
+//!
+//! let mut codec = FrameCodec::new(LengthPrefixed::u16());
+//! let mut wire = BytesMut::new();
+//! codec.encode(&b"hey"[..], &mut wire)?;
+//! assert_eq!(&wire[..], [0, 3, b'h', b'e', b'y']);
+//! assert_eq!(codec.decode(&mut wire)?.unwrap(), &b"hey"[..]);
+//! # Ok::<(), netwire::Error>(())
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use bytes::{Bytes, BytesMut};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use tokio_util::codec::{Decoder, Encoder};
+
+use crate::encoding::Encoding;
+use crate::error::{Error, Result};
+use crate::frame::{FrameDecoder, FrameEncoder};
+use crate::net;
+use crate::stream::MessageFraming;
+
+/// Counts the bytes a decoding step took from `src` and shifts its errors
+/// to stream offsets.
+fn counted<T>(
+    consumed: &mut u64,
+    src: &mut BytesMut,
+    step: impl FnOnce(&mut BytesMut) -> Result<T>,
+) -> Result<T> {
+    let base = *consumed;
+    let before = src.len();
+    let result = step(src);
+    *consumed = consumed.saturating_add(before.saturating_sub(src.len()) as u64);
+    result.map_err(|e| e.at_base(base))
+}
+
+/// A [`Decoder`] and [`Encoder`] of raw frames for any framing.
+///
+/// Decodes to [`Bytes`] payloads; encodes anything that is `AsRef<[u8]>`
+/// (`&[u8]`, `Vec<u8>`, `Bytes`, ...). Because the item type is open, `Sink`
+/// methods that take no item need it spelled out:
+/// `SinkExt::<&[u8]>::close(&mut framed_write)`.
+#[derive(Clone, Default)]
+pub struct FrameCodec<F> {
+    framing: F,
+    consumed: u64,
+}
+
+impl<F> FrameCodec<F> {
+    /// A codec framing with `framing`.
+    pub fn new(framing: F) -> Self {
+        FrameCodec {
+            framing,
+            consumed: 0,
+        }
+    }
+
+    /// The framing.
+    pub fn framing(&self) -> &F {
+        &self.framing
+    }
+
+    /// Returns the framing.
+    pub fn into_inner(self) -> F {
+        self.framing
+    }
+}
+
+impl<F: FrameDecoder> Decoder for FrameCodec<F> {
+    type Item = Bytes;
+    type Error = Error;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        let framing = &mut self.framing;
+        counted(&mut self.consumed, src, |src| framing.decode(src))
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        let framing = &mut self.framing;
+        counted(&mut self.consumed, src, |src| framing.decode_eof(src))
+    }
+}
+
+impl<F: FrameEncoder, B: AsRef<[u8]>> Encoder<B> for FrameCodec<F> {
+    type Error = Error;
+
+    fn encode(&mut self, payload: B, dst: &mut BytesMut) -> Result<()> {
+        let mark = dst.len();
+        self.framing
+            .encode(payload.as_ref(), dst)
+            .inspect_err(|_| dst.truncate(mark))
+    }
+}
+
+/// A [`Decoder`] and [`Encoder`] of `T` messages: framing × encoding, as
+/// [`MessageReader`](crate::stream::MessageReader) and
+/// [`MessageWriter`](crate::stream::MessageWriter).
+///
+/// There is one `Encoder<T>` implementation, so `Sink` methods such as
+/// `close` need no type annotations. To send borrowed messages, use a
+/// `MessageCodec<&Msg, _>` on the writing side (`&Msg` is `Serialize`).
+///
+/// The framing is any [`FrameDecoder`] + [`FrameEncoder`], or
+/// [`SelfDelimited`](crate::frame::SelfDelimited). The message type comes
+/// first so the encoding can default to `net`:
+///
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::codec::MessageCodec;
+/// use netwire::frame::LengthPrefixed;
+/// use tokio_util::codec::{Decoder, Encoder};
+///
+/// let mut codec = MessageCodec::<(u8, bool), _>::new(LengthPrefixed::u8());
+/// let mut wire = BytesMut::new();
+/// codec.encode((7, true), &mut wire)?;
+/// assert_eq!(&wire[..], [2, 7, 1]);
+/// assert_eq!(codec.decode(&mut wire)?, Some((7, true)));
+/// assert_eq!(codec.decode_eof(&mut wire)?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+pub struct MessageCodec<T, F, E = net::Config> {
+    framing: F,
+    encoding: E,
+    consumed: u64,
+    scratch: Vec<u8>,
+    _type: PhantomData<fn(T) -> T>,
+}
+
+impl<T, F> MessageCodec<T, F> {
+    /// A codec of `T` messages in the default [`net`] encoding, framed by
+    /// `framing`.
+    pub fn new(framing: F) -> Self {
+        Self::with_encoding(framing, net::Config::default())
+    }
+}
+
+impl<T, F, E> MessageCodec<T, F, E> {
+    /// A codec of `T` messages in `encoding`, framed by `framing`.
+    pub fn with_encoding(framing: F, encoding: E) -> Self {
+        MessageCodec {
+            framing,
+            encoding,
+            consumed: 0,
+            scratch: Vec::new(),
+            _type: PhantomData,
+        }
+    }
+
+    /// The framing.
+    pub fn framing(&self) -> &F {
+        &self.framing
+    }
+
+    /// The encoding.
+    pub fn encoding(&self) -> &E {
+        &self.encoding
+    }
+}
+
+impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCodec<T, F, E> {
+    type Item = T;
+    type Error = Error;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
+        let (framing, encoding) = (&mut self.framing, &self.encoding);
+        counted(&mut self.consumed, src, |src| {
+            framing.decode_message(encoding, src, false)
+        })
+    }
+
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
+        let (framing, encoding) = (&mut self.framing, &self.encoding);
+        counted(&mut self.consumed, src, |src| {
+            framing.decode_message(encoding, src, true)
+        })
+    }
+}
+
+impl<F: FrameEncoder, E: Encoding, T: Serialize> Encoder<T> for MessageCodec<T, F, E> {
+    type Error = Error;
+
+    fn encode(&mut self, message: T, dst: &mut BytesMut) -> Result<()> {
+        self.scratch.clear();
+        self.encoding.encode_into(&message, &mut self.scratch)?;
+        let mark = dst.len();
+        self.framing
+            .encode(&self.scratch, dst)
+            .inspect_err(|_| dst.truncate(mark))
+    }
+}
+
+impl<F: Clone, E: Clone, T> Clone for MessageCodec<T, F, E> {
+    fn clone(&self) -> Self {
+        MessageCodec {
+            framing: self.framing.clone(),
+            encoding: self.encoding.clone(),
+            consumed: self.consumed,
+            scratch: Vec::new(),
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<F: fmt::Debug> fmt::Debug for FrameCodec<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FrameCodec")
+            .field("framing", &self.framing)
+            .field("consumed", &self.consumed)
+            .finish()
+    }
+}
+
+impl<F: fmt::Debug, E: fmt::Debug, T> fmt::Debug for MessageCodec<T, F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageCodec")
+            .field("framing", &self.framing)
+            .field("encoding", &self.encoding)
+            .field("consumed", &self.consumed)
+            .finish()
+    }
+}

@@ -182,3 +182,68 @@ fn from_reader_leaves_the_next_message() {
     }
     assert!(reader.is_empty());
 }
+
+#[test]
+fn encoding_trait_prefix_decoding_asks_for_more() {
+    let cfg = Config::new();
+    let err = cfg
+        .decode_prefix::<Msg>(&[1, 0, 7, 0, 0, 0, 2, b'h'])
+        .unwrap_err();
+    assert!(err.is_eof());
+    assert_eq!((err.offset(), err.needed()), (Some(3), Some(9)));
+    let (msg, used) = cfg
+        .decode_prefix::<Msg>(&[1, 0, 7, 0, 0, 0, 2, b'h', b'i', 0])
+        .unwrap();
+    assert_eq!(
+        (msg, used),
+        (
+            Msg::Chat {
+                room: 7,
+                text: "hi"
+            },
+            9
+        )
+    );
+    let err = cfg.decode::<Msg>(&[2, 2]).unwrap_err();
+    assert_eq!(err.kind(), &ErrorKind::TrailingBytes);
+}
+
+#[test]
+fn presets_are_constants() {
+    const SMALL: Config = Config::new()
+        .with_length_width(LengthWidth::U16)
+        .with_tag_width(TagWidth::U8)
+        .with_limit(512)
+        .with_depth(8);
+    assert_eq!(SMALL.length_width(), LengthWidth::U16);
+    assert_eq!(SMALL.tag_width(), TagWidth::U8);
+    assert_eq!((SMALL.limit(), SMALL.depth()), (512, 8));
+    const LEGACY: Config = Config::bincode_legacy();
+    assert_eq!(
+        (LEGACY.length_width(), LEGACY.tag_width()),
+        (LengthWidth::U64, TagWidth::U32)
+    );
+    assert_eq!(
+        (LEGACY.limit(), LEGACY.depth()),
+        (Config::DEFAULT_LIMIT, Config::DEFAULT_DEPTH)
+    );
+}
+
+#[test]
+fn every_length_width_round_trips_at_its_maximum() {
+    for (width, max) in [(LengthWidth::U8, 255usize), (LengthWidth::U16, 65535)] {
+        let cfg = Config::new().with_length_width(width);
+        let s = "x".repeat(max);
+        let bytes = cfg.to_vec(&s).unwrap();
+        assert_eq!(bytes.len(), width.size() + max);
+        assert_eq!(cfg.from_slice::<String>(&bytes).unwrap(), s);
+        let err = cfg.to_vec(&"x".repeat(max + 1)).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::LengthOverflow {
+                len: max as u64 + 1,
+                max: max as u64
+            }
+        );
+    }
+}

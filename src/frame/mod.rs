@@ -125,3 +125,4 @@ pub trait FrameEncoder {
 }
 
 mod self_delimited;
+pub use self_delimited::SelfDelimited;

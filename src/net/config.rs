@@ -134,7 +134,7 @@ impl Default for Config {
 
 /// The capacity `to_vec` starts with: enough for most small messages in one
 /// allocation, small enough not to matter when it is not needed.
-const INITIAL_CAPACITY: usize = 64;
+const INITIAL_CAPACITY: usize = 128;
 
 impl Config {
     /// The default byte limit of one message: 16 MiB.
@@ -188,6 +188,10 @@ impl Config {
     /// [`ErrorKind::LengthOverLimit`] as soon as a message would need more,
     /// and any sequence or map count above the limit is rejected the same
     /// way. Encoding a larger message is an error too.
+    ///
+    /// The limit is also what bounds the work of decoding a sequence of
+    /// zero-sized values (which occupy no bytes): a limit of `usize::MAX`
+    /// lets a hostile count make the decoder loop practically forever.
     pub const fn with_limit(mut self, bytes: usize) -> Self {
         self.limit = bytes;
         self
@@ -269,7 +273,7 @@ impl Config {
     /// value ends before the input does.
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
-        let value = T::deserialize(&mut de)?;
+        let value = T::deserialize(&mut de).map_err(at_message_start)?;
         let used = de.into_reader().position();
         if used < input.len() {
             return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
@@ -287,7 +291,7 @@ impl Config {
         input: &'de [u8],
     ) -> Result<(T, &'de [u8])> {
         let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
-        let value = T::deserialize(&mut de)?;
+        let value = T::deserialize(&mut de).map_err(at_message_start)?;
         let used = de.into_reader().position();
         Ok((value, input.get(used..).unwrap_or_default()))
     }
@@ -300,7 +304,8 @@ impl Config {
     /// The reader is read in small pieces (one `read_exact` per number);
     /// wrap an unbuffered socket or file in a [`std::io::BufReader`]. A
     /// length prefix never makes the decoder reserve more than the limit
-    /// allows; string and byte buffers grow as their bytes arrive.
+    /// allows (see [Limits](super#limits)). After an error the reader has
+    /// consumed an unspecified part of the failed message.
     ///
     /// # Errors
     /// Any decoding error (see the [module docs](super#errors)), with
@@ -308,7 +313,7 @@ impl Config {
     /// [`ErrorKind::Io`] when it fails.
     pub fn from_reader<R: io::Read, T: DeserializeOwned>(&self, reader: R) -> Result<T> {
         let mut de = Deserializer::new(IoReader::new(reader, self.limit), self);
-        T::deserialize(&mut de)
+        T::deserialize(&mut de).map_err(at_message_start)
     }
 
     /// Appends the encoding of `value` to `out`; on error `out` is left as
@@ -332,6 +337,13 @@ impl Config {
             }
         }
     }
+}
+
+/// An error raised by the message's own `Deserialize` impl outside any value
+/// the decoder was visiting belongs to the message as a whole.
+#[cold]
+fn at_message_start(e: Error) -> Error {
+    e.or_offset(0)
 }
 
 impl Encoding for Config {

@@ -1,4 +1,10 @@
 //! The `net` deserializer, generic over its input (see [`super::read`]).
+//!
+//! The functions on the recursive path of nested values (enums, tuples,
+//! structs, sequence elements) are `#[inline(always)]` and keep few locals:
+//! in a debug build one level of a recursive enum then takes about 1 KiB of
+//! stack, so the default depth limit of 128 fits a 128 KiB thread stack.
+//! Offsets for errors are computed in `#[cold]` functions.
 
 use serde::de::value::U32Deserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
@@ -75,6 +81,21 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         })
     }
 
+    /// Reads the tag of an enum with `variants` variants. In debug builds
+    /// it stays out of `deserialize_enum` so its locals are not on the
+    /// stack while the variant's content recurses; optimized builds inline
+    /// it, their frames being small anyway.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn variant(&mut self, variants: usize) -> Result<u32> {
+        let start = self.read.pos();
+        let tag = self.tag()?;
+        if tag as usize >= variants {
+            return Err(tag_out_of_range(tag, variants, start));
+        }
+        Ok(tag)
+    }
+
     /// Enters one compound level at offset `start`.
     #[inline]
     fn enter(&mut self, start: u64) -> Result<()> {
@@ -94,19 +115,34 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     }
 
     /// Visits a fixed number of values (tuple, struct) as one level.
-    #[inline]
+    #[inline(always)]
     fn fixed<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
         self.enter(start)?;
-        let value = visitor
-            .visit_seq(Fixed {
-                de: &mut *self,
-                left: len,
-            })
-            .map_err(|e: Error| e.or_offset(start))?;
+        let result = visitor.visit_seq(Fixed {
+            de: &mut *self,
+            left: len,
+        });
         self.leave();
-        Ok(value)
+        result.map_err(|e| with_offset(e, start))
     }
+}
+
+/// Checks that a sequence or map visitor read every element it was given.
+#[inline]
+fn finish_counted<T>(result: Result<T>, left: usize, start: u64) -> Result<T> {
+    match result {
+        Ok(_) if left != 0 => Err(unread_elements(left, start)),
+        Ok(value) => Ok(value),
+        Err(e) => Err(with_offset(e, start)),
+    }
+}
+
+/// Gives an error from a visitor the offset of the value it was visiting,
+/// unless it already has one.
+#[cold]
+fn with_offset(e: Error, start: u64) -> Error {
+    e.or_offset(start)
 }
 
 #[cold]
@@ -117,6 +153,17 @@ fn over_limit(len: u64, limit: u64, at: u64) -> Error {
 #[cold]
 fn depth_limit(max: usize, at: u64) -> Error {
     Error::new(ErrorKind::DepthLimit(max), at)
+}
+
+#[cold]
+fn tag_out_of_range(tag: u32, variants: usize, at: u64) -> Error {
+    Error::new(
+        ErrorKind::TagOutOfRange {
+            tag: u64::from(tag),
+            variants,
+        },
+        at,
+    )
 }
 
 #[cold]
@@ -158,7 +205,7 @@ macro_rules! de_be {
         fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
             let start = self.read.pos();
             let v = <$ty>::from_be_bytes(self.read.array()?);
-            visitor.$visit(v).map_err(|e: Error| e.or_offset(start))
+            visitor.$visit(v).map_err(|e| with_offset(e, start))
         }
     )*};
 }
@@ -195,7 +242,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
             1 => visitor.visit_bool(true),
             b => Err(error_at(ErrorKind::InvalidBool(b), start)),
         }
-        .map_err(|e: Error| e.or_offset(start))
+        .map_err(|e| with_offset(e, start))
     }
 
     de_be! {
@@ -246,7 +293,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
             .and_then(|s| std::str::from_utf8(s).ok())
             .and_then(|s| s.chars().next())
             .ok_or_else(|| error_at(ErrorKind::InvalidChar, start))?;
-        visitor.visit_char(c).map_err(|e: Error| e.or_offset(start))
+        visitor.visit_char(c).map_err(|e| with_offset(e, start))
     }
 
     #[inline]
@@ -265,7 +312,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                 visitor.visit_str(s)
             }
         }
-        .map_err(|e: Error| e.or_offset(start))
+        .map_err(|e| with_offset(e, start))
     }
 
     #[inline]
@@ -284,7 +331,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                 visitor.visit_string(s)
             }
         }
-        .map_err(|e: Error| e.or_offset(start))
+        .map_err(|e| with_offset(e, start))
     }
 
     #[inline]
@@ -295,7 +342,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
             Reference::Borrowed(b) => visitor.visit_borrowed_bytes(b),
             Reference::Copied(b) => visitor.visit_bytes(b),
         }
-        .map_err(|e: Error| e.or_offset(start))
+        .map_err(|e| with_offset(e, start))
     }
 
     #[inline]
@@ -306,21 +353,19 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
             Owned::Borrowed(b) => visitor.visit_borrowed_bytes(b),
             Owned::Owned(v) => visitor.visit_byte_buf(v),
         }
-        .map_err(|e: Error| e.or_offset(start))
+        .map_err(|e| with_offset(e, start))
     }
 
     #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
         match self.byte()? {
-            0 => visitor.visit_none().map_err(|e: Error| e.or_offset(start)),
+            0 => visitor.visit_none().map_err(|e| with_offset(e, start)),
             1 => {
                 self.enter(start)?;
-                let value = visitor
-                    .visit_some(&mut *self)
-                    .map_err(|e: Error| e.or_offset(start))?;
+                let result = visitor.visit_some(&mut *self);
                 self.leave();
-                Ok(value)
+                result.map_err(|e| with_offset(e, start))
             }
             b => Err(error_at(ErrorKind::InvalidOption(b), start)),
         }
@@ -329,7 +374,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     #[inline]
     fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
-        visitor.visit_unit().map_err(|e: Error| e.or_offset(start))
+        visitor.visit_unit().map_err(|e| with_offset(e, start))
     }
 
     #[inline]
@@ -349,11 +394,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     ) -> Result<V::Value> {
         let start = self.read.pos();
         self.enter(start)?;
-        let value = visitor
-            .visit_newtype_struct(&mut *self)
-            .map_err(|e: Error| e.or_offset(start))?;
+        let result = visitor.visit_newtype_struct(&mut *self);
         self.leave();
-        Ok(value)
+        result.map_err(|e| with_offset(e, start))
     }
 
     #[inline]
@@ -365,22 +408,18 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
             de: &mut *self,
             left: len,
         };
-        let value = visitor
-            .visit_seq(&mut access)
-            .map_err(|e: Error| e.or_offset(start))?;
-        if access.left != 0 {
-            return Err(unread_elements(access.left, start));
-        }
+        let result = visitor.visit_seq(&mut access);
+        let left = access.left;
         self.leave();
-        Ok(value)
+        finish_counted(result, left, start)
     }
 
-    #[inline]
+    #[inline(always)]
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
         self.fixed(len, visitor)
     }
 
-    #[inline]
+    #[inline(always)]
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -399,17 +438,13 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
             de: &mut *self,
             left: len,
         };
-        let value = visitor
-            .visit_map(&mut access)
-            .map_err(|e: Error| e.or_offset(start))?;
-        if access.left != 0 {
-            return Err(unread_elements(access.left, start));
-        }
+        let result = visitor.visit_map(&mut access);
+        let left = access.left;
         self.leave();
-        Ok(value)
+        finish_counted(result, left, start)
     }
 
-    #[inline]
+    #[inline(always)]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -419,27 +454,20 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         self.fixed(fields.len(), visitor)
     }
 
-    #[inline]
+    #[inline(always)]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        let start = self.read.pos();
-        let tag = self.tag()?;
-        if tag as usize >= variants.len() {
-            return Err(error_at(
-                ErrorKind::TagOutOfRange {
-                    tag: u64::from(tag),
-                    variants: variants.len(),
-                },
-                start,
-            ));
+        // No locals beyond the tag: this frame is on the stack once per
+        // level of a recursive enum. Errors without an offset get one from
+        // `variant_seed` or from the enclosing value.
+        match self.variant(variants.len()) {
+            Ok(tag) => visitor.visit_enum(Enum { de: self, tag }),
+            Err(e) => Err(e),
         }
-        visitor
-            .visit_enum(Enum { de: self, tag })
-            .map_err(|e: Error| e.or_offset(start))
     }
 
     fn is_human_readable(&self) -> bool {
@@ -456,7 +484,7 @@ struct Fixed<'a, R> {
 impl<'de, R: Read<'de>> de::SeqAccess<'de> for Fixed<'_, R> {
     type Error = Error;
 
-    #[inline]
+    #[inline(always)]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         match self.left.checked_sub(1) {
             Some(left) => {
@@ -481,18 +509,18 @@ struct Counted<'a, R> {
 }
 
 impl<'de, R: Read<'de>> Counted<'_, R> {
-    /// The count, capped by the bytes that may still follow.
+    /// The count, capped by the input bytes already in memory.
     #[inline]
     fn hint(&self) -> usize {
-        let available = usize::try_from(self.de.read.available()).unwrap_or(usize::MAX);
-        self.left.min(available)
+        let buffered = usize::try_from(self.de.read.buffered()).unwrap_or(usize::MAX);
+        self.left.min(buffered)
     }
 }
 
 impl<'de, R: Read<'de>> de::SeqAccess<'de> for Counted<'_, R> {
     type Error = Error;
 
-    #[inline]
+    #[inline(always)]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         match self.left.checked_sub(1) {
             Some(left) => {
@@ -512,7 +540,7 @@ impl<'de, R: Read<'de>> de::SeqAccess<'de> for Counted<'_, R> {
 impl<'de, R: Read<'de>> de::MapAccess<'de> for Counted<'_, R> {
     type Error = Error;
 
-    #[inline]
+    #[inline(always)]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         match self.left.checked_sub(1) {
             Some(left) => {
@@ -523,7 +551,7 @@ impl<'de, R: Read<'de>> de::MapAccess<'de> for Counted<'_, R> {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         seed.deserialize(&mut *self.de)
     }
@@ -547,8 +575,15 @@ impl<'de, 'a, R: Read<'de>> de::EnumAccess<'de> for Enum<'a, R> {
     #[inline]
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
         let tag: U32Deserializer<Error> = self.tag.into_deserializer();
-        let value = seed.deserialize(tag)?;
-        Ok((value, self.de))
+        match seed.deserialize(tag) {
+            Ok(value) => Ok((value, self.de)),
+            Err(e) => Err(e.or_offset(
+                self.de
+                    .read
+                    .pos()
+                    .saturating_sub(self.de.tag_width.size() as u64),
+            )),
+        }
     }
 }
 
@@ -560,21 +595,21 @@ impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
         Ok(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
         let start = self.read.pos();
         self.enter(start)?;
-        let value = seed.deserialize(&mut *self)?;
+        let result = seed.deserialize(&mut *self);
         self.leave();
-        Ok(value)
+        result
     }
 
-    #[inline]
+    #[inline(always)]
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
         self.fixed(len, visitor)
     }
 
-    #[inline]
+    #[inline(always)]
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],

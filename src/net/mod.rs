@@ -106,13 +106,16 @@
 //!   read past the limit reports `len` as the message length needed so far.
 //!   All of this is detected before allocating. Encoding a message larger
 //!   than the limit is an error as well.
-//! - **Memory.** A length prefix never causes an allocation beyond the
-//!   bytes actually present: strings and byte strings are borrowed from a
-//!   slice or read from a reader into a buffer that grows as the bytes
-//!   arrive; the size hint a sequence or map gives to serde is its count
-//!   capped by the bytes that may still follow (what is left of the slice,
-//!   or of the limit for a reader), so a collection reserves at most one
-//!   element per such byte.
+//! - **Memory.** A length prefix never makes the decoder allocate for
+//!   bytes that are not there. From a slice, strings and byte strings are
+//!   borrowed (or copied once they are known to be present), and the size
+//!   hint a sequence or map gives to serde is its count capped by the bytes
+//!   left in the slice: a collection preallocates at most one element per
+//!   byte actually present (serde further caps any preallocation at
+//!   1 MiB). From a reader nothing is present ahead of time: a string or
+//!   byte string reserves at most its length — which the limit has already
+//!   bounded — and at most 64 KiB before its bytes arrive, and collections
+//!   get no size hint and grow as their elements arrive.
 //! - **Depth.** Each compound value — sequence, map, tuple, struct, newtype
 //!   struct, `Some`, the content of a newtype, tuple or struct variant —
 //!   counts one level; more than [`Config::depth`] (default 128) nested
@@ -129,14 +132,17 @@
 //! | kind | offset |
 //! |---|---|
 //! | `UnexpectedEnd` | the item the input ended in; [`Error::needed`](crate::Error::needed) is the exact input length that item needs |
-//! | `InvalidBool`, `InvalidOption`, `InvalidChar` | the byte |
+//! | `InvalidBool`, `InvalidOption` | the byte |
+//! | `InvalidChar` | the char's first byte |
 //! | `InvalidUtf8`, `LengthOverLimit` for a string | the string's length prefix |
 //! | `LengthOverLimit` for a count | the count |
+//! | `LengthOverLimit` for any other item | the item that would end past the limit |
 //! | `TagOutOfRange` | the tag (checked against the number of variants) |
 //! | `DepthLimit` | the compound value one level too deep |
 //! | `TrailingBytes` | the first byte after the message ([`from_slice`] only) |
 //! | `NotSelfDescribing` | where the type asked for "any" value |
-//! | `Custom` (from a `Deserialize` impl) | the value whose impl rejected it |
+//! | `Io` ([`from_reader`] only) | the item being read |
+//! | `Custom` (from a `Deserialize` impl) | the innermost value being decoded; a check made after a value was read (such as `#[serde(try_from)]`) reports the value enclosing it, or 0 |
 //!
 //! ```
 //! use netwire::ErrorKind;

@@ -48,11 +48,11 @@ pub trait Read<'de>: private::Sealed {
     /// caller that wants to own them.
     fn owned(&mut self, len: u64, start: u64) -> Result<Owned<'de>>;
 
-    /// How many more bytes a message could still use: what is left of the
-    /// input and of the limit. Caps the size hints given to serde, so a
-    /// count read from the wire never reserves more than one element per
-    /// available byte.
-    fn available(&self) -> u64;
+    /// How many bytes of the message may already be in memory: what is
+    /// left of a slice (within the limit), nothing for a reader. Caps the
+    /// size hints given to serde, so a count read from the wire never
+    /// reserves more than one element per byte actually present.
+    fn buffered(&self) -> u64;
 }
 
 /// The error for an item starting at `start` that needs the input to be at
@@ -107,7 +107,8 @@ impl<'de> SliceReader<'de> {
     /// Bytes consumed so far.
     #[inline]
     pub fn position(&self) -> usize {
-        self.end - self.rest.len()
+        // `rest` is always a suffix of the `end`-byte window.
+        self.end.saturating_sub(self.rest.len())
     }
 }
 
@@ -142,7 +143,7 @@ impl<'de> Read<'de> for SliceReader<'de> {
     }
 
     #[inline]
-    fn available(&self) -> u64 {
+    fn buffered(&self) -> u64 {
         self.rest.len() as u64
     }
 }
@@ -265,8 +266,9 @@ impl<'de, R: io::Read> Read<'de> for IoReader<R> {
         Ok(Owned::Owned(buf))
     }
 
+    /// Nothing is read ahead, so collections grow as their elements arrive.
     #[inline]
-    fn available(&self) -> u64 {
-        self.limit.saturating_sub(self.pos)
+    fn buffered(&self) -> u64 {
+        0
     }
 }

@@ -1,1 +1,67 @@
-//! (in progress)
+//! Frames and typed messages over any [`std::io::Read`] / [`std::io::Write`].
+//!
+//! | reading             | writing             | unit                          |
+//! |---------------------|---------------------|-------------------------------|
+//! | [`FrameReader`]     | [`FrameWriter`]     | a frame's payload, as bytes   |
+//! | [`MessageReader`]   | [`MessageWriter`]   | a typed serde message         |
+//!
+//! A message stream is *framing × encoding*, chosen independently: any
+//! [`crate::frame`] strategy (or [`SelfDelimited`](crate::frame::SelfDelimited),
+//! no frame at all) with any [`Encoding`](crate::Encoding).
+//!
+//! # The socket traps these types handle
+//! - **A read returns what has arrived, not what was sent.** A 5-byte header
+//!   may come in two reads, a frame in many, and one read may carry the end
+//!   of one message and the start of the next. The readers read large
+//!   chunks into one buffer, split complete frames off it and keep the rest.
+//! - **A write may take only part of the bytes.** The writers loop until all
+//!   are written; a write of 0 bytes is [`std::io::ErrorKind::WriteZero`],
+//!   not an endless loop.
+//! - **A read of 0 bytes means the peer is gone.** `Ok(None)` at a message
+//!   boundary, [`ErrorKind::Truncated`](crate::ErrorKind::Truncated) (with
+//!   how many bytes of how many arrived) in the middle of a message.
+//! - **A non-blocking socket returns before doing anything.** `WouldBlock`
+//!   comes back as [`ErrorKind::Io`](crate::ErrorKind::Io) with everything
+//!   kept: the bytes read so far, the parsed header, the unsent part of a
+//!   frame. Call again when the socket is ready and the same message goes on.
+//! - **A dead peer hangs a blocking read.** Set a timeout on the socket
+//!   ([`std::net::TcpStream::set_read_timeout`]); the `WouldBlock`/`TimedOut`
+//!   it produces is handled like the non-blocking case.
+//! - **`EINTR`.** `Interrupted` is retried.
+//!
+//! # Cost
+//! Reads are large (8 KiB, or more while a large frame arrives) and go into
+//! one buffer that is reused once the frames handed out are dropped; a
+//! message is decoded straight from the buffered bytes, so the only
+//! allocations per message are the decoded value's own. With
+//! [`SelfDelimited`](crate::frame::SelfDelimited) decoding happens in place;
+//! with a [`FrameDecoder`](crate::frame::FrameDecoder) each frame is a
+//! reference-counted [`bytes::Bytes`] view, which costs a few atomic
+//! operations per message.
+//!
+//! # Example
+//! ```
+//! use netwire::frame::LengthPrefixed;
+//! use netwire::stream::{MessageReader, MessageWriter};
+//!
+//! let mut tx = MessageWriter::new(Vec::new(), LengthPrefixed::u32());
+//! tx.write(&(7u16, "hi"))?;
+//! tx.flush()?;
+//! let wire = tx.into_inner();
+//! assert_eq!(wire, [0, 0, 0, 8, 0, 7, 0, 0, 0, 2, b'h', b'i']);
+//!
+//! let mut rx = MessageReader::new(&wire[..], LengthPrefixed::u32());
+//! assert_eq!(rx.read::<(u16, String)>()?, Some((7, "hi".to_string())));
+//! assert_eq!(rx.read::<(u16, String)>()?, None);
+//! # Ok::<(), netwire::Error>(())
+//! ```
+
+mod framing;
+mod message;
+mod reader;
+mod writer;
+
+pub use framing::MessageFraming;
+pub use message::{IntoMessages, MessageReader, Messages};
+pub use reader::FrameReader;
+pub use writer::{FrameWriter, MessageWriter};

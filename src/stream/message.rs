@@ -1,0 +1,304 @@
+//! [`MessageReader`]: typed messages out of any [`Read`], and iterators over
+//! them.
+
+use std::fmt;
+use std::io::Read;
+use std::marker::PhantomData;
+
+use bytes::Bytes;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::encoding::Encoding;
+use crate::error::{ErrorKind, Result};
+use crate::frame::FrameDecoder;
+use crate::net;
+
+use super::framing::MessageFraming;
+use super::reader::FrameReader;
+
+/// Reads typed messages from any [`Read`]: framing × encoding.
+///
+/// The framing is a [`FrameDecoder`] (each message is one frame's payload)
+/// or [`SelfDelimited`](crate::frame::SelfDelimited) (messages back to back,
+/// the encoding finds each end). Reading works as in [`FrameReader`]: large
+/// reads into one reusable buffer, `Interrupted` retried, `WouldBlock` and
+/// `TimedOut` returned with all state kept so that calling again continues
+/// the same message, `Ok(None)` only at a clean end of stream and
+/// [`ErrorKind::Truncated`] in the middle of a message.
+///
+/// A message that fails to decode is consumed with its frame: the next call
+/// reads the next frame, so one bad message does not desynchronise a framed
+/// stream. (With `SelfDelimited` there is no way to know where a bad message
+/// ends; drop the reader.)
+///
+/// # Example
+/// ```
+/// use netwire::frame::LengthPrefixed;
+/// use netwire::stream::MessageReader;
+///
+/// // u16 length header, then a `net` encoded (u8, u16) tuple.
+/// let input: &[u8] = &[0, 3, 1, 0, 2, 0, 3, 3, 0, 4];
+/// let mut rx = MessageReader::new(input, LengthPrefixed::u16());
+/// assert_eq!(rx.read::<(u8, u16)>()?, Some((1, 2)));
+/// assert_eq!(rx.read::<(u8, u16)>()?, Some((3, 4)));
+/// assert_eq!(rx.read::<(u8, u16)>()?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// Another encoding, and no framing: `ascii` messages end with their own
+/// line end, which the decoder finds (a `\n` inside a string is not one).
+/// ```
+/// use netwire::{ascii, frame::SelfDelimited, stream::MessageReader};
+///
+/// let input: &[u8] = b"1 3:a\nb\n0 0:\n";
+/// let mut rx = MessageReader::with_encoding(input, SelfDelimited::new(), ascii::Config::new());
+/// assert_eq!(rx.read::<(bool, String)>()?, Some((true, "a\nb".to_string())));
+/// assert_eq!(rx.read::<(bool, String)>()?, Some((false, String::new())));
+/// assert_eq!(rx.read::<(bool, String)>()?, None);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+pub struct MessageReader<R, F, E = net::Config> {
+    frames: FrameReader<R, F>,
+    encoding: E,
+    /// The frame the last borrowed message was decoded from.
+    current: Bytes,
+}
+
+impl<R, F> MessageReader<R, F> {
+    /// A reader of messages in the default [`net`] encoding, framed by
+    /// `framing`.
+    pub fn new(reader: R, framing: F) -> Self {
+        Self::with_encoding(reader, framing, net::Config::default())
+    }
+}
+
+impl<R, F, E> MessageReader<R, F, E> {
+    /// A reader of messages in `encoding` (such as
+    /// [`ascii::Config`](crate::ascii::Config)), framed by `framing`.
+    pub fn with_encoding(reader: R, framing: F, encoding: E) -> Self {
+        Self::from_frame_reader(FrameReader::new(reader, framing), encoding)
+    }
+
+    /// A message reader on top of `frames` (say, one made with
+    /// [`FrameReader::with_capacity`], or one that has already read a
+    /// handshake frame); its buffered bytes are kept.
+    pub fn from_frame_reader(frames: FrameReader<R, F>, encoding: E) -> Self {
+        MessageReader {
+            frames,
+            encoding,
+            current: Bytes::new(),
+        }
+    }
+
+    /// The encoding messages are decoded with.
+    pub fn encoding(&self) -> &E {
+        &self.encoding
+    }
+
+    /// The underlying reader.
+    pub fn get_ref(&self) -> &R {
+        self.frames.get_ref()
+    }
+
+    /// The underlying reader, mutably (to set a timeout, say).
+    pub fn get_mut(&mut self) -> &mut R {
+        self.frames.get_mut()
+    }
+
+    /// Stream offset of the next unread message.
+    pub fn position(&self) -> u64 {
+        self.frames.position()
+    }
+
+    /// Bytes read but not yet part of a returned message.
+    pub fn buffer(&self) -> &[u8] {
+        self.frames.buffer()
+    }
+
+    /// Returns the underlying reader; buffered bytes are lost (see
+    /// [`MessageReader::into_frame_reader`]).
+    pub fn into_inner(self) -> R {
+        self.frames.into_inner()
+    }
+
+    /// Returns the frame reader underneath, buffered bytes included.
+    pub fn into_frame_reader(self) -> FrameReader<R, F> {
+        self.frames
+    }
+}
+
+impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
+    /// Reads and decodes the next message.
+    ///
+    /// Returns `Ok(None)` when the stream ends between messages.
+    ///
+    /// # Errors
+    /// As [`FrameReader::read_frame`], plus the encoding's errors with
+    /// stream offsets (for a framed message: the payload's start in the
+    /// stream plus the offset inside the payload).
+    #[inline]
+    pub fn read<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        if !self.current.is_empty() {
+            self.current = Bytes::new();
+        }
+        let encoding = &self.encoding;
+        self.frames
+            .next_with(|framing, src, eof| framing.decode_message::<T, E>(encoding, src, eof))
+    }
+
+    /// An iterator over the messages, as `Result<T>`; it ends at the end of
+    /// the stream and after any error other than `WouldBlock`, `TimedOut` or
+    /// `Interrupted` (after those it may be polled again).
+    pub fn messages<T: DeserializeOwned>(&mut self) -> Messages<'_, R, F, E, T> {
+        Messages {
+            reader: self,
+            done: false,
+            _type: PhantomData,
+        }
+    }
+
+    /// As [`MessageReader::messages`], owning the reader.
+    pub fn into_messages<T: DeserializeOwned>(self) -> IntoMessages<R, F, E, T> {
+        IntoMessages {
+            reader: self,
+            done: false,
+            _type: PhantomData,
+        }
+    }
+}
+
+impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
+    /// Reads the next message as a type that may borrow from its frame
+    /// (`&str`, `&[u8]` with `serde_bytes`, ...). The value borrows the
+    /// reader until it is dropped; the frame stays alive until the next call.
+    ///
+    /// Only framed streams offer this: with
+    /// [`SelfDelimited`](crate::frame::SelfDelimited) the reader would have to
+    /// hand out a borrow of its buffer while it might still need to grow it,
+    /// which safe Rust cannot express; read owned types there.
+    ///
+    /// ```
+    /// use netwire::frame::LengthPrefixed;
+    /// use netwire::stream::MessageReader;
+    ///
+    /// let input: &[u8] = &[0, 6, 0, 0, 0, 2, b'h', b'i'];
+    /// let mut rx = MessageReader::new(input, LengthPrefixed::u16());
+    /// let text: &str = rx.read_borrowed()?.unwrap();
+    /// assert_eq!(text, "hi");
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`MessageReader::read`].
+    pub fn read_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>> {
+        // Let go of the previous frame first so the buffer can be reused.
+        self.current = Bytes::new();
+        let Some(frame) = self.frames.read_frame()? else {
+            return Ok(None);
+        };
+        let base = self.frames.last_payload();
+        self.current = frame;
+        match self.encoding.decode::<T>(&self.current) {
+            Ok(value) => Ok(Some(value)),
+            Err(err) => Err(err.at_base(base)),
+        }
+    }
+}
+
+/// True for the errors after which the same call can simply be repeated.
+fn is_transient(kind: &ErrorKind) -> bool {
+    use std::io::ErrorKind as Io;
+    matches!(
+        kind,
+        ErrorKind::Io(Io::WouldBlock | Io::TimedOut | Io::Interrupted)
+    )
+}
+
+/// Iterator over a [`MessageReader`]'s messages; see
+/// [`MessageReader::messages`].
+pub struct Messages<'r, R, F, E, T> {
+    reader: &'r mut MessageReader<R, F, E>,
+    done: bool,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<R: Read, F: MessageFraming, E: Encoding, T: DeserializeOwned> Iterator
+    for Messages<'_, R, F, E, T>
+{
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        next_message(self.reader, &mut self.done)
+    }
+}
+
+/// Owning iterator over a [`MessageReader`]'s messages; see
+/// [`MessageReader::into_messages`].
+pub struct IntoMessages<R, F, E, T> {
+    reader: MessageReader<R, F, E>,
+    done: bool,
+    _type: PhantomData<fn() -> T>,
+}
+
+impl<R, F, E, T> IntoMessages<R, F, E, T> {
+    /// Returns the reader.
+    pub fn into_inner(self) -> MessageReader<R, F, E> {
+        self.reader
+    }
+}
+
+impl<R: Read, F: MessageFraming, E: Encoding, T: DeserializeOwned> Iterator
+    for IntoMessages<R, F, E, T>
+{
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        next_message(&mut self.reader, &mut self.done)
+    }
+}
+
+fn next_message<R: Read, F: MessageFraming, E: Encoding, T: DeserializeOwned>(
+    reader: &mut MessageReader<R, F, E>,
+    done: &mut bool,
+) -> Option<Result<T>> {
+    if *done {
+        return None;
+    }
+    match reader.read::<T>() {
+        Ok(Some(value)) => Some(Ok(value)),
+        Ok(None) => {
+            *done = true;
+            None
+        }
+        Err(err) => {
+            *done = !is_transient(err.kind());
+            Some(Err(err))
+        }
+    }
+}
+
+impl<R: fmt::Debug, F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageReader<R, F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageReader")
+            .field("frames", &self.frames)
+            .field("encoding", &self.encoding)
+            .finish()
+    }
+}
+
+impl<R: fmt::Debug, F: fmt::Debug, E: fmt::Debug, T> fmt::Debug for Messages<'_, R, F, E, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Messages")
+            .field("reader", &self.reader)
+            .finish()
+    }
+}
+
+impl<R: fmt::Debug, F: fmt::Debug, E: fmt::Debug, T> fmt::Debug for IntoMessages<R, F, E, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IntoMessages")
+            .field("reader", &self.reader)
+            .finish()
+    }
+}
