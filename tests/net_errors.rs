@@ -410,12 +410,13 @@ fn counts_above_the_limit_are_rejected_even_for_zero_sized_elements() {
         cfg.from_slice::<Vec<()>>(&[0, 0, 0, 100]).unwrap().len(),
         100
     );
+    // The outer count took 1 of the message's budget of 100 elements.
     fails::<(u8, Vec<Vec<()>>)>(
         cfg,
         &[7, 0, 0, 0, 1, 0, 0, 1, 0],
         ErrorKind::LengthOverLimit {
             len: 256,
-            limit: 100,
+            limit: 99,
         },
         5,
     );
@@ -580,4 +581,25 @@ fn sequences_must_match_their_declared_length() {
     assert!(matches!(err.kind(), ErrorKind::Custom(_)), "{err:?}");
     assert_eq!(err.offset(), Some(1));
     assert_eq!(net::from_slice::<FirstOnly>(&[0, 0, 0, 1, 7]).unwrap().0, 7);
+}
+
+#[test]
+fn nested_counts_share_one_element_budget() {
+    // Outer count 4, then inner counts of 2^24 zero-sized elements each:
+    // 20 bytes of input that would loop 4 * 2^24 times if every count were
+    // checked on its own. The second inner count (at offset 8) exceeds the
+    // budget the first one left.
+    let mut input = vec![0, 0, 0, 4];
+    for _ in 0..4 {
+        input.extend_from_slice(&(1u32 << 23).to_be_bytes());
+    }
+    let err = netwire::net::from_slice::<Vec<Vec<()>>>(&input).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        &netwire::ErrorKind::LengthOverLimit {
+            len: 1 << 23,
+            limit: (1 << 23) - 4,
+        }
+    );
+    assert_eq!(err.offset(), Some(8));
 }

@@ -19,6 +19,11 @@ pub struct Deserializer<R> {
     length_width: LengthWidth,
     tag_width: TagWidth,
     limit: u64,
+    /// Sequence and map elements the rest of the message may still declare:
+    /// all counts of one message share one budget equal to the limit, so
+    /// nested counts of zero-sized elements cannot make a short input loop
+    /// for long.
+    elements_left: u64,
     /// Compound levels still allowed.
     depth_left: usize,
     max_depth: usize,
@@ -32,6 +37,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             length_width: config.length_width(),
             tag_width: config.tag_width(),
             limit: config.limit() as u64,
+            elements_left: config.limit() as u64,
             depth_left: config.depth(),
             max_depth: config.depth(),
         }
@@ -59,14 +65,16 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         })
     }
 
-    /// Reads the element count of a sequence or map starting at `start`;
-    /// a count above the limit is an error.
+    /// Reads the element count of a sequence or map starting at `start`
+    /// and takes it from the message's element budget; a count above what
+    /// is left of the budget is an error.
     #[inline]
     fn count(&mut self, start: u64) -> Result<usize> {
         let n = self.len()?;
-        if n > self.limit {
-            return Err(over_limit(n, self.limit, start));
+        if n > self.elements_left {
+            return Err(over_limit(n, self.elements_left, start));
         }
+        self.elements_left -= n;
         // The limit is a `usize`, so a count within it fits.
         usize::try_from(n).map_err(|_| over_limit(n, self.limit, start))
     }

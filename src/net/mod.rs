@@ -100,9 +100,11 @@
 //!   end past the limit fails with
 //!   [`LengthOverLimit`](crate::ErrorKind::LengthOverLimit) `{ len, limit }`
 //!   where `len` is the declared length and `limit` the bytes the limit
-//!   still allows; a sequence or map count above the limit fails the same
-//!   way with the configured limit (so even a sequence of zero-sized values
-//!   cannot make the decoder loop longer than the limit allows); any other
+//!   still allows. The element counts of all sequences and maps in one
+//!   message share one budget equal to the limit: a count above what is
+//!   left of it fails the same way, with `limit` the budget left (so even
+//!   nested sequences of zero-sized values cannot make a short input loop
+//!   longer than the limit allows); any other
 //!   read past the limit reports `len` as the message length needed so far.
 //!   All of this is detected before allocating. Encoding a message larger
 //!   than the limit is an error as well.
