@@ -55,21 +55,18 @@ fn tree_tags() -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "stack overflow: at the default depth (128) this Box-recursive enum needs about 160 KiB of stack in a debug build (about 1.25 KiB per level); fixed when net counts an enum with content as its own level or lowers the default depth"]
 fn net_from_slice_tree() {
     let kind = on_small_stack(|| netwire::net::from_slice::<Tree>(&tree_tags()).err());
     assert_eq!(kind, ErrorKind::DepthLimit(Config::DEFAULT_DEPTH));
 }
 
 #[test]
-#[ignore = "stack overflow: at the default depth (128) this Box-recursive enum needs about 160 KiB of stack in a debug build (about 1.25 KiB per level); fixed when net counts an enum with content as its own level or lowers the default depth"]
 fn net_take_from_slice_tree() {
     let kind = on_small_stack(|| netwire::net::take_from_slice::<Tree>(&tree_tags()).err());
     assert_eq!(kind, ErrorKind::DepthLimit(Config::DEFAULT_DEPTH));
 }
 
 #[test]
-#[ignore = "stack overflow: at the default depth (128) this Box-recursive enum needs about 160 KiB of stack in a debug build (about 1.25 KiB per level); fixed when net counts an enum with content as its own level or lowers the default depth"]
 fn net_from_reader_tree() {
     let kind = on_small_stack(|| {
         let input = tree_tags();
@@ -79,7 +76,6 @@ fn net_from_reader_tree() {
 }
 
 #[test]
-#[ignore = "stack overflow: at the default depth (128) this Box-recursive enum needs about 160 KiB of stack in a debug build (about 1.25 KiB per level); fixed when net counts an enum with content as its own level or lowers the default depth"]
 fn net_bincode_layout_tree() {
     // u32 tags: 00 00 00 01 per node.
     let input: Vec<u8> = [0, 0, 0, 1].repeat(TAGS);
@@ -107,9 +103,7 @@ fn net_options_and_sequences() {
     assert_eq!(kind, ErrorKind::DepthLimit(Config::DEFAULT_DEPTH));
 }
 
-/// The per-level stack cost of `Tree` in a debug build is what makes the
-/// default depth too deep for 128 KiB: with a limit of 64 the same million
-/// tags stop in time, from a slice and from a reader.
+/// A smaller limit stops sooner, from a slice and from a reader.
 #[test]
 fn tree_with_depth_64_fits_the_small_stack() {
     let kind = on_small_stack(|| {
