@@ -13,7 +13,8 @@
 //! });
 //! ```
 //!
-//! The checks, for each format (`net` with its default [`net::Config`]):
+//! The checks, for each format (`net` and `ascii`, each with its default
+//! settings; the `_with` functions take one format with any settings):
 //!
 //! - **Decoding is total.** Any input gives a value or an error; never a
 //!   panic, a hang or an allocation beyond the configured limit (the last
@@ -43,6 +44,7 @@
 //! // Arbitrary bytes: valid, truncated, garbage. None of them panics.
 //! netwire::fuzz::check_decode::<Msg>(&[1, 0, 7, 0, 0, 0, 2, b'h', b'i']);
 //! netwire::fuzz::check_decode::<Msg>(&[1, 0, 7, 0, 0, 0, 9]);
+//! netwire::fuzz::check_decode::<Msg>(b"1 7 2:hi\n");
 //! netwire::fuzz::check_decode::<Msg>(&[0xff; 12]);
 //!
 //! // A value: encodes, decodes back equal, every truncation is detected.
@@ -76,6 +78,13 @@
 //! Types that borrow from the input (`&str`, `&[u8]` fields) use
 //! [`check_decode_borrowed`] and [`check_roundtrip_borrowed`], which need a
 //! [`Scratch`] buffer that lives as long as the borrowed values.
+//!
+//! A byte field needs `#[serde(with = "serde_bytes")]` (or the
+//! `serde_bytes` types): serde writes a plain `&[u8]` or `Vec<u8>` as a
+//! sequence of numbers but reads a `&[u8]` as bytes. In `net` both have the
+//! same layout, so the mismatch goes unseen; in `ascii` they differ
+//! (`2 104 105` against `2:hi`), and [`check_roundtrip_borrowed`] reports
+//! it.
 
 use std::fmt::Debug;
 
@@ -83,7 +92,7 @@ use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::net;
+use crate::{ascii, net};
 
 /// Longest encoding whose every prefix is checked; longer encodings are cut
 /// at [`SAMPLED_CUTS`] evenly spread points, so the check stays linear.
@@ -104,6 +113,7 @@ const SAMPLED_CUTS: usize = 64;
 #[derive(Debug, Default)]
 pub struct Scratch {
     net: Vec<u8>,
+    ascii: Vec<u8>,
 }
 
 impl Scratch {
@@ -128,8 +138,8 @@ mod private {
     }
 }
 
-/// A netwire format the checks can run with: [`net::Config`] (with any
-/// settings). Sealed.
+/// A netwire format the checks can run with: [`net::Config`] or
+/// [`ascii::Config`], with any settings. Sealed.
 pub trait Format: private::Sealed {}
 
 impl private::Sealed for net::Config {
@@ -143,6 +153,18 @@ impl private::Sealed for net::Config {
 }
 
 impl Format for net::Config {}
+
+impl private::Sealed for ascii::Config {
+    const NAME: &'static str = "ascii";
+    fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
+        ascii::Config::encoded_len(self, value)
+    }
+    fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T> {
+        ascii::Config::from_reader(self, reader)
+    }
+}
+
+impl Format for ascii::Config {}
 
 /// Decodes `data` as a `T` with every format and checks the properties of
 /// the [module docs](self): no panic inside netwire, every entry point
@@ -163,6 +185,7 @@ where
     T: Serialize + DeserializeOwned + PartialEq + Debug,
 {
     check_decode_with::<T, _>(&net::Config::new(), data);
+    check_decode_with::<T, _>(&ascii::Config::new(), data);
 }
 
 /// [`check_decode`] with one format and its settings, for a protocol that
@@ -210,6 +233,7 @@ where
     T: Serialize + DeserializeOwned + PartialEq + Debug,
 {
     check_roundtrip_with(&net::Config::new(), value);
+    check_roundtrip_with(&ascii::Config::new(), value);
 }
 
 /// [`check_roundtrip`] with one format and its settings.
@@ -250,8 +274,9 @@ pub fn check_decode_borrowed<'a, T>(data: &'a [u8], scratch: &'a mut Scratch)
 where
     T: Serialize + Deserialize<'a> + PartialEq + Debug,
 {
-    let Scratch { net } = scratch;
+    let Scratch { net, ascii } = scratch;
     decode_borrowed::<T, _>(&net::Config::new(), data, net);
+    decode_borrowed::<T, _>(&ascii::Config::new(), data, ascii);
 }
 
 /// [`check_decode_borrowed`] with one format and its settings; the value
@@ -279,8 +304,10 @@ where
 /// `take_from_slice`.
 ///
 /// ```
+/// use serde_bytes::Bytes;
+///
 /// let mut scratch = netwire::fuzz::Scratch::new();
-/// netwire::fuzz::check_roundtrip_borrowed(&("borrowed", &b"bytes"[..]), &mut scratch);
+/// netwire::fuzz::check_roundtrip_borrowed(&("borrowed", Bytes::new(b"bytes")), &mut scratch);
 /// ```
 ///
 /// # Panics
@@ -289,8 +316,9 @@ pub fn check_roundtrip_borrowed<'a, T>(value: &T, scratch: &'a mut Scratch)
 where
     T: Serialize + Deserialize<'a> + PartialEq + Debug,
 {
-    let Scratch { net } = scratch;
+    let Scratch { net, ascii } = scratch;
     roundtrip_borrowed(&net::Config::new(), value, net);
+    roundtrip_borrowed(&ascii::Config::new(), value, ascii);
 }
 
 /// [`check_roundtrip_borrowed`] with one format and its settings; the

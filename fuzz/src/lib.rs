@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod differential;
 pub mod framing;
+pub mod schedule;
 
 /// The largest byte limit a configured target uses.
 pub const MAX_LIMIT: usize = 1 << 20;
@@ -119,7 +120,7 @@ pub enum Piece<'a> {
     /// A borrowed string.
     Text(&'a str),
     /// Borrowed bytes.
-    Raw(&'a [u8]),
+    Raw(#[serde(with = "serde_bytes")] &'a [u8]),
     /// Borrowed fields of a struct variant.
     Pair {
         /// Borrowed.
@@ -134,7 +135,10 @@ pub enum Piece<'a> {
 pub struct Borrowed<'a> {
     /// A borrowed string.
     pub name: &'a str,
-    /// Borrowed bytes.
+    /// Borrowed bytes (through `serialize_bytes`: a plain `&[u8]` would
+    /// be written as a sequence of numbers, which `ascii` cannot read back
+    /// as borrowed bytes).
+    #[serde(with = "serde_bytes")]
     pub bytes: &'a [u8],
     /// Borrowed when it can be.
     #[serde(borrow)]
@@ -169,6 +173,16 @@ pub fn net_config(sel: u8) -> netwire::net::Config {
     Config::new()
         .with_length_width(length)
         .with_tag_width(tag)
+        .with_limit(limit)
+        .with_depth(depth)
+}
+
+/// `ascii` settings from one byte: limit (bits 0–1: 1 MiB, 4 KiB, 256 B,
+/// 16 B) and depth (bits 2–3: 128, 16, 2, 0).
+pub fn ascii_config(sel: u8) -> netwire::ascii::Config {
+    let limit = [MAX_LIMIT, 4096, 256, 16][usize::from(sel & 3)];
+    let depth = [128, 16, 2, 0][usize::from(sel >> 2 & 3)];
+    netwire::ascii::Config::new()
         .with_limit(limit)
         .with_depth(depth)
 }

@@ -13,7 +13,7 @@ use bytes::BytesMut;
 use netwire::frame::{AsciiLength, Delimited, FrameEncoder, LengthPrefixed};
 use netwire::net::Config;
 use netwire_fuzz::framing::Input;
-use netwire_fuzz::{Borrowed, Piece, net_config, sample_messages};
+use netwire_fuzz::{Borrowed, Event, Piece, ascii_config, net_config, sample_messages};
 
 fn write(target: &str, name: &str, bytes: &[u8]) {
     let dir = Path::new("corpus").join(target);
@@ -136,6 +136,66 @@ fn main() {
         "frame_header",
         "kind-len",
         &framing_seed(0x0000, &chunks, &header),
+    );
+    // ascii: the default settings (1 MiB limit) and a 4 KiB limit.
+    for sel in [0x00u8, 0x01] {
+        let config = ascii_config(sel);
+        for (i, m) in messages.iter().enumerate() {
+            let mut seed = vec![sel];
+            seed.extend(config.to_vec(m).expect("sample encodes"));
+            write("ascii_from_slice", &format!("message-{sel:02x}-{i}"), &seed);
+        }
+        let mut seed = vec![sel];
+        seed.extend(config.to_vec(&borrowed).expect("sample encodes"));
+        write("ascii_from_slice", &format!("borrowed-{sel:02x}"), &seed);
+    }
+    for (i, m) in messages.iter().enumerate() {
+        let text = netwire::ascii::to_vec(m).expect("sample encodes");
+        write("ascii_roundtrip", &format!("message-{i}"), &text);
+    }
+
+    // Streams of events: setting, EOF point (none), a schedule, the bytes.
+    let events = &messages[1].events;
+    let schedule: &[u8] = &[0x03, 0xe0, 0x00, 0xf0, 0x0f, 0x90];
+    let stream_seed = |setting: u8, data: &[u8]| {
+        let mut out = vec![setting, 0xff, 0xff];
+        for b in schedule {
+            out.extend([1, *b]);
+        }
+        out.push(0);
+        out.extend_from_slice(data);
+        out
+    };
+    let mut net_stream = Vec::new();
+    let mut ascii_stream = Vec::new();
+    let mut framed = BytesMut::new();
+    for e in events {
+        let bytes = netwire::net::to_vec::<Event>(e).expect("sample encodes");
+        LengthPrefixed::u16()
+            .encode(&bytes, &mut framed)
+            .expect("frame");
+        net_stream.extend(bytes);
+        ascii_stream.extend(netwire::ascii::to_vec::<Event>(e).expect("sample encodes"));
+    }
+    write(
+        "stream_schedule",
+        "self-delimited-net",
+        &stream_seed(0x00, &net_stream),
+    );
+    write(
+        "stream_schedule",
+        "self-delimited-ascii",
+        &stream_seed(0x08, &ascii_stream),
+    );
+    write(
+        "stream_schedule",
+        "length-prefixed-net",
+        &stream_seed(0x01, &framed),
+    );
+    write(
+        "stream_schedule",
+        "lines-ascii",
+        &stream_seed(0x0b, &ascii_stream),
     );
     println!("seed corpora written under corpus/");
 }
