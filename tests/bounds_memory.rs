@@ -131,6 +131,130 @@ fn net_cases(c: &mut Cases) {
     );
 }
 
+fn ascii() -> netwire::ascii::Config {
+    netwire::ascii::Config::new().with_limit(LIMIT)
+}
+
+fn ascii_cases(c: &mut Cases) {
+    const TAIL: &[u8] = b"aaaaaaaaaa";
+    for (what, prefix) in [
+        ("u32::MAX", "4294967295"),
+        ("u64::MAX", "18446744073709551615"),
+        ("past u64", "99999999999999999999"),
+        ("remaining+1", "11"),
+        ("limit", "65536"),
+    ] {
+        let string = move || [prefix.as_bytes(), b":", TAIL].concat();
+        let count = move || [prefix.as_bytes(), b" 1 2 3\n"].concat();
+        c.check(
+            &format!("ascii from_slice String, length {what}"),
+            move || ascii().from_slice::<String>(&string()).err(),
+        );
+        c.check(
+            &format!("ascii from_reader String, length {what}"),
+            move || ascii().from_reader::<_, String>(&string()[..]).err(),
+        );
+        c.check(
+            &format!("ascii from_reader byte buf, length {what}"),
+            move || {
+                ascii()
+                    .from_reader::<_, serde_bytes::ByteBuf>(&string()[..])
+                    .err()
+            },
+        );
+        c.check(
+            &format!("ascii from_slice Vec<u64>, count {what}"),
+            move || ascii().from_slice::<Vec<u64>>(&count()).err(),
+        );
+        c.check(
+            &format!("ascii from_reader Vec<String>, count {what}"),
+            move || ascii().from_reader::<_, Vec<String>>(&count()[..]).err(),
+        );
+    }
+}
+
+/// Every stream reader over a hostile stream, with the encoding and the
+/// framing limited to `LIMIT`.
+fn stream_cases(c: &mut Cases) {
+    use netwire::frame::SelfDelimited;
+    use netwire::stream::{FrameReader, MessageReader};
+    const BODY: [u8; 10] = [0x5a; 10];
+    for (what, len) in [
+        ("u32::MAX", u32::MAX),
+        ("remaining+1", BODY.len() as u32 + 1),
+        ("limit", LIMIT as u32),
+    ] {
+        let input = move || prefixed(len, &BODY);
+        c.check(
+            &format!("stream FrameReader u32 frames, length {what}"),
+            move || {
+                FrameReader::new(&input()[..], LengthPrefixed::u32().max_frame_length(LIMIT))
+                    .read_frame()
+                    .err()
+            },
+        );
+        c.check(
+            &format!("stream MessageReader net u32 frames, length {what}"),
+            move || {
+                let framing = LengthPrefixed::u32().max_frame_length(LIMIT);
+                MessageReader::with_encoding(&input()[..], framing, net())
+                    .read::<String>()
+                    .err()
+            },
+        );
+        c.check(
+            &format!("stream MessageReader net self-delimited, string {what}"),
+            move || {
+                MessageReader::with_encoding(&input()[..], SelfDelimited::new(), net())
+                    .read::<String>()
+                    .err()
+            },
+        );
+        c.check(
+            &format!("stream MessageReader net self-delimited, Vec<u64> {what}"),
+            move || {
+                MessageReader::with_encoding(&input()[..], SelfDelimited::new(), net())
+                    .read::<Vec<u64>>()
+                    .err()
+            },
+        );
+        c.check(
+            &format!("stream MessageReader ascii self-delimited, string {what}"),
+            move || {
+                let text = [len.to_string().as_bytes(), b":", &BODY].concat();
+                MessageReader::with_encoding(&text[..], SelfDelimited::new(), ascii())
+                    .read::<String>()
+                    .err()
+            },
+        );
+    }
+    c.check(
+        "stream-growth MessageReader ascii self-delimited, no end",
+        || {
+            // 65535 elements of two bytes each: the message would need twice
+            // the limit, so the buffer stops growing at the limit.
+            use std::io::Read;
+            let input = b"65535".chain(Ones.take(4 * LIMIT as u64));
+            MessageReader::with_encoding(input, SelfDelimited::new(), ascii())
+                .read::<Vec<u8>>()
+                .err()
+        },
+    );
+}
+
+/// An endless " 1 1 1 ..." made as it is read, so the input itself takes
+/// no heap.
+struct Ones;
+
+impl std::io::Read for Ones {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        for (i, b) in buf.iter_mut().enumerate() {
+            *b = if i % 2 == 0 { b' ' } else { b'1' };
+        }
+        Ok(buf.len() & !1)
+    }
+}
+
 /// Recursion through sequences of large elements (264 bytes each).
 #[derive(Deserialize, Debug)]
 #[allow(dead_code)]
@@ -250,7 +374,9 @@ fn framing_cases(c: &mut Cases) {
 fn all_cases() -> Vec<(String, Box<dyn Fn() -> netwire::Error>)> {
     let mut cases = Cases(Vec::new());
     net_cases(&mut cases);
+    ascii_cases(&mut cases);
     framing_cases(&mut cases);
+    stream_cases(&mut cases);
     nested_cases(&mut cases);
     cases.0
 }
@@ -326,6 +452,23 @@ fn net_hostile_prefixes() {
 #[test]
 fn net_reader_counts_within_the_limit() {
     check_cases("net-count ");
+}
+
+#[test]
+#[ignore = "ascii from_reader caps a count's size hint by the limit left, not by the bytes read: a Vec<String> count of 65536 preallocates 1 MiB with a 64 KiB limit (net caps by the bytes buffered)"]
+fn ascii_hostile_prefixes() {
+    check_cases("ascii ");
+}
+
+#[test]
+fn stream_readers() {
+    check_cases("stream ");
+}
+
+#[test]
+#[ignore = "the stream reader reads as much as it has buffered, past the encoding's limit: a self-delimited ascii message that never ends within 64 KiB holds about 192 KiB (a buffer of up to twice the limit, plus the partly decoded Vec<u8>)"]
+fn stream_buffer_growth() {
+    check_cases("stream-growth ");
 }
 
 #[test]
