@@ -10,9 +10,10 @@
 #   FUZZ_SECONDS=600 bash .ci/fuzz.sh frame_delimited
 #
 # Memory bound: -malloc_limit_mb=16 is the formats' and framings' default
-# per-message limit (no single allocation may exceed it); -rss_limit_mb=256
-# covers the fuzzer's own state (about 80-130 MB) with AddressSanitizer's
-# quarantine capped at 16 MB, plus that 16 MiB bound.
+# per-message limit of 16 MiB: no single allocation may exceed it. The
+# targets configure limits of at most 1 MiB (fuzz/src/lib.rs). The RSS
+# limit, 512 MB, covers the fuzzer's own state (80-260 MB, growing with
+# the corpus, AddressSanitizer's quarantine capped at 16 MB) plus that bound.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -49,7 +50,7 @@ for t in "${targets[@]}"; do
     log="$work.log"
     set +e
     (cd fuzz && cargo +nightly fuzz run "$t" "$work" -- \
-        -max_total_time="$SECONDS_EACH" -rss_limit_mb=256 -malloc_limit_mb=16 \
+        -max_total_time="$SECONDS_EACH" -rss_limit_mb=512 -malloc_limit_mb=16 \
         -timeout=10 -print_final_stats=1 "${dict[@]}") >"$log" 2>&1
     status=$?
     set -e

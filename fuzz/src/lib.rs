@@ -8,7 +8,8 @@
 //! default limit of 16 MiB, whose inputs are libFuzzer's (at most
 //! `-max_len`, 4 KiB by default). `.ci/fuzz.sh` runs every target with
 //! `-malloc_limit_mb=16` (no single allocation above the default limit)
-//! and `-rss_limit_mb=512`.
+//! and `-rss_limit_mb=512` (the fuzzer's own state, up to about 260 MB
+//! with AddressSanitizer's quarantine capped at 16 MB, plus that bound).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
