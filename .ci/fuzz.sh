@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzing gate: builds every cargo-fuzz target (nightly, debug assertions and
 # overflow checks on: cargo-fuzz's default), runs each for FUZZ_SECONDS
-# (default 20) from its committed seeds, and fails on any crash, panic, leak,
+# (default 15) from its committed seeds, and fails on any crash, panic, leak,
 # timeout or allocation over the memory bound. Then runs the exhaustive
 # 3-byte test in release. About 8 minutes on 2 cores from a cold cache.
 #
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-SECONDS_EACH="${FUZZ_SECONDS:-20}"
+SECONDS_EACH="${FUZZ_SECONDS:-15}"
 step() { printf '\n==> %s\n' "$*"; }
 
 step "toolchain"

@@ -1,13 +1,20 @@
-//! Exhaustive inputs: every byte string of up to 3 bytes through every
-//! `net` entry point (`from_slice`, `take_from_slice`, `from_reader`) for
-//! the test message types, under the default settings and with one-byte
-//! length prefixes (so strings and sequences fit in 3 bytes). Each input
-//! goes through `netwire::fuzz::check_decode_with`: no panic, the entry
-//! points agree, whatever decodes round-trips.
+//! Exhaustive inputs.
 //!
-//! Inputs of up to 2 bytes run in the normal test suite. The 3-byte run
-//! (16.8 million inputs per type and setting) is ignored in debug builds;
-//! `.ci/fuzz.sh` runs it in release:
+//! - `net`: every byte string of up to 3 bytes through every entry point
+//!   (`from_slice`, `take_from_slice`, `from_reader`) for the test message
+//!   types, under the default settings and with one-byte length prefixes
+//!   (so strings and sequences fit in 3 bytes).
+//! - `ascii`: every string of up to 5 symbols over a 16-symbol alphabet of
+//!   digits, separators and markers (`0 1 2`, space, `\n`, `\r`, `~ + - :`,
+//!   `. e`, `N a i n`) through every entry point, `from_str` included.
+//!
+//! Each input goes through `netwire::fuzz::check_decode_with`: no panic,
+//! the entry points agree, whatever decodes round-trips.
+//!
+//! Inputs of up to 2 bytes (`net`) and 3 symbols (`ascii`) run in the
+//! normal test suite. The full runs (16.8 million `net` inputs, 1.1
+//! million `ascii` inputs, per type and setting) are ignored in debug
+//! builds; `.ci/fuzz.sh` runs them in release:
 //!
 //! ```text
 //! cargo test --release --test bounds_exhaustive -- --ignored
@@ -91,6 +98,74 @@ fn all_of_length(len: usize, mut f: impl FnMut(&[u8])) {
             }
         }
     }
+}
+
+/// The ascii alphabet: digits, separators, option and sign markers, the
+/// netstring colon, float pieces and the letters of `NaN` and `inf`'s
+/// start.
+const ALPHABET: [u8; 16] = *b"012 \n\r~+-:.eNain";
+
+fn ascii_configs() -> [netwire::ascii::Config; 2] {
+    [
+        netwire::ascii::Config::new(),
+        netwire::ascii::Config::new().with_limit(3).with_depth(1),
+    ]
+}
+
+/// Checks one ascii input with every type and setting.
+fn check_ascii(input: &[u8]) {
+    for config in &ascii_configs() {
+        check_decode_with::<Small, _>(config, input);
+        check_decode_with::<Tree, _>(config, input);
+        check_decode_with::<(i8, Option<f32>), _>(config, input);
+        check_decode_with::<Vec<Option<bool>>, _>(config, input);
+        check_decode_with::<(char, String), _>(config, input);
+        check_decode_with::<f64, _>(config, input);
+        if let Ok(text) = std::str::from_utf8(input) {
+            let a = config
+                .from_str::<Small>(text)
+                .map_err(|e| (e.kind().clone(), e.offset()));
+            let b = config
+                .from_slice::<Small>(input)
+                .map_err(|e| (e.kind().clone(), e.offset()));
+            assert_eq!(a, b, "from_str and from_slice disagree on {text:?}");
+        }
+    }
+}
+
+/// Every string of exactly `len` symbols of [`ALPHABET`].
+fn all_ascii_of_length(len: usize, mut f: impl FnMut(&[u8])) {
+    all_of_length(len, |digits| {
+        if digits.iter().all(|&d| usize::from(d) < ALPHABET.len()) {
+            let text: Vec<u8> = digits.iter().map(|&d| ALPHABET[usize::from(d)]).collect();
+            f(&text);
+        }
+    });
+}
+
+#[test]
+fn every_ascii_string_of_up_to_three_symbols() {
+    let mut n = 0;
+    for len in 0..=3 {
+        all_ascii_of_length(len, |input| {
+            check_ascii(input);
+            n += 1;
+        });
+    }
+    assert_eq!(n, 1 + 16 + 256 + 4096);
+}
+
+#[test]
+#[ignore = "1.1 million strings: run in release (cargo test --release --test bounds_exhaustive -- --ignored)"]
+fn every_ascii_string_of_four_and_five_symbols() {
+    let mut n = 0;
+    for len in 4..=5 {
+        all_ascii_of_length(len, |input| {
+            check_ascii(input);
+            n += 1;
+        });
+    }
+    assert_eq!(n, (1 << 16) + (1 << 20));
 }
 
 #[test]
