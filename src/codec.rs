@@ -27,14 +27,14 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
-use crate::frame::{FrameDecoder, FrameEncoder};
+use crate::frame::{self, FrameDecoder, FrameEncoder};
 use crate::net;
 use crate::stream::MessageFraming;
 
@@ -180,16 +180,26 @@ impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCod
     type Error = Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
-        let (framing, encoding) = (&mut self.framing, &self.encoding);
-        counted(&mut self.consumed, src, |src| {
-            framing.decode_message(encoding, src, false)
-        })
+        self.decode_step(src, false)
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
+        self.decode_step(src, true)
+    }
+}
+
+impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> MessageCodec<T, F, E> {
+    /// Decodes a message straight from `src`, then drops its bytes (also
+    /// when the message is invalid, like the stream reader).
+    fn decode_step(&mut self, src: &mut BytesMut, eof: bool) -> Result<Option<T>> {
         let (framing, encoding) = (&mut self.framing, &self.encoding);
         counted(&mut self.consumed, src, |src| {
-            framing.decode_message(encoding, src, true)
+            let (result, used) = framing.decode_message(encoding, &src[..], eof);
+            src.advance(used.min(src.len()));
+            if let Ok(None) = result {
+                frame::grow(src, framing.needed_hint());
+            }
+            result
         })
     }
 }

@@ -1,4 +1,4 @@
-//! netwire: typed messages on a socket.
+#![doc = include_str!("../README.md")]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

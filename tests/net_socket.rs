@@ -2,13 +2,15 @@
 //! `to_writer` come back one `from_reader` call at a time, whatever the
 //! segmentation, and each call stops exactly at its message's end.
 
+#[path = "common/tcp.rs"]
+mod tcp;
+
 use std::io::{BufReader, Write};
-use std::net::{TcpListener, TcpStream};
 use std::thread;
-use std::time::Duration;
 
 use netwire::net;
 use serde::{Deserialize, Serialize};
+use tcp::pair;
 
 #[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
 enum Msg {
@@ -27,18 +29,6 @@ fn messages() -> Vec<Msg> {
         Msg::Data(vec![]),
         Msg::Bye,
     ]
-}
-
-/// Connects a client and a server on an ephemeral port.
-fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    for s in [&client, &server] {
-        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
-        s.set_write_timeout(Some(Duration::from_secs(10))).unwrap();
-    }
-    (client, server)
 }
 
 #[test]

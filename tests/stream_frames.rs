@@ -5,10 +5,20 @@ mod stream_support;
 
 use std::io;
 
-use netwire::ErrorKind;
-use netwire::stream::FrameReader;
+use netwire::frame::{FrameDecoder, Span};
+use netwire::stream::{FrameReader, MessageReader};
+use netwire::{ErrorKind, Result};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
-use stream_support::{ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
+use stream_support::{Mix, ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
+
+/// How these tests draw their schedules.
+const MIX: Mix = Mix {
+    max_steps: 200,
+    draws: 10,
+    short_draws: 4,
+    short: 4,
+    long: 300,
+};
 
 /// A random read schedule.
 #[derive(Debug, Clone)]
@@ -16,17 +26,7 @@ struct Schedule(Vec<Step>);
 
 impl Arbitrary for Schedule {
     fn arbitrary(g: &mut Gen) -> Self {
-        let len = usize::arbitrary(g) % 200;
-        let steps = (0..len)
-            .map(|_| match u8::arbitrary(g) % 10 {
-                0 => Step::Interrupted,
-                1 => Step::WouldBlock,
-                2 => Step::TimedOut,
-                3..=6 => Step::Bytes(1 + usize::arbitrary(g) % 4),
-                _ => Step::Bytes(1 + usize::arbitrary(g) % 300),
-            })
-            .collect();
-        Schedule(steps)
+        Schedule(MIX.steps(g))
     }
 
     fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
@@ -252,4 +252,33 @@ fn io_errors_carry_the_stream_offset() {
     assert!(is_retry(&e));
     assert_eq!(e.offset(), Some(6));
     assert_eq!(rx.read_frame().unwrap().unwrap(), &b"defg"[..]);
+}
+
+/// A framing that reports a frame longer than its input, or one of no
+/// bytes at all: a bug in user code, which must surface as an error.
+struct Lying(Span);
+
+impl FrameDecoder for Lying {
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        Ok((!src.is_empty()).then(|| self.0.clone()))
+    }
+}
+
+#[test]
+fn a_span_outside_the_input_is_an_error_not_a_panic() {
+    let lies = [Span::new(0..3, 9), Span::new(0..4, 3), Span::new(0..0, 0)];
+    for lie in lies {
+        let mut src = bytes::BytesMut::from(&b"abcd"[..]);
+        let err = Lying(lie.clone()).decode(&mut src).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::InvalidHeader(_)), "{lie:?}");
+        assert_eq!(&src[..], b"abcd", "{lie:?}: nothing consumed");
+
+        let mut rx = FrameReader::new(&b"abcd"[..], Lying(lie.clone()));
+        let err = rx.read_frame().unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::InvalidHeader(_)), "{lie:?}");
+
+        let mut rx = MessageReader::new(&b"abcd"[..], Lying(lie.clone()));
+        let err = rx.read::<u8>().unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::InvalidHeader(_)), "{lie:?}");
+    }
 }

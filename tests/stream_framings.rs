@@ -9,24 +9,23 @@ use netwire::frame::{
 };
 use netwire::stream::{FrameReader, FrameWriter};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
-use stream_support::{ScriptedReader, ScriptedWriter, Step, read_all_frames};
+use stream_support::{Mix, ScriptedReader, ScriptedWriter, Step, read_all_frames};
+
+/// How these tests draw their schedules.
+const MIX: Mix = Mix {
+    max_steps: 200,
+    draws: 8,
+    short_draws: 3,
+    short: 3,
+    long: 100,
+};
 
 #[derive(Debug, Clone)]
 struct Schedule(Vec<Step>);
 
 impl Arbitrary for Schedule {
     fn arbitrary(g: &mut Gen) -> Self {
-        let len = usize::arbitrary(g) % 200;
-        let steps = (0..len)
-            .map(|_| match u8::arbitrary(g) % 8 {
-                0 => Step::Interrupted,
-                1 => Step::WouldBlock,
-                2 => Step::TimedOut,
-                3..=5 => Step::Bytes(1 + usize::arbitrary(g) % 3),
-                _ => Step::Bytes(1 + usize::arbitrary(g) % 100),
-            })
-            .collect();
-        Schedule(steps)
+        Schedule(MIX.steps(g))
     }
 }
 

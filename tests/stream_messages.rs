@@ -11,26 +11,25 @@ use netwire::stream::{MessageFraming, MessageReader, MessageWriter};
 use netwire::{Encoding, ErrorKind, net};
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use serde::{Deserialize, Serialize};
-use stream_support::{ScriptedReader, ScriptedWriter, Step, is_retry};
+use stream_support::{Mix, ScriptedReader, ScriptedWriter, Step, is_retry};
 
 type Msg = (u32, String, Vec<u16>, Option<i64>, bool);
+
+/// How these tests draw their schedules.
+const MIX: Mix = Mix {
+    max_steps: 300,
+    draws: 10,
+    short_draws: 4,
+    short: 5,
+    long: 200,
+};
 
 #[derive(Debug, Clone)]
 struct Schedule(Vec<Step>);
 
 impl Arbitrary for Schedule {
     fn arbitrary(g: &mut Gen) -> Self {
-        let len = usize::arbitrary(g) % 300;
-        let steps = (0..len)
-            .map(|_| match u8::arbitrary(g) % 10 {
-                0 => Step::Interrupted,
-                1 => Step::WouldBlock,
-                2 => Step::TimedOut,
-                3..=6 => Step::Bytes(1 + usize::arbitrary(g) % 5),
-                _ => Step::Bytes(1 + usize::arbitrary(g) % 200),
-            })
-            .collect();
-        Schedule(steps)
+        Schedule(MIX.steps(g))
     }
 }
 

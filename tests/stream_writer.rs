@@ -8,23 +8,23 @@ use std::io;
 use netwire::ErrorKind;
 use netwire::stream::FrameWriter;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
-use stream_support::{ScriptedWriter, Step, Tiny, is_retry, tiny_stream};
+use stream_support::{Mix, ScriptedWriter, Step, Tiny, is_retry, tiny_stream};
+
+/// How these tests draw their schedules.
+const MIX: Mix = Mix {
+    max_steps: 100,
+    draws: 8,
+    short_draws: 0,
+    short: 1,
+    long: 40,
+};
 
 #[derive(Debug, Clone)]
 struct Schedule(Vec<Step>);
 
 impl Arbitrary for Schedule {
     fn arbitrary(g: &mut Gen) -> Self {
-        let len = usize::arbitrary(g) % 100;
-        let steps = (0..len)
-            .map(|_| match u8::arbitrary(g) % 8 {
-                0 => Step::Interrupted,
-                1 => Step::WouldBlock,
-                2 => Step::TimedOut,
-                _ => Step::Bytes(1 + usize::arbitrary(g) % 40),
-            })
-            .collect();
-        Schedule(steps)
+        Schedule(MIX.steps(g))
     }
 }
 

@@ -2,8 +2,11 @@
 //! that times out in the middle of a message, and a request/response whose
 //! request ends with `shutdown(Write)`.
 
+#[path = "common/tcp.rs"]
+mod tcp;
+
 use std::io::Write;
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::Shutdown;
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
@@ -11,19 +14,7 @@ use std::time::Duration;
 use netwire::frame::{LengthPrefixed, UntilClose};
 use netwire::stream::{MessageReader, MessageWriter};
 use netwire::{Error, ErrorKind};
-
-const TIMEOUT: Duration = Duration::from_secs(10);
-
-fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    for s in [&client, &server] {
-        s.set_read_timeout(Some(TIMEOUT)).unwrap();
-        s.set_write_timeout(Some(TIMEOUT)).unwrap();
-    }
-    (client, server)
-}
+use tcp::{TIMEOUT, pair};
 
 fn timed_out(e: &Error) -> bool {
     use std::io::ErrorKind::{TimedOut, WouldBlock};

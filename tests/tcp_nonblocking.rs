@@ -1,33 +1,23 @@
 //! Real TCP on 127.0.0.1: non-blocking sockets driven by mio, reading and
 //! writing messages with `WouldBlock` in the middle of a message.
 
+#[path = "common/tcp.rs"]
+mod tcp;
+
 use std::io::Write;
-use std::net::{Shutdown, TcpListener, TcpStream};
+use std::net::Shutdown;
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
 
 use mio::net::TcpStream as MioStream;
 use mio::{Events, Interest, Poll, Token};
 use netwire::frame::LengthPrefixed;
 use netwire::stream::{FrameReader, MessageReader, MessageWriter};
 use netwire::{Error, ErrorKind};
-
-const TIMEOUT: Duration = Duration::from_secs(10);
+use tcp::{TIMEOUT, pair};
 
 fn would_block(e: &Error) -> bool {
     e.kind() == &ErrorKind::Io(std::io::ErrorKind::WouldBlock)
-}
-
-fn pair() -> (TcpStream, TcpStream) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
-    let (server, _) = listener.accept().unwrap();
-    for s in [&client, &server] {
-        s.set_read_timeout(Some(TIMEOUT)).unwrap();
-        s.set_write_timeout(Some(TIMEOUT)).unwrap();
-    }
-    (client, server)
 }
 
 #[test]

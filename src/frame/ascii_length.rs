@@ -1,10 +1,10 @@
 //! ASCII length-prefixed framing: a fixed number of decimal digits, then
 //! the payload.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
-use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::util::{self, HeaderThenBody, State};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The largest digit count: 19 nines still fit in a `u64`.
@@ -125,39 +125,46 @@ impl AsciiLength {
     }
 }
 
+impl HeaderThenBody for AsciiLength {
+    #[inline]
+    fn skip(&self) -> usize {
+        self.digits
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        let Some(payload) = self.parse_head(src)? else {
+            return Ok(None);
+        };
+        util::with_header(payload, self.digits, self.max_frame_length).map(Some)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl FrameDecoder for AsciiLength {
     /// # Errors
     /// [`ErrorKind::InvalidHeader`] at the offset of a header byte that is
     /// not an ASCII digit; [`ErrorKind::LengthOverLimit`] at offset 0 when
     /// the header announces more than the maximum.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(payload) = self.parse_head(src)? else {
-                return Ok(None);
-            };
-            let total = payload
-                .checked_add(self.digits)
-                .ok_or_else(|| util::over_limit(payload as u64, self.max_frame_length, Some(0)))?;
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
-        };
-        let frame = util::take_frame(src, self.digits, total);
-        if frame.is_some() {
-            self.state = State::Head;
-        }
-        Ok(frame)
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body(src)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with its full size once the header is in.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
-            None => util::eof_after(self.state, src),
-        }
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with its full size once the
+    /// header is in.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body_eof(src)
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 
@@ -169,10 +176,8 @@ impl FrameEncoder for AsciiLength {
     /// maximum, [`ErrorKind::LengthOverflow`] when its length needs more
     /// digits than configured.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
+        util::check_payload(payload, self.max_frame_length)?;
         let len = payload.len() as u64;
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(len, self.max_frame_length, None));
-        }
         let max = self.digits_max();
         if len > max {
             return Err(Error::without_offset(ErrorKind::LengthOverflow {

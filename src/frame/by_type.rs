@@ -3,10 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
-use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::util::{self, HeaderThenBody, State};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How long a frame of one type is.
@@ -239,37 +239,44 @@ impl fmt::Debug for ByType {
     }
 }
 
+impl HeaderThenBody for ByType {
+    /// The type byte and length field are part of the payload.
+    #[inline]
+    fn skip(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        self.frame_len(src)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl FrameDecoder for ByType {
     /// # Errors
     /// [`ErrorKind::UnknownFrameType`] for a type without a rule,
     /// [`ErrorKind::LengthOverLimit`] for a frame longer than the maximum,
     /// [`ErrorKind::InvalidHeader`] for a rule that cannot be followed; all
     /// at offset 0, the type byte.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(total) = self.frame_len(src)? else {
-                return Ok(None);
-            };
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
-        };
-        let frame = util::take_frame(src, 0, total);
-        if frame.is_some() {
-            self.state = State::Head;
-        }
-        Ok(frame)
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body(src)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with its size once it is known.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
-            None => util::eof_after(self.state, src),
-        }
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with its size once it is known.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body_eof(src)
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 

@@ -1,9 +1,9 @@
 //! Delimited framing: each frame ends with a delimiter byte string.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::util;
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Frames that end with a delimiter: a byte (`"\0"`, `"\n"`) or a byte
@@ -141,12 +141,15 @@ impl Delimited {
 }
 
 /// The first position at or after `from` where `needle` (not empty) occurs
-/// entirely inside `hay`.
+/// entirely inside `hay`. Candidates are found with `memchr` (SIMD where
+/// available) on the delimiter's first byte; delimiters are short, so
+/// checking the rest in place beats setting up a substring searcher on
+/// every call.
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     let (&first, rest) = needle.split_first()?;
     let mut at = from;
     loop {
-        at += hay.get(at..)?.iter().position(|&b| b == first)?;
+        at += memchr::memchr(first, hay.get(at..)?)?;
         let tail = hay.get(at + 1..at + needle.len())?;
         if tail == rest {
             return Some(at);
@@ -160,7 +163,7 @@ impl FrameDecoder for Delimited {
     /// [`ErrorKind::LengthOverLimit`] at offset 0 once more than the maximum
     /// payload length has arrived without a delimiter; `len` is the number
     /// of bytes buffered.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
         let dlen = self.delimiter.len();
         // A delimiter that starts after the maximum payload length cannot
         // end an acceptable frame, so the search stops there.
@@ -171,13 +174,11 @@ impl FrameDecoder for Delimited {
         }
         if let Some(at) = find(window, &self.delimiter, self.searched) {
             self.searched = 0;
-            let mut frame = src.split_to(at + dlen);
             let mut end = at;
-            if self.strip_cr && at > 0 && frame.get(at - 1) == Some(&b'\r') {
+            if self.strip_cr && at > 0 && src.get(at - 1) == Some(&b'\r') {
                 end -= 1;
             }
-            frame.truncate(end);
-            return Ok(Some(frame.freeze()));
+            return Ok(Some(Span::new(0..end, at + dlen)));
         }
         if src.len() >= self.max_frame_length.saturating_add(dlen) {
             return Err(util::over_limit(
@@ -203,13 +204,7 @@ impl FrameEncoder for Delimited {
     /// `"\r"` for [`lines`](Self::lines)), with the error's offset at that
     /// position in the payload.
     fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
+        util::check_payload(payload, self.max_frame_length)?;
         let d = &self.delimiter[..];
         if let Some(at) = find(payload, d, 0) {
             return Err(Error::new(

@@ -1,11 +1,11 @@
 //! Fixed-length framing: every frame has the same size (the socket HOWTO's
 //! `MSGLEN`).
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use zerocopy::{FromBytes, Immutable, KnownLayout};
 
 use super::util::{self, State};
-use super::{FrameDecoder, FrameEncoder};
+use super::{FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Frames of one fixed size, with no header at all.
@@ -111,18 +111,23 @@ impl FixedLength {
 }
 
 impl FrameDecoder for FixedLength {
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        Ok(util::take_frame(src, 0, self.len))
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        Ok(util::frame_span(src, 0, self.len))
     }
 
     /// # Errors
     /// [`ErrorKind::Truncated`] when the input ends inside a frame, with
     /// the frame length as the expected size.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None => util::eof_after(State::Data(self.len), src),
         }
+    }
+
+    fn needed(&self) -> Option<usize> {
+        Some(self.len)
     }
 }
 

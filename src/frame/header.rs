@@ -4,11 +4,11 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
-use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::util::{self, HeaderThenBody, State};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Frames that start with a fixed header `H` from which a function reads
@@ -131,6 +131,27 @@ impl<H> fmt::Debug for HeaderDescribed<H> {
     }
 }
 
+impl<H> HeaderThenBody for HeaderDescribed<H>
+where
+    H: FromBytes + KnownLayout + Immutable + Unaligned,
+{
+    /// The header is part of the payload.
+    #[inline]
+    fn skip(&self) -> usize {
+        0
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        self.frame_len(src)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl<H> FrameDecoder for HeaderDescribed<H>
 where
     H: FromBytes + KnownLayout + Immutable + Unaligned,
@@ -138,31 +159,21 @@ where
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] at offset 0 when the header describes
     /// a frame longer than the maximum.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(total) = self.frame_len(src)? else {
-                return Ok(None);
-            };
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
-        };
-        let frame = util::take_frame(src, 0, total);
-        if frame.is_some() {
-            self.state = State::Head;
-        }
-        Ok(frame)
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body(src)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with its size once the header is in.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
-            None => util::eof_after(self.state, src),
-        }
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with its size once the header is
+    /// in.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body_eof(src)
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 

@@ -1,9 +1,9 @@
 //! Length-prefixed framing: a big-endian binary length, then the payload.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
-use super::util::{self, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::util::{self, HeaderThenBody, State};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Length-prefixed frames: a big-endian binary length, then that many bytes.
@@ -186,6 +186,7 @@ impl LengthPrefixed {
 
     /// The total amount added to the field's value to get the payload
     /// length. `i128` holds any field value plus any adjustment exactly.
+    #[inline]
     fn adjustment(&self) -> i128 {
         let header = if self.includes_header {
             self.width as i128
@@ -196,6 +197,7 @@ impl LengthPrefixed {
     }
 
     /// The payload length announced by a header field holding `field`.
+    #[inline]
     fn payload_len(&self, field: u64) -> Result<usize> {
         let len = i128::from(field) + self.adjustment();
         if len < 0 {
@@ -216,41 +218,47 @@ impl Default for LengthPrefixed {
     }
 }
 
+impl HeaderThenBody for LengthPrefixed {
+    #[inline]
+    fn skip(&self) -> usize {
+        self.width
+    }
+
+    #[inline]
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>> {
+        let Some(field) = src.get(..self.width) else {
+            return Ok(None);
+        };
+        let payload = self.payload_len(util::read_be(field))?;
+        util::with_header(payload, self.width, self.max_frame_length).map(Some)
+    }
+
+    #[inline]
+    fn state(&mut self) -> &mut State {
+        &mut self.state
+    }
+}
+
 impl FrameDecoder for LengthPrefixed {
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] when the header announces more than
     /// the maximum, [`ErrorKind::InvalidHeader`] when the adjustment makes
     /// the announced length negative; both at offset 0, the header's start.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        if self.state == State::Head {
-            let Some(field) = src.get(..self.width) else {
-                return Ok(None);
-            };
-            let payload = self.payload_len(util::read_be(field))?;
-            let total = payload
-                .checked_add(self.width)
-                .ok_or_else(|| util::over_limit(payload as u64, self.max_frame_length, Some(0)))?;
-            self.state = State::Data(total);
-        }
-        let State::Data(total) = self.state else {
-            return Ok(None);
-        };
-        let frame = util::take_frame(src, self.width, total);
-        if frame.is_some() {
-            self.state = State::Head;
-        }
-        Ok(frame)
+    #[inline]
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body(src)
     }
 
     /// # Errors
-    /// As [`decode`](Self::decode), and [`ErrorKind::Truncated`] when the
-    /// input ends inside a frame, with the frame's full size (header
-    /// included) once its header has arrived.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
-            None => util::eof_after(self.state, src),
-        }
+    /// As [`decode_span`](Self::decode_span), and [`ErrorKind::Truncated`]
+    /// when the input ends inside a frame, with the frame's full size
+    /// (header included) once its header has arrived.
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        self.header_then_body_eof(src)
+    }
+
+    fn needed(&self) -> Option<usize> {
+        self.state.needed()
     }
 }
 
@@ -263,13 +271,7 @@ impl FrameEncoder for LengthPrefixed {
     /// hold the value, [`ErrorKind::InvalidHeader`] when the adjustment
     /// would make the field negative. Nothing is written on error.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
+        util::check_payload(payload, self.max_frame_length)?;
         let field = payload.len() as i128 - self.adjustment();
         let max = util::width_max(self.width);
         let field = u64::try_from(field).map_err(|_| {

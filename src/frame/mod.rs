@@ -1,9 +1,12 @@
 //! Framing: where one message's bytes start and end, without any I/O.
 //!
-//! A framing strategy works on a [`BytesMut`] buffer: [`FrameDecoder::decode`]
-//! splits the next complete frame off its front (or says it needs more
-//! bytes), [`FrameEncoder`] writes a frame around a payload. Frames come out
-//! as [`Bytes`] sharing the buffer's memory, not copies.
+//! A framing strategy's core works on plain bytes:
+//! [`FrameDecoder::decode_span`] looks at a `&[u8]` and says where the next
+//! complete frame's payload lies and how many bytes the frame occupies (a
+//! [`Span`]), or that it needs more bytes; nothing is copied or split. On a
+//! [`BytesMut`] buffer, [`FrameDecoder::decode`] splits that frame off as a
+//! [`Bytes`] sharing the buffer's memory. [`FrameEncoder`] writes a frame
+//! around a payload.
 //!
 //! | Strategy | Constructor | Frame on the wire | Decoded frame |
 //! |---|---|---|---|
@@ -40,7 +43,9 @@
 //! # Ok::<(), netwire::Error>(())
 //! ```
 
-use bytes::{Bytes, BytesMut};
+use std::ops::Range;
+
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
 
@@ -65,29 +70,87 @@ pub use until_close::UntilClose;
 /// the same bound the `net` and `ascii` formats put on one message.
 pub const DEFAULT_MAX_FRAME_LENGTH: usize = 1 << 24;
 
-/// Splits frames off the front of a byte buffer.
+/// Where the next frame lies in a decoder's input, as found by
+/// [`FrameDecoder::decode_span`].
+///
+/// Both are offsets from the start of the input: the frame's payload is
+/// `input[payload]`, and the whole frame (header, payload, delimiter or
+/// trailer) is `input[..len]`, so the caller consumes `len` bytes to reach the
+/// next frame. A valid span has `payload.start <= payload.end <= len`, `len`
+/// at most the input's length and at least 1.
+///
+/// ```
+/// use netwire::frame::{FrameDecoder, LengthPrefixed, Span};
+///
+/// let mut codec = LengthPrefixed::u8();
+/// let input = [2, b'h', b'i', 0];
+/// let span = codec.decode_span(&input)?.unwrap();
+/// assert_eq!(span, Span { payload: 1..3, len: 3 });
+/// assert_eq!(&input[span.payload], b"hi");
+/// // The next call gets the input that follows the frame.
+/// assert_eq!(codec.decode_span(&input[3..])?, Some(Span { payload: 1..1, len: 1 }));
+/// # Ok::<(), netwire::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// The payload's position in the input.
+    pub payload: Range<usize>,
+    /// How many bytes the whole frame occupies from the start of the input.
+    pub len: usize,
+}
+
+impl Span {
+    /// A frame of `len` bytes whose payload is `payload`.
+    pub fn new(payload: Range<usize>, len: usize) -> Self {
+        Span { payload, len }
+    }
+
+    /// Whether the span is well formed for an input of `available` bytes.
+    #[inline]
+    pub(crate) fn fits(&self, available: usize) -> bool {
+        self.payload.start <= self.payload.end
+            && self.payload.end <= self.len
+            && self.len <= available
+            && self.len > 0
+    }
+}
+
+/// Finds frames at the front of a byte buffer.
+///
+/// The core is [`decode_span`](Self::decode_span), which looks at a plain
+/// `&[u8]` and says where the next frame lies ([`Span`]) without taking
+/// anything: the caller decides what to do with the bytes (decode a message
+/// straight from `&input[span.payload]`, or split them off as a [`Bytes`])
+/// and then drops `span.len` bytes from its input. [`decode`](Self::decode)
+/// and [`decode_eof`](Self::decode_eof) do the latter on a [`BytesMut`].
 ///
 /// # Implementer notes
+/// - Implement [`decode_span`](Self::decode_span), and
+///   [`decode_span_eof`](Self::decode_span_eof) when the end of input means
+///   more than "no more frames"; the other methods are built on them.
 /// - `Ok(None)` means "need more bytes". The decoder may keep state between
-///   calls (a parsed header, how far it has scanned) but must leave every
-///   byte it has not returned as part of a frame in `src`.
+///   calls (a parsed header, how far it has scanned), relative to the start
+///   of the input: after `Ok(None)` the next call sees the same bytes with
+///   more after them; after `Ok(Some(span))` it sees the input that follows
+///   the frame (`input[span.len..]` and more).
 /// - A declared length over the configured maximum is an error
-///   ([`ErrorKind::LengthOverLimit`]) raised *before* any reservation.
-/// - Offsets in errors are relative to the start of `src`; the stream
+///   ([`ErrorKind::LengthOverLimit`]) raised as soon as it is read.
+/// - Offsets in errors are relative to the start of the input; the stream
 ///   adapters shift them to stream positions.
-/// - Every `Ok(Some(_))` removes at least one byte from `src` (an empty
-///   payload still consumes its header or delimiter), so a caller that
-///   decodes until `Ok(None)` always stops.
+/// - Every span covers at least one byte (an empty payload still has a
+///   header or delimiter), so a caller that decodes until `Ok(None)` always
+///   stops. Callers check this: a span that does not fit its input is an
+///   [`ErrorKind::InvalidHeader`] error, never a panic.
 pub trait FrameDecoder {
-    /// Splits the next complete frame's payload off the front of `src`, or
-    /// returns `Ok(None)` when `src` does not yet hold a whole frame.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>>;
+    /// Finds the next complete frame at the front of `src`, or returns
+    /// `Ok(None)` when `src` does not yet hold a whole frame.
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>>;
 
-    /// Called once the input has ended. The default decodes one more frame
+    /// Called once the input has ended. The default finds one more frame
     /// and reports leftover bytes as [`ErrorKind::Truncated`].
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None if src.is_empty() => Ok(None),
             None => Err(Error::new(
                 ErrorKind::Truncated {
@@ -98,6 +161,85 @@ pub trait FrameDecoder {
             )),
         }
     }
+
+    /// After [`decode_span`](Self::decode_span) returned `Ok(None)`: the
+    /// size of the frame in progress, counted from the start of the input,
+    /// once a header has told it. Only used to size buffers, so the default
+    /// `None` ("not known") is always correct.
+    fn needed(&self) -> Option<usize> {
+        None
+    }
+
+    /// Splits the next complete frame's payload off the front of `src`, or
+    /// returns `Ok(None)` when `src` does not yet hold a whole frame.
+    ///
+    /// While a frame is incomplete, room is reserved in `src` step by step
+    /// as its bytes arrive (at most the buffered length or 8 KiB more at a
+    /// time, never past the frame's end): a header alone never makes the
+    /// buffer grow to the size it announces.
+    ///
+    /// # Errors
+    /// As [`decode_span`](Self::decode_span).
+    #[inline]
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        match self.decode_span(src)? {
+            Some(span) => split_frame(src, span).map(Some),
+            None => {
+                grow(src, self.needed());
+                Ok(None)
+            }
+        }
+    }
+
+    /// Called once the input has ended: as [`decode`](Self::decode), but
+    /// with [`decode_span_eof`](Self::decode_span_eof).
+    ///
+    /// # Errors
+    /// As [`decode_span_eof`](Self::decode_span_eof).
+    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+        match self.decode_span_eof(src)? {
+            Some(span) => split_frame(src, span).map(Some),
+            None => Ok(None),
+        }
+    }
+}
+
+/// The least a buffer waiting for a frame grows by, when the frame needs it.
+pub(crate) const MIN_GROWTH: usize = 8 * 1024;
+
+/// Makes room in `src` for more of a frame of `needed` bytes in all, bounded
+/// by what has arrived: at most `max(src.len(), MIN_GROWTH)` more, and never
+/// past the frame's end. Memory follows the data, not a header's promise.
+#[inline]
+pub(crate) fn grow(src: &mut BytesMut, needed: Option<usize>) {
+    let Some(needed) = needed else { return };
+    let missing = needed.saturating_sub(src.len());
+    let step = missing.min(src.len().max(MIN_GROWTH));
+    if src.capacity() - src.len() < step {
+        src.reserve(step);
+    }
+}
+
+/// Splits the frame `span` describes off the front of `src`, keeping only
+/// its payload.
+#[inline]
+pub(crate) fn split_frame(src: &mut BytesMut, span: Span) -> Result<Bytes> {
+    if !span.fits(src.len()) {
+        return Err(bad_span());
+    }
+    let mut frame = src.split_to(span.len);
+    frame.truncate(span.payload.end);
+    frame.advance(span.payload.start);
+    Ok(frame.freeze())
+}
+
+/// A framing returned a span that does not fit its input.
+#[cold]
+pub(crate) fn bad_span() -> Error {
+    Error::new(
+        ErrorKind::InvalidHeader("framing returned a span outside its input"),
+        0,
+    )
 }
 
 /// Writes frames around payloads.

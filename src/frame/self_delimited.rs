@@ -42,7 +42,7 @@
 //! the work linear but can deadlock a request/response protocol whose peer
 //! sends one message and then waits for the answer, so it is not done.
 
-use bytes::{Buf, BytesMut};
+use bytes::BytesMut;
 use serde::Deserialize;
 
 use crate::encoding::Encoding;
@@ -109,13 +109,24 @@ impl SelfDelimited {
         if input.is_empty() || input.len() < self.wait_for {
             return Ok(None);
         }
-        match encoding.decode_prefix::<T>(input) {
-            Ok((value, used)) => {
-                self.wait_for = 0;
-                Ok(Some((value, used.min(input.len()))))
-            }
+        match self.attempt(encoding, input) {
+            Ok(found) => Ok(Some(found)),
             Err(err) => self.incomplete(err, input.len(), encoding.limit()),
         }
+    }
+
+    /// One decode attempt on the whole of `input`: the message and the
+    /// bytes it took, or the error. Whatever the outcome, the wait from an
+    /// earlier attempt is over.
+    #[inline]
+    fn attempt<'de, T, E>(&mut self, encoding: &E, input: &'de [u8]) -> Result<(T, usize)>
+    where
+        T: Deserialize<'de>,
+        E: Encoding + ?Sized,
+    {
+        self.wait_for = 0;
+        let (value, used) = encoding.decode_prefix::<T>(input)?;
+        Ok((value, used.min(input.len())))
     }
 
     /// After a failed attempt on `have` bytes: "need more" (remembering how
@@ -123,7 +134,6 @@ impl SelfDelimited {
     #[cold]
     #[inline(never)]
     fn incomplete<T>(&mut self, err: Error, have: usize, limit: usize) -> Result<Option<T>> {
-        self.wait_for = 0;
         if !err.is_eof() {
             return Err(err);
         }
@@ -166,15 +176,9 @@ impl SelfDelimited {
             return Ok(None);
         }
         if input.len() >= self.wait_for {
-            match encoding.decode_prefix::<T>(input) {
-                Ok((value, used)) => {
-                    self.wait_for = 0;
-                    return Ok(Some((value, used.min(input.len()))));
-                }
-                Err(err) if !err.is_eof() => {
-                    self.wait_for = 0;
-                    return Err(err);
-                }
+            match self.attempt(encoding, input) {
+                Ok(found) => return Ok(Some(found)),
+                Err(err) if !err.is_eof() => return Err(err),
                 Err(_) => {}
             }
         }
@@ -186,30 +190,6 @@ impl SelfDelimited {
             },
             0,
         ))
-    }
-
-    /// [`SelfDelimited::decode`] on a buffer, splitting the message's bytes
-    /// off its front.
-    #[inline]
-    pub(crate) fn decode_buf<T, E>(
-        &mut self,
-        encoding: &E,
-        src: &mut BytesMut,
-        eof: bool,
-    ) -> Result<Option<T>>
-    where
-        T: serde::de::DeserializeOwned,
-        E: Encoding + ?Sized,
-    {
-        let step = if eof {
-            self.decode_eof::<T, E>(encoding, src)?
-        } else {
-            self.decode::<T, E>(encoding, src)?
-        };
-        Ok(step.map(|(value, used)| {
-            src.advance(used);
-            value
-        }))
     }
 }
 

@@ -1,9 +1,9 @@
 //! Until-close framing: the whole stream is one message.
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 
 use super::util;
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder};
+use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
 use crate::error::Result;
 
 /// One message per stream, ended by the end of the stream: the socket
@@ -84,7 +84,7 @@ impl UntilClose {
         self
     }
 
-    fn check(&self, src: &BytesMut) -> Result<()> {
+    fn check(&self, src: &[u8]) -> Result<()> {
         util::check_limit(src.len() as u64, self.max_frame_length, 0).map(drop)
     }
 }
@@ -101,18 +101,18 @@ impl FrameDecoder for UntilClose {
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
     /// once more than the maximum has arrived.
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
         self.check(src)?;
         Ok(None)
     }
 
     /// The whole input as one frame, or `Ok(None)` when it is empty.
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
         self.check(src)?;
         if src.is_empty() {
             return Ok(None);
         }
-        Ok(Some(src.split().freeze()))
+        Ok(Some(Span::new(0..src.len(), src.len())))
     }
 }
 
@@ -123,13 +123,6 @@ impl FrameEncoder for UntilClose {
     /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
     /// when the payload is longer than the maximum.
     fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
-        if payload.len() > self.max_frame_length {
-            return Err(util::over_limit(
-                payload.len() as u64,
-                self.max_frame_length,
-                None,
-            ));
-        }
-        Ok(())
+        util::check_payload(payload, self.max_frame_length)
     }
 }

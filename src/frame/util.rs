@@ -2,8 +2,9 @@
 //! checks done before any reservation, and the "header parsed, waiting for
 //! the rest" state of every strategy whose frame length is known up front.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{BufMut, BytesMut};
 
+use super::Span;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Where a length-known strategy stands in the current frame.
@@ -18,6 +19,7 @@ pub(crate) enum State {
 }
 
 /// Reads an unsigned big-endian integer of `bytes.len()` (at most 8) bytes.
+#[inline]
 pub(crate) fn read_be(bytes: &[u8]) -> u64 {
     debug_assert!(bytes.len() <= 8);
     bytes.iter().fold(0u64, |acc, &b| (acc << 8) | u64::from(b))
@@ -41,11 +43,21 @@ pub(crate) fn width_max(width: usize) -> u64 {
 
 /// Accepts `len` if it is at most `limit`, as a `usize` (which it then fits);
 /// otherwise a [`ErrorKind::LengthOverLimit`] at `offset`.
+#[inline]
 pub(crate) fn check_limit(len: u64, limit: usize, offset: usize) -> Result<usize> {
     match usize::try_from(len) {
         Ok(n) if n <= limit => Ok(n),
         _ => Err(over_limit(len, limit, Some(offset))),
     }
+}
+
+/// Accepts a payload to encode if it is at most `limit` bytes long;
+/// otherwise a [`ErrorKind::LengthOverLimit`] without an offset.
+pub(crate) fn check_payload(payload: &[u8], limit: usize) -> Result<()> {
+    if payload.len() > limit {
+        return Err(over_limit(payload.len() as u64, limit, None));
+    }
+    Ok(())
 }
 
 /// A [`ErrorKind::LengthOverLimit`], at `offset` when decoding, without an
@@ -76,31 +88,94 @@ pub(crate) fn truncated(received: usize, expected: Option<usize>) -> Error {
     )
 }
 
-/// Splits a `total`-byte frame off `src` once all of it has arrived,
-/// dropping its first `skip` bytes (a header that is not part of the
-/// payload). Until then, reserves room for the rest of the frame; `total`
-/// has been checked against the limit, so the reservation is bounded by it.
-pub(crate) fn take_frame(src: &mut BytesMut, skip: usize, total: usize) -> Option<Bytes> {
+impl State {
+    /// The frame's total size once its header has been read.
+    #[inline]
+    pub(crate) fn needed(self) -> Option<usize> {
+        match self {
+            State::Head => None,
+            State::Data(total) => Some(total),
+        }
+    }
+}
+
+/// The span of a `total`-byte frame at the start of `src` once all of it
+/// has arrived, its first `skip` bytes being a header that is not part of
+/// the payload; `None` until then.
+#[inline]
+pub(crate) fn frame_span(src: &[u8], skip: usize, total: usize) -> Option<Span> {
     if src.len() < total {
-        src.reserve(total - src.len());
         return None;
     }
-    let mut frame = src.split_to(total);
-    let payload = frame.split_off(skip.min(total));
-    Some(payload.freeze())
+    Some(Span {
+        payload: skip.min(total)..total,
+        len: total,
+    })
 }
 
 /// What a length-known strategy does at the end of the input: the frame in
 /// progress is truncated, reported with its declared size when known.
-pub(crate) fn eof_after(state: State, src: &BytesMut) -> Result<Option<Bytes>> {
+pub(crate) fn eof_after(state: State, src: &[u8]) -> Result<Option<Span>> {
     if src.is_empty() {
         return Ok(None);
     }
-    let expected = match state {
-        State::Head => None,
-        State::Data(total) => Some(total),
-    };
-    Err(truncated(src.len(), expected))
+    Err(truncated(src.len(), state.needed()))
+}
+
+/// The size on the wire of a frame with a `header`-byte header before a
+/// `payload`-byte payload; a [`ErrorKind::LengthOverLimit`] at offset 0 if
+/// that does not fit a `usize`.
+#[inline]
+pub(crate) fn with_header(payload: usize, header: usize, limit: usize) -> Result<usize> {
+    payload
+        .checked_add(header)
+        .ok_or_else(|| over_limit(payload as u64, limit, Some(0)))
+}
+
+/// A strategy whose frame size is known once a header at the frame's start
+/// has been parsed. The header is parsed once; the frame's bytes then stay
+/// in the input until all of them have arrived.
+pub(crate) trait HeaderThenBody {
+    /// How many bytes at the frame's start are not part of the payload.
+    fn skip(&self) -> usize;
+
+    /// The size on the wire of the frame at the start of `src`, header
+    /// included, or `None` while its header is incomplete.
+    fn parse_header(&self, src: &[u8]) -> Result<Option<usize>>;
+
+    /// Where the strategy stands in the current frame.
+    fn state(&mut self) -> &mut State;
+
+    /// [`FrameDecoder::decode_span`](super::FrameDecoder::decode_span) for
+    /// the strategy.
+    #[inline]
+    fn header_then_body(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        let total = match *self.state() {
+            State::Data(total) => total,
+            State::Head => {
+                let Some(total) = self.parse_header(src)? else {
+                    return Ok(None);
+                };
+                *self.state() = State::Data(total);
+                total
+            }
+        };
+        let span = frame_span(src, self.skip(), total);
+        if span.is_some() {
+            *self.state() = State::Head;
+        }
+        Ok(span)
+    }
+
+    /// [`FrameDecoder::decode_span_eof`](super::FrameDecoder::decode_span_eof)
+    /// for the strategy: as [`header_then_body`](Self::header_then_body),
+    /// and a frame in progress at the end is truncated.
+    fn header_then_body_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.header_then_body(src)? {
+            Some(span) => Ok(Some(span)),
+            None => eof_after(*self.state(), src),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -138,12 +213,23 @@ mod tests {
     }
 
     #[test]
-    fn take_frame_waits_then_splits() {
-        let mut src = BytesMut::from(&b"\x03ab"[..]);
-        assert_eq!(take_frame(&mut src, 1, 4), None);
-        assert!(src.capacity() >= 4);
-        src.extend_from_slice(b"cX");
-        assert_eq!(take_frame(&mut src, 1, 4).unwrap(), &b"abc"[..]);
-        assert_eq!(src, &b"X"[..]);
+    fn frame_span_waits_for_the_whole_frame() {
+        assert_eq!(frame_span(b"\x03ab", 1, 4), None);
+        let span = frame_span(b"\x03abcX", 1, 4).unwrap();
+        assert_eq!(span, Span::new(1..4, 4));
+        assert_eq!(frame_span(b"ab", 5, 2), Some(Span::new(2..2, 2)));
+    }
+
+    #[test]
+    fn eof_reports_the_declared_size_once_known() {
+        assert_eq!(eof_after(State::Head, b"").unwrap(), None);
+        let err = eof_after(State::Data(9), b"abc").unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::Truncated {
+                received: 3,
+                expected: Some(9)
+            }
+        );
     }
 }

@@ -1,14 +1,11 @@
 //! [`MessageFraming`]: what a [`MessageReader`](super::MessageReader) can
 //! find messages with.
 
-use bytes::BytesMut;
 use serde::de::DeserializeOwned;
 
 use crate::encoding::Encoding;
 use crate::error::Result;
-use crate::frame::{FrameDecoder, SelfDelimited};
-
-use super::reader::payload_offset;
+use crate::frame::{self, FrameDecoder, SelfDelimited};
 
 mod sealed {
     pub trait Sealed {}
@@ -21,19 +18,26 @@ mod sealed {
 /// This trait is sealed; it exists so [`MessageReader`](super::MessageReader)
 /// and the `tokio` codec accept both kinds with one set of methods.
 pub trait MessageFraming: sealed::Sealed {
-    /// Decodes the next message off the front of `src`, or `Ok(None)` when
-    /// more bytes are needed; `eof` is set once the input has ended. Error
-    /// offsets are relative to `src`.
+    /// Decodes the next message at the front of `src`; `eof` is set once
+    /// the input has ended. Returns the result (`Ok(None)` when more bytes
+    /// are needed) and how many bytes of `src` the message took, which are
+    /// consumed even when the message itself fails to decode. Error offsets
+    /// are relative to `src`.
     #[doc(hidden)]
     fn decode_message<T, E>(
         &mut self,
         encoding: &E,
-        src: &mut BytesMut,
+        src: &[u8],
         eof: bool,
-    ) -> Result<Option<T>>
+    ) -> (Result<Option<T>>, usize)
     where
         T: DeserializeOwned,
         E: Encoding + ?Sized;
+
+    /// After `Ok(None)`: the size of the message in progress, counted from
+    /// the start of the input, when known; only used to size buffers.
+    #[doc(hidden)]
+    fn needed_hint(&self) -> Option<usize>;
 }
 
 impl<F: FrameDecoder> sealed::Sealed for F {}
@@ -43,26 +47,38 @@ impl<F: FrameDecoder> MessageFraming for F {
     fn decode_message<T, E>(
         &mut self,
         encoding: &E,
-        src: &mut BytesMut,
+        src: &[u8],
         eof: bool,
-    ) -> Result<Option<T>>
+    ) -> (Result<Option<T>>, usize)
     where
         T: DeserializeOwned,
         E: Encoding + ?Sized,
     {
-        let (start, len) = (src.as_ptr() as usize, src.len());
-        let frame = if eof {
-            self.decode_eof(src)?
+        let span = if eof {
+            self.decode_span_eof(src)
         } else {
-            self.decode(src)?
+            self.decode_span(src)
         };
-        match frame {
-            None => Ok(None),
-            Some(frame) => match encoding.decode::<T>(&frame) {
-                Ok(value) => Ok(Some(value)),
-                Err(err) => Err(err.at_base(payload_offset(start, len, &frame) as u64)),
-            },
+        let span = match span {
+            Ok(Some(span)) => span,
+            Ok(None) => return (Ok(None), 0),
+            Err(err) => return (Err(err), 0),
+        };
+        let payload = match src.get(span.payload.clone()) {
+            Some(payload) if span.fits(src.len()) => payload,
+            _ => return (Err(frame::bad_span()), 0),
+        };
+        // Decoded straight from the input; the frame is consumed whether
+        // the message is valid or not, so a bad message does not
+        // desynchronise the stream.
+        match encoding.decode::<T>(payload) {
+            Ok(value) => (Ok(Some(value)), span.len),
+            Err(err) => (Err(err.at_base(span.payload.start as u64)), span.len),
         }
+    }
+
+    fn needed_hint(&self) -> Option<usize> {
+        self.needed()
     }
 }
 
@@ -73,13 +89,26 @@ impl MessageFraming for SelfDelimited {
     fn decode_message<T, E>(
         &mut self,
         encoding: &E,
-        src: &mut BytesMut,
+        src: &[u8],
         eof: bool,
-    ) -> Result<Option<T>>
+    ) -> (Result<Option<T>>, usize)
     where
         T: DeserializeOwned,
         E: Encoding + ?Sized,
     {
-        self.decode_buf(encoding, src, eof)
+        let step = if eof {
+            self.decode_eof::<T, E>(encoding, src)
+        } else {
+            self.decode::<T, E>(encoding, src)
+        };
+        match step {
+            Ok(Some((value, used))) => (Ok(Some(value)), used),
+            Ok(None) => (Ok(None), 0),
+            Err(err) => (Err(err), 0),
+        }
+    }
+
+    fn needed_hint(&self) -> Option<usize> {
+        None
     }
 }

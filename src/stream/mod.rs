@@ -30,14 +30,16 @@
 //! - **`EINTR`.** `Interrupted` is retried.
 //!
 //! # Cost
-//! Reads are large (8 KiB, or more while a large frame arrives) and go into
-//! one buffer that is reused once the frames handed out are dropped; a
-//! message is decoded straight from the buffered bytes, so the only
-//! allocations per message are the decoded value's own. With
-//! [`SelfDelimited`](crate::frame::SelfDelimited) decoding happens in place;
-//! with a [`FrameDecoder`](crate::frame::FrameDecoder) each frame is a
-//! reference-counted [`bytes::Bytes`] view, which costs a few atomic
-//! operations per message.
+//! Reads are large (8 KiB, or as much as is buffered while a large frame
+//! arrives, so memory grows with the bytes received, never with what a
+//! header announces) and go into one buffer that is reused once the frames
+//! handed out are dropped. [`MessageReader::read`] asks the framing where the
+//! next frame lies ([`FrameDecoder::decode_span`](crate::frame::FrameDecoder::decode_span))
+//! and decodes the message straight from the buffered bytes, so the only
+//! allocations per message are the decoded value's own and there is no
+//! reference counting per message. [`FrameReader::read_frame`] hands out
+//! each frame as a zero-copy [`bytes::Bytes`] view, which costs two atomic
+//! operations per frame (taking the view and dropping it).
 //!
 //! # Example
 //! ```

@@ -3,10 +3,10 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use bytes::{Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::FrameDecoder;
+use crate::frame::{self, FrameDecoder};
 
 /// How much a reader asks for per `read` call unless told otherwise.
 pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
@@ -51,8 +51,12 @@ pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
 pub struct FrameReader<R, F> {
     inner: R,
     framing: F,
-    /// Bytes read but not yet handed out as (part of) a frame.
+    /// Bytes read; those before `pos` have been handed out already.
     buf: BytesMut,
+    /// How many bytes at the front of `buf` are consumed. Dropping them is
+    /// put off until the buffer is refilled or a frame is split off, so a
+    /// message decoded in place costs no buffer bookkeeping.
+    pos: usize,
     /// Stream offset of `buf[0]`.
     consumed: u64,
     /// Stream offset where the frame in progress starts.
@@ -80,6 +84,7 @@ impl<R, F> FrameReader<R, F> {
             inner: reader,
             framing,
             buf: BytesMut::new(),
+            pos: 0,
             consumed: 0,
             frame_start: 0,
             last_payload: 0,
@@ -108,7 +113,7 @@ impl<R, F> FrameReader<R, F> {
     /// Bytes read from the underlying reader that no frame has taken yet
     /// (the start of the next frame, or more).
     pub fn buffer(&self) -> &[u8] {
-        &self.buf
+        self.buf.get(self.pos..).unwrap_or_default()
     }
 
     /// Stream offset of the first byte in [`FrameReader::buffer`]: how many
@@ -125,25 +130,41 @@ impl<R, F> FrameReader<R, F> {
 
     /// Returns the underlying reader and the bytes read from it that no
     /// frame has taken yet, for handing the connection to other code.
-    pub fn into_parts(self) -> (R, BytesMut) {
+    pub fn into_parts(mut self) -> (R, BytesMut) {
+        self.compact();
         (self.inner, self.buf)
+    }
+
+    /// Drops the consumed bytes from the front of the buffer.
+    fn compact(&mut self) {
+        let pos = self.pos.min(self.buf.len());
+        self.buf.advance(pos);
+        self.pos = 0;
     }
 
     /// Stream offset of the payload of the frame returned last.
     pub(crate) fn last_payload(&self) -> u64 {
         self.last_payload
     }
+
+    /// Bytes buffered and not yet consumed.
+    #[inline]
+    fn available(&self) -> usize {
+        self.buf.len().saturating_sub(self.pos)
+    }
 }
 
 impl<R: Read, F> FrameReader<R, F> {
-    /// Runs `step` (a sans-IO decoder working on the buffer) until it yields
-    /// an item, reading more when it needs more. `step` gets `true` once the
-    /// underlying reader has returned 0 bytes; its errors carry offsets
-    /// relative to the buffer, shifted here to stream offsets.
+    /// Runs `step` (a sans-IO decoder looking at the unconsumed bytes) until
+    /// it yields an item, reading more when it needs more. `step` gets `true`
+    /// once the underlying reader has returned 0 bytes, and returns its
+    /// result with the number of bytes it consumed (also on error: a frame
+    /// whose message is invalid is still consumed). Its errors carry offsets
+    /// relative to the bytes it got, shifted here to stream offsets.
     #[inline]
     pub(crate) fn next_with<T>(
         &mut self,
-        mut step: impl FnMut(&mut F, &mut BytesMut, bool) -> Result<Option<T>>,
+        mut step: impl FnMut(&mut F, &[u8], bool) -> (Result<Option<T>>, usize),
     ) -> Result<Option<T>> {
         // Hot path: the item is already buffered.
         if !self.need_read {
@@ -159,7 +180,7 @@ impl<R: Read, F> FrameReader<R, F> {
     /// item, the end of the stream or an error.
     fn next_after_read<T>(
         &mut self,
-        mut step: impl FnMut(&mut F, &mut BytesMut, bool) -> Result<Option<T>>,
+        mut step: impl FnMut(&mut F, &[u8], bool) -> (Result<Option<T>>, usize),
     ) -> Result<Option<T>> {
         loop {
             if self.fill()? > 0 {
@@ -176,7 +197,7 @@ impl<R: Read, F> FrameReader<R, F> {
                     self.need_read = false;
                     Ok(Some(item))
                 }
-                None if self.buf.is_empty() && self.consumed == self.frame_start => Ok(None),
+                None if self.available() == 0 && self.consumed == self.frame_start => Ok(None),
                 None => Err(self.truncated(None)),
             };
         }
@@ -185,14 +206,15 @@ impl<R: Read, F> FrameReader<R, F> {
     #[inline(always)]
     fn step<T>(
         &mut self,
-        step: &mut impl FnMut(&mut F, &mut BytesMut, bool) -> Result<Option<T>>,
+        step: &mut impl FnMut(&mut F, &[u8], bool) -> (Result<Option<T>>, usize),
         eof: bool,
     ) -> Result<Option<T>> {
         let base = self.consumed;
         self.step_base = base;
-        let before = self.buf.len();
-        let result = step(&mut self.framing, &mut self.buf, eof);
-        let taken = before.saturating_sub(self.buf.len());
+        let rest = self.buf.get(self.pos..).unwrap_or_default();
+        let (result, taken) = step(&mut self.framing, rest, eof);
+        let taken = taken.min(rest.len());
+        self.pos += taken;
         self.consumed = self.consumed.saturating_add(taken as u64);
         match result {
             Ok(Some(item)) => {
@@ -227,7 +249,7 @@ impl<R: Read, F> FrameReader<R, F> {
         let received = self
             .consumed
             .saturating_sub(self.frame_start)
-            .saturating_add(self.buf.len() as u64);
+            .saturating_add(self.available() as u64);
         Error::new(
             ErrorKind::Truncated { received, expected },
             self.frame_start,
@@ -238,6 +260,7 @@ impl<R: Read, F> FrameReader<R, F> {
     /// returns how many bytes arrived, 0 at the end of the stream.
     #[inline(never)]
     fn fill(&mut self) -> Result<usize> {
+        self.compact();
         let len = self.buf.len();
         // Read at least a chunk; while a large frame accumulates, read as
         // much as is already buffered so the number of calls stays
@@ -283,30 +306,31 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
     ///
     /// Offsets are stream offsets.
     pub fn read_frame(&mut self) -> Result<Option<Bytes>> {
-        let mut at = 0;
-        let frame = self.next_with(|framing, src, eof| {
-            let (start, len) = (src.as_ptr() as usize, src.len());
-            let frame = if eof {
-                framing.decode_eof(src)?
+        let span = self.next_with(|framing, src, eof| {
+            let span = if eof {
+                framing.decode_span_eof(src)
             } else {
-                framing.decode(src)?
+                framing.decode_span(src)
             };
-            if let Some(f) = &frame {
-                at = payload_offset(start, len, f);
+            match span {
+                Ok(Some(span)) if !span.fits(src.len()) => (Err(frame::bad_span()), 0),
+                Ok(Some(span)) => {
+                    let len = span.len;
+                    (Ok(Some(span)), len)
+                }
+                other => (other, 0),
             }
-            Ok(frame)
         })?;
-        self.last_payload = self.step_base.saturating_add(at as u64);
-        Ok(frame)
+        let Some(span) = span else {
+            return Ok(None);
+        };
+        self.last_payload = self.step_base.saturating_add(span.payload.start as u64);
+        // The frame is the last `span.len` consumed bytes: drop what came
+        // before it and split it off as a view of the buffer.
+        self.pos = self.pos.saturating_sub(span.len);
+        self.compact();
+        frame::split_frame(&mut self.buf, span).map(Some)
     }
-}
-
-/// Where `frame` starts relative to a buffer that began at address `start`
-/// and held `len` bytes, when the frame is a view into that buffer (the usual
-/// zero-copy case); 0 otherwise.
-pub(crate) fn payload_offset(start: usize, len: usize, frame: &[u8]) -> usize {
-    let at = (frame.as_ptr() as usize).wrapping_sub(start);
-    if at <= len { at } else { 0 }
 }
 
 impl<R: fmt::Debug, F: fmt::Debug> fmt::Debug for FrameReader<R, F> {
@@ -314,7 +338,7 @@ impl<R: fmt::Debug, F: fmt::Debug> fmt::Debug for FrameReader<R, F> {
         f.debug_struct("FrameReader")
             .field("inner", &self.inner)
             .field("framing", &self.framing)
-            .field("buffered", &self.buf.len())
+            .field("buffered", &self.available())
             .field("position", &self.consumed)
             .finish()
     }

@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use bytes::{Bytes, BytesMut};
-use netwire::frame::{FrameDecoder, FrameEncoder};
+use netwire::frame::{FrameDecoder, FrameEncoder, Span};
 use netwire::{ErrorKind, Result};
 
 /// Encodes every payload into one byte string, returning it and the offset
@@ -18,6 +18,22 @@ pub fn encode_all<E: FrameEncoder>(enc: &mut E, payloads: &[Vec<u8>]) -> (Vec<u8
     (wire.to_vec(), ends)
 }
 
+/// `wire` cut into chunks whose sizes cycle through `sizes` (1 byte at a
+/// time when `sizes` is empty; a size of 0 counts as 1).
+fn chunks<'a>(wire: &'a [u8], sizes: &'a [usize]) -> impl Iterator<Item = &'a [u8]> {
+    let mut rest = wire;
+    let mut sizes = sizes.iter().copied().cycle();
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = sizes.next().unwrap_or(1).max(1);
+        let (chunk, tail) = rest.split_at(size.min(rest.len()));
+        rest = tail;
+        Some(chunk)
+    })
+}
+
 /// Feeds `wire` to `dec` in chunks whose sizes cycle through `sizes`
 /// (1 byte at a time when `sizes` is empty), decoding after every chunk
 /// until the decoder needs more, then calls `decode_eof` until it is done.
@@ -29,17 +45,7 @@ pub fn decode_chunked<D: FrameDecoder>(
 ) -> Result<(Vec<Bytes>, BytesMut)> {
     let mut src = BytesMut::new();
     let mut frames = Vec::new();
-    let mut rest = wire;
-    let mut i = 0;
-    while !rest.is_empty() {
-        let size = sizes
-            .get(i % sizes.len().max(1))
-            .copied()
-            .unwrap_or(1)
-            .max(1);
-        i += 1;
-        let (chunk, tail) = rest.split_at(size.min(rest.len()));
-        rest = tail;
+    for chunk in chunks(wire, sizes) {
         src.extend_from_slice(chunk);
         // Bounded: each successful call removes at least one byte, or the
         // frame is empty, which only strategies with a header produce.
@@ -57,6 +63,64 @@ pub fn decode_chunked<D: FrameDecoder>(
         }
     }
     Ok((frames, src))
+}
+
+/// The same as [`decode_chunked`] through the span interface: the input
+/// grows in a plain `Vec`, frames are read out of it at the offsets
+/// `decode_span` reports and consumed by moving a start offset, the way the
+/// stream reader does. Every span must fit the input it was found in.
+pub fn decode_spans_chunked<D: FrameDecoder>(
+    dec: &mut D,
+    wire: &[u8],
+    sizes: &[usize],
+) -> Result<(Vec<Vec<u8>>, Vec<u8>)> {
+    fn take(frames: &mut Vec<Vec<u8>>, src: &[u8], span: Span) -> usize {
+        assert!(span.len > 0, "a span covers at least one byte");
+        assert!(
+            span.len <= src.len(),
+            "span {span:?} past {} bytes",
+            src.len()
+        );
+        assert!(span.payload.start <= span.payload.end && span.payload.end <= span.len);
+        frames.push(src[span.payload].to_vec());
+        span.len
+    }
+    let mut buf = Vec::new();
+    let mut start = 0;
+    let mut frames = Vec::new();
+    for chunk in chunks(wire, sizes) {
+        buf.extend_from_slice(chunk);
+        for _ in 0..=wire.len() + 1 {
+            match dec.decode_span(&buf[start..])? {
+                Some(span) => start += take(&mut frames, &buf[start..], span),
+                None => break,
+            }
+        }
+    }
+    for _ in 0..=wire.len() + 1 {
+        match dec.decode_span_eof(&buf[start..])? {
+            Some(span) => start += take(&mut frames, &buf[start..], span),
+            None => break,
+        }
+    }
+    Ok((frames, buf.split_off(start)))
+}
+
+/// Runs [`decode_chunked`] and [`decode_spans_chunked`] on fresh copies of
+/// `fresh` and checks that they agree: the same frames and leftover bytes,
+/// or the same error kind at the same offset.
+pub fn check_span_agrees<D: FrameDecoder + Clone>(fresh: &D, wire: &[u8], sizes: &[usize]) -> bool {
+    let by_buf = decode_chunked(&mut fresh.clone(), wire, sizes);
+    let by_span = decode_spans_chunked(&mut fresh.clone(), wire, sizes);
+    match (by_buf, by_span) {
+        (Ok((frames, rest)), Ok((span_frames, span_rest))) => {
+            frames.len() == span_frames.len()
+                && frames.iter().zip(&span_frames).all(|(a, b)| a[..] == b[..])
+                && rest[..] == span_rest[..]
+        }
+        (Err(a), Err(b)) => a.kind() == b.kind() && a.offset() == b.offset(),
+        _ => false,
+    }
 }
 
 /// Checks `decode_eof` after every prefix of a valid stream: at a frame
@@ -152,6 +216,24 @@ macro_rules! framing_properties {
             #[test]
             fn arbitrary_input_ends_in_frames_or_a_located_error() {
                 QuickCheck::new().quickcheck(garbage as fn(Vec<u8>, Vec<u8>) -> bool);
+            }
+
+            fn span_agrees(raw: Vec<Vec<u8>>, garbage: Vec<u8>, sizes: Vec<u8>) -> bool {
+                let payloads = payloads(raw);
+                let (wire, _) = frame_support::encode_all(&mut $make, &payloads);
+                let sizes: Vec<usize> = sizes.iter().map(|&s| 1 + s as usize % 23).collect();
+                let mut damaged = wire.clone();
+                damaged.extend_from_slice(&garbage);
+                [&sizes[..], &[1][..], &[wire.len().max(1)][..]].iter().all(|sizes| {
+                    frame_support::check_span_agrees(&$make, &wire, sizes)
+                        && frame_support::check_span_agrees(&$make, &damaged, sizes)
+                        && frame_support::check_span_agrees(&$make, &garbage, sizes)
+                })
+            }
+
+            #[test]
+            fn span_and_buffer_decoding_agree_under_any_chunking() {
+                QuickCheck::new().quickcheck(span_agrees as fn(Vec<Vec<u8>>, Vec<u8>, Vec<u8>) -> bool);
             }
 
             #[test]

@@ -7,8 +7,9 @@ use std::collections::VecDeque;
 use std::io::{self, Read, Write};
 
 use bytes::{Bytes, BytesMut};
-use netwire::frame::{FrameDecoder, FrameEncoder};
+use netwire::frame::{FrameDecoder, FrameEncoder, Span};
 use netwire::{Error, ErrorKind, Result};
+use quickcheck::{Arbitrary, Gen};
 
 /// One scripted event of a [`ScriptedReader`] or [`ScriptedWriter`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,35 @@ impl Step {
             _ => return None,
         };
         Some(io::Error::new(kind, "scripted"))
+    }
+}
+
+/// How random read or write schedules are drawn. Each step is one of
+/// `draws` equally likely draws: three are the injected errors
+/// (`Interrupted`, `WouldBlock`, `TimedOut`), `short_draws` are transfers
+/// of 1 to `short` bytes, and the rest transfers of 1 to `long` bytes.
+pub struct Mix {
+    /// A schedule has fewer steps than this.
+    pub max_steps: usize,
+    pub draws: u8,
+    pub short_draws: u8,
+    pub short: usize,
+    pub long: usize,
+}
+
+impl Mix {
+    /// A random schedule.
+    pub fn steps(&self, g: &mut Gen) -> Vec<Step> {
+        let len = usize::arbitrary(g) % self.max_steps;
+        (0..len)
+            .map(|_| match u8::arbitrary(g) % self.draws {
+                0 => Step::Interrupted,
+                1 => Step::WouldBlock,
+                2 => Step::TimedOut,
+                d if d < 3 + self.short_draws => Step::Bytes(1 + usize::arbitrary(g) % self.short),
+                _ => Step::Bytes(1 + usize::arbitrary(g) % self.long),
+            })
+            .collect()
     }
 }
 
@@ -154,7 +184,7 @@ impl Write for ScriptedWriter {
 pub struct Tiny;
 
 impl FrameDecoder for Tiny {
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
+    fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
         let Some(&len) = src.first() else {
             return Ok(None);
         };
@@ -162,14 +192,12 @@ impl FrameDecoder for Tiny {
         if src.len() < total {
             return Ok(None);
         }
-        let mut frame = src.split_to(total);
-        let _ = frame.split_to(1);
-        Ok(Some(frame.freeze()))
+        Ok(Some(Span::new(1..total, total)))
     }
 
-    fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
-        match self.decode(src)? {
-            Some(frame) => Ok(Some(frame)),
+    fn decode_span_eof(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        match self.decode_span(src)? {
+            Some(span) => Ok(Some(span)),
             None if src.is_empty() => Ok(None),
             None => Err(Error::new(
                 ErrorKind::Truncated {
