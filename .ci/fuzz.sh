@@ -3,7 +3,8 @@
 # overflow checks on: cargo-fuzz's default), runs each for FUZZ_SECONDS
 # (default 15) from its committed seeds, and fails on any crash, panic, leak,
 # timeout or allocation over the memory bound. Then runs the exhaustive
-# 3-byte test in release. About 8 minutes on 2 cores from a cold cache.
+# tests in release (every net input of 3 bytes, every ascii string of 4
+# symbols). About 8 minutes on 2 cores from a cold cache.
 #
 #   bash .ci/fuzz.sh                 # every target
 #   bash .ci/fuzz.sh net_from_slice  # the named targets only
@@ -65,4 +66,4 @@ for t in "${targets[@]}"; do
 done
 
 step "exhaustive inputs, release"
-cargo test --release --test bounds_exhaustive -- --include-ignored
+cargo test --release --test bounds_exhaustive -- --include-ignored --skip five_symbols
