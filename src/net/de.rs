@@ -127,18 +127,29 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     fn fixed<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
         self.enter(start)?;
-        // Returning early on error (a deserializer is not used after one)
-        // lets the value move straight out: keeping the `Result` across
-        // `leave()` made header-sized structs decode ~30% slower. The other
-        // compound visitors below follow the same pattern.
-        let value = visitor
-            .visit_seq(Fixed {
-                de: &mut *self,
-                left: len,
-            })
-            .map_err(|e| with_offset(e, start))?;
-        self.leave();
-        Ok(value)
+        let fields = Fixed {
+            de: &mut *self,
+            left: len,
+        };
+        // Optimized builds return early on error (a deserializer is not used
+        // after one) so the value moves straight out: carrying the `Result`
+        // past `leave()` made header-sized structs decode ~30% slower. Debug
+        // builds keep the `Result` shape, whose smaller frame lets the
+        // default depth fit a 128 KiB stack through the stream readers too.
+        #[cfg(not(debug_assertions))]
+        {
+            let value = visitor
+                .visit_seq(fields)
+                .map_err(|e| with_offset(e, start))?;
+            self.leave();
+            Ok(value)
+        }
+        #[cfg(debug_assertions)]
+        {
+            let result = visitor.visit_seq(fields);
+            self.leave();
+            result.map_err(|e| with_offset(e, start))
+        }
     }
 }
 
