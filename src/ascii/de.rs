@@ -427,13 +427,14 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     }
 
     /// The hint given to serde for a count read from the wire: never more
-    /// than the bytes left in a slice, or that the limit still allows on a
-    /// reader (every element that is not zero-size takes at least a byte,
-    /// so a collection reserves at most one element per byte that may
-    /// follow).
+    /// than the bytes left in a slice and within the limit (every element
+    /// that is not zero-size takes at least a byte, so a collection
+    /// reserves at most one element per byte present). A reader has no
+    /// bytes present ahead of time, so it gives no hint: collections grow
+    /// as their elements arrive.
     fn hint(&self, count: u64) -> usize {
         let room = self.limit.saturating_sub(self.read.pos());
-        let room = self.read.remaining().map_or(room, |left| left.min(room));
+        let room = self.read.remaining().map_or(0, |left| left.min(room));
         usize::try_from(count.min(room)).unwrap_or(0)
     }
 }
