@@ -103,7 +103,6 @@ fn ascii_tree_tags() -> Vec<u8> {
 }
 
 #[test]
-#[ignore = "stack overflow: ascii needs about 1.3 KiB of stack per level of this enum in a debug build, so its default depth of 128 does not fit 128 KiB (96 does); net fixed the same by keeping the tag parsing out of deserialize_enum's frame (#[cfg_attr(debug_assertions, inline(never))])"]
 fn ascii_from_slice_tree() {
     let kind = on_small_stack(|| netwire::ascii::from_slice::<Tree>(&ascii_tree_tags()).err());
     assert_eq!(
@@ -113,7 +112,6 @@ fn ascii_from_slice_tree() {
 }
 
 #[test]
-#[ignore = "stack overflow: ascii needs about 1.3 KiB of stack per level of this enum in a debug build, so its default depth of 128 does not fit 128 KiB (96 does); net fixed the same by keeping the tag parsing out of deserialize_enum's frame (#[cfg_attr(debug_assertions, inline(never))])"]
 fn ascii_take_from_slice_and_str_tree() {
     let kind = on_small_stack(|| {
         let input = ascii_tree_tags();
@@ -130,7 +128,6 @@ fn ascii_take_from_slice_and_str_tree() {
 }
 
 #[test]
-#[ignore = "stack overflow: ascii needs about 1.3 KiB of stack per level of this enum in a debug build, so its default depth of 128 does not fit 128 KiB (96 does); net fixed the same by keeping the tag parsing out of deserialize_enum's frame (#[cfg_attr(debug_assertions, inline(never))])"]
 fn ascii_from_reader_tree() {
     let kind = on_small_stack(|| {
         let input = ascii_tree_tags();
@@ -168,7 +165,6 @@ fn stream_net_self_delimited_and_framed() {
 }
 
 #[test]
-#[ignore = "stack overflow: ascii needs about 1.3 KiB of stack per level of this enum in a debug build, so its default depth of 128 does not fit 128 KiB (96 does); net fixed the same by keeping the tag parsing out of deserialize_enum's frame (#[cfg_attr(debug_assertions, inline(never))])"]
 fn stream_ascii_self_delimited_and_framed() {
     let ascii = netwire::ascii::Config::new();
     let kind = on_small_stack(move || {

@@ -4,6 +4,12 @@
 //! the decoder never searches for a delimiter. On a slice, number tokens are
 //! scanned whole in one loop (byte-wise reading remains the fallback and the
 //! stream path); strings and bytes are borrowed from a slice input.
+//!
+//! The functions on the recursive path of nested values (enums, tuples,
+//! structs, elements) are `#[inline(always)]` and keep few locals, and the
+//! variant index is read outside `deserialize_enum`'s frame: in a debug
+//! build one level of a recursive enum then takes about 1 KiB of stack, so
+//! the default depth limit of 128 fits a 128 KiB thread stack.
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
@@ -366,6 +372,12 @@ fn ended(limit: u64, at: u64, needed: u64) -> Error {
     }
 }
 
+/// The error for a tuple or struct visitor that stopped early.
+#[cold]
+fn unread_fields(len: usize) -> Error {
+    de::Error::invalid_length(len, &"all elements to be read")
+}
+
 impl<'de, R: Read<'de>> Deserializer<R> {
     /// Where the next token starts if the input is well-formed (after the
     /// separating space when one is due): the offset of a value that is
@@ -410,20 +422,53 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     }
 
     /// Visits `len` values with no count on the wire.
+    #[inline(always)]
     fn fixed<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Result<V::Value> {
         let at = self.here();
         self.enter(at)?;
         let mut access = Elements {
-            de: self,
+            de: &mut *self,
             left: len as u64,
         };
-        let value = visitor.visit_seq(&mut access)?;
-        let left = access.left;
-        if left != 0 {
-            return Err(de::Error::invalid_length(len, &"all elements to be read"));
+        // Debug builds carry the `Result` past `leave()`: the smaller frame
+        // lets the default depth fit a 128 KiB stack. Optimized builds
+        // return early, their frames being small anyway.
+        #[cfg(not(debug_assertions))]
+        {
+            let value = visitor.visit_seq(&mut access)?;
+            if access.left != 0 {
+                return Err(unread_fields(len));
+            }
+            self.leave();
+            Ok(value)
         }
-        self.leave();
-        Ok(value)
+        #[cfg(debug_assertions)]
+        {
+            let result = visitor.visit_seq(&mut access);
+            let left = access.left;
+            self.leave();
+            match result {
+                Ok(value) if left == 0 => Ok(value),
+                Ok(_) => Err(unread_fields(len)),
+                Err(e) => Err(e),
+            }
+        }
+    }
+
+    /// Reads an enum's variant index and checks it against the number of
+    /// variants. Kept out of `deserialize_enum` in debug builds so its
+    /// locals are not on the stack while the variant's content recurses.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline)]
+    fn variant(&mut self, variants: usize) -> Result<u32> {
+        let (tag, start) = self.unsigned::<u64>()?;
+        match u32::try_from(tag) {
+            Ok(index) if tag < variants as u64 => Ok(index),
+            _ => Err(Error::new(
+                ErrorKind::TagOutOfRange { tag, variants },
+                start,
+            )),
+        }
     }
 
     /// The hint given to serde for a count read from the wire: never more
@@ -448,7 +493,7 @@ struct Elements<'a, R> {
 impl<'de, R: Read<'de>> de::SeqAccess<'de> for Elements<'_, R> {
     type Error = Error;
 
-    #[inline]
+    #[inline(always)]
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
         if self.left == 0 {
             return Ok(None);
@@ -465,7 +510,7 @@ impl<'de, R: Read<'de>> de::SeqAccess<'de> for Elements<'_, R> {
 impl<'de, R: Read<'de>> de::MapAccess<'de> for Elements<'_, R> {
     type Error = Error;
 
-    #[inline]
+    #[inline(always)]
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
         if self.left == 0 {
             return Ok(None);
@@ -474,7 +519,7 @@ impl<'de, R: Read<'de>> de::MapAccess<'de> for Elements<'_, R> {
         seed.deserialize(&mut *self.de).map(Some)
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
         seed.deserialize(&mut *self.de)
     }
@@ -492,40 +537,45 @@ struct Enum<'a, R> {
 
 impl<'de, 'a, R: Read<'de>> de::EnumAccess<'de> for Enum<'a, R> {
     type Error = Error;
-    type Variant = Self;
+    type Variant = &'a mut Deserializer<R>;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self)> {
+    #[inline]
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
         let index: de::value::U32Deserializer<Error> = self.index.into_deserializer();
         let value = seed.deserialize(index)?;
-        Ok((value, self))
+        Ok((value, self.de))
     }
 }
 
-impl<'de, R: Read<'de>> de::VariantAccess<'de> for Enum<'_, R> {
+impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
     type Error = Error;
 
+    #[inline]
     fn unit_variant(self) -> Result<()> {
         Ok(())
     }
 
+    #[inline(always)]
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
-        let at = self.de.here();
-        self.de.enter(at)?;
-        let value = seed.deserialize(&mut *self.de)?;
-        self.de.leave();
+        let at = self.here();
+        self.enter(at)?;
+        let value = seed.deserialize(&mut *self)?;
+        self.leave();
         Ok(value)
     }
 
+    #[inline(always)]
     fn tuple_variant<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
-        self.de.fixed(len, visitor)
+        self.fixed(len, visitor)
     }
 
+    #[inline(always)]
     fn struct_variant<V: Visitor<'de>>(
         self,
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        self.de.fixed(fields.len(), visitor)
+        self.fixed(fields.len(), visitor)
     }
 }
 
@@ -722,10 +772,12 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         Ok(value)
     }
 
+    #[inline(always)]
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
         self.fixed(len, visitor)
     }
 
+    #[inline(always)]
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -753,6 +805,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         Ok(value)
     }
 
+    #[inline(always)]
     fn deserialize_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
@@ -762,26 +815,19 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         self.fixed(fields.len(), visitor)
     }
 
+    #[inline(always)]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
         _name: &'static str,
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
-        let (tag, start) = self.unsigned::<u64>()?;
-        let index = match u32::try_from(tag) {
-            Ok(index) if tag < variants.len() as u64 => index,
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::TagOutOfRange {
-                        tag,
-                        variants: variants.len(),
-                    },
-                    start,
-                ));
-            }
-        };
-        visitor.visit_enum(Enum { de: self, index })
+        // No locals beyond the index: this frame is on the stack once per
+        // level of a recursive enum.
+        match self.variant(variants.len()) {
+            Ok(index) => visitor.visit_enum(Enum { de: self, index }),
+            Err(e) => Err(e),
+        }
     }
 }
 
