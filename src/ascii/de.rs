@@ -96,14 +96,22 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         start
     }
 
-    /// Checks that a token ends here: a space, a line end or the end of the
-    /// input (which a later read reports). Returns the offending byte if not.
+    /// Checks that a token ends here: a space or a line end. Returns the
+    /// offending byte if not.
+    ///
+    /// # Errors
+    /// The end of the input is [`ErrorKind::UnexpectedEnd`]: a message
+    /// always ends with a line end, and bytes still to come could continue
+    /// the token and change its value. So a token is judged only once its
+    /// end is known, and a prefix of the input never fails differently from
+    /// the whole.
     #[inline]
     fn token_end(&mut self) -> Result<Option<u8>> {
-        Ok(match self.read.peek()? {
-            None | Some(b' ' | b'\n' | b'\r') => None,
-            Some(b) => Some(b),
-        })
+        match self.read.peek()? {
+            Some(b' ' | b'\n' | b'\r') => Ok(None),
+            Some(b) => Ok(Some(b)),
+            None => Err(no_delimiter(self.limit, self.read.pos())),
+        }
     }
 
     /// The line end that closes the message: `"\n"` or `"\r\n"`.
@@ -351,14 +359,24 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             return Err(ended(self.limit, start, needed));
         };
         // A delimiter must follow: anything else means the length was wrong.
+        // Its absence is checked before the body is judged (as UTF-8, as a
+        // char), so a prefix ending right after the body needs more bytes
+        // instead of failing differently from the whole input.
         match self.read.peek()? {
-            None | Some(b' ' | b'\n' | b'\r') => Ok((start, body_start, body)),
+            Some(b' ' | b'\n' | b'\r') => Ok((start, body_start, body)),
+            None => Err(no_delimiter(self.limit, self.read.pos())),
             Some(_) => Err(Error::new(
                 ErrorKind::Expected("a space or the line end right after the string body"),
                 self.read.pos(),
             )),
         }
     }
+}
+
+/// The input ended at `at`, where the delimiter after a token was due.
+#[cold]
+fn no_delimiter(limit: u64, at: u64) -> Error {
+    ended(limit, at, at.saturating_add(1))
 }
 
 /// The input ended (or the byte limit was reached) where the item starting at
