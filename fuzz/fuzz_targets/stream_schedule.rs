@@ -2,14 +2,8 @@
 //! `Interrupted`, `WouldBlock` and the point where the stream ends. The
 //! messages (or frames) and the way the stream ends must equal those read
 //! from the same bytes handed over at once. Every framing, `net` and
-//! `ascii`, owned messages and raw frames.
-//!
-//! One accepted difference: for `ascii` over `SelfDelimited`, a stream that
-//! ends in an error must end in an error under every schedule, but its
-//! kind and offset may differ; `ascii` judges a token that reaches the end
-//! of the bytes received so far before the next byte is known (see
-//! `tests/regression_ascii_partial_token.rs`). The messages before it
-//! must still be equal.
+//! `ascii`, owned messages and raw frames. Errors must match too: kind and
+//! offset (`tests/regression_ascii_partial_token.rs` holds what this found).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -19,7 +13,7 @@ use netwire::frame::{
     UntilClose,
 };
 use netwire::stream::{FrameReader, MessageFraming, MessageReader};
-use netwire_fuzz::schedule::{self, Input, Scheduled, collect};
+use netwire_fuzz::schedule::{Input, Scheduled, collect};
 use netwire_fuzz::{Event, ascii_config, net_config};
 
 /// The next message, as its `net` encoding.
@@ -30,7 +24,7 @@ fn read<R: std::io::Read, F: MessageFraming, E: Encoding>(
         .map(|m| m.map(|m| netwire::net::to_vec(&m).expect("a decoded message encodes")))
 }
 
-fn messages<F, E>(framing: F, encoding: E, input: &Input, exact_errors: bool)
+fn messages<F, E>(framing: F, encoding: E, input: &Input)
 where
     F: MessageFraming + Clone,
     E: Encoding + Clone,
@@ -42,10 +36,7 @@ where
         MessageReader::with_encoding(Scheduled::new(&input.data, &input.steps), framing, encoding);
     let scheduled = collect(max, || read(&mut rx));
     assert_ne!(at_once.1, netwire_fuzz::schedule::End::Runaway);
-    assert!(
-        schedule::same(&at_once, &scheduled, exact_errors),
-        "the read schedule changed the messages:\n  at once:   {at_once:?}\n  scheduled: {scheduled:?}"
-    );
+    assert_eq!(at_once, scheduled, "the read schedule changed the messages");
 }
 
 fn frames<F: FrameDecoder + Clone>(framing: F, input: &Input) {
@@ -59,45 +50,39 @@ fn frames<F: FrameDecoder + Clone>(framing: F, input: &Input) {
 }
 
 /// Every framing with the given encoding, and raw frames.
-fn with_framing<E: Encoding + Clone>(
-    pick: u8,
-    max: usize,
-    encoding: E,
-    input: &Input,
-    self_delimited_exact: bool,
-) {
+fn with_framing<E: Encoding + Clone>(pick: u8, max: usize, encoding: E, input: &Input) {
     match pick % 8 {
-        0 => messages(SelfDelimited::new(), encoding, input, self_delimited_exact),
+        0 => messages(SelfDelimited::new(), encoding, input),
         1 => {
             let f = LengthPrefixed::u16().max_frame_length(max);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
         2 => {
             let f = LengthPrefixed::u8()
                 .length_adjustment(-1)
                 .max_frame_length(max);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
         3 => {
             let f = Delimited::lines().max_frame_length(max);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
         4 => {
             let f = AsciiLength::digits(3).max_frame_length(max);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
         5 => {
             let f = UntilClose::new().max_frame_length(max);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
         6 => {
             let f = FixedLength::new(5);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
         _ => {
@@ -105,7 +90,7 @@ fn with_framing<E: Encoding + Clone>(
                 .fixed(0, 2)
                 .prefixed(1, 1)
                 .max_frame_length(max);
-            messages(f.clone(), encoding, input, true);
+            messages(f.clone(), encoding, input);
             frames(f, input);
         }
     }
@@ -120,8 +105,8 @@ fuzz_target!(|bytes: &[u8]| {
     let limit_bits = s >> 4 & 3;
     let max = [1 << 20, 256, 16, 1][usize::from(limit_bits)];
     if s & 8 == 0 {
-        with_framing(s, max, net_config(limit_bits << 4), &input, true);
+        with_framing(s, max, net_config(limit_bits << 4), &input);
     } else {
-        with_framing(s, max, ascii_config(limit_bits), &input, false);
+        with_framing(s, max, ascii_config(limit_bits), &input);
     }
 });

@@ -129,17 +129,6 @@ fn comparable(kind: &netwire::ErrorKind) -> netwire::ErrorKind {
     }
 }
 
-/// Compares two reads of the same stream: the same items and the same end.
-/// With `exact_errors` off, an error on both sides is enough, whatever its
-/// kind and offset.
-pub fn same(a: &(Vec<Vec<u8>>, End), b: &(Vec<Vec<u8>>, End), exact_errors: bool) -> bool {
-    a.0 == b.0
-        && match (&a.1, &b.1) {
-            (End::Error(..), End::Error(..)) if !exact_errors => true,
-            (x, y) => x == y,
-        }
-}
-
 /// Reads items with `next` until the end or an error, calling again after
 /// `WouldBlock`. Items are kept as bytes (an encoding of each) so values
 /// holding NaN compare exactly.
