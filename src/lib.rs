@@ -9,6 +9,7 @@ pub mod encoding;
 pub mod error;
 pub mod frame;
 pub mod fuzz;
+mod hint;
 pub mod net;
 pub mod order;
 pub mod stream;

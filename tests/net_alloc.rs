@@ -98,33 +98,19 @@ fn hostile_decodes_stay_within_the_limit() {
     bounded::<String>("String 1000 of 6", cfg, &short, SLACK, within);
     bounded::<serde_bytes::ByteBuf>("ByteBuf 1000 of 6", cfg, &short, SLACK, within);
     bounded::<Vec<String>>("Vec<String> 1000 of 6", cfg, &short, SLACK, within);
-    // Counts: from a slice the hint is capped by the 6 bytes present, from
-    // a reader there is no hint at all.
-    bounded::<Vec<u64>>("Vec<u64> 1000 of 6", cfg, &short, 6 * 8 + SLACK, SLACK);
-    bounded::<Vec<[u64; 4]>>(
-        "Vec<[u64; 4]> 1000 of 6",
-        cfg,
-        &short,
-        6 * 32 + SLACK,
-        SLACK,
-    );
+    // Counts: under a limit of less than 1 MiB no collection gets a size
+    // hint (one hint may reserve up to 1 MiB), so a claimed count reserves
+    // nothing before its elements arrive.
+    bounded::<Vec<u64>>("Vec<u64> 1000 of 6", cfg, &short, SLACK, SLACK);
+    bounded::<Vec<[u64; 4]>>("Vec<[u64; 4]> 1000 of 6", cfg, &short, SLACK, SLACK);
     bounded::<HashMap<u32, u32>>("HashMap 1000 of 6", cfg, &short, within, SLACK);
     bounded::<BTreeMap<u32, Vec<u64>>>("BTreeMap 1000 of 6", cfg, &short, within, within);
 
-    // Nested hostile counts: every level claims 1000 elements. From a slice
-    // each level preallocates at most one element per byte still present
-    // (76 and 72 `Vec`s of 24 bytes, then 68 `u8`s); from a reader nothing.
+    // Nested hostile counts: every level claims 1000 elements.
     let nested: Vec<u8> = std::iter::repeat_n(1000u32.to_be_bytes(), 20)
         .flatten()
         .collect();
-    let vec_size = std::mem::size_of::<Vec<u8>>();
-    bounded::<Vec<Vec<Vec<u8>>>>(
-        "nested Vec<u8>",
-        cfg,
-        &nested,
-        (76 + 72) * vec_size + 68 + SLACK,
-        SLACK,
-    );
+    bounded::<Vec<Vec<Vec<u8>>>>("nested Vec<u8>", cfg, &nested, SLACK, SLACK);
 
     // A genuine Vec<u8> filling the limit: one allocation from a slice; from
     // a reader the Vec grows as bytes arrive and ends near the same size.
@@ -149,4 +135,40 @@ fn hostile_decodes_stay_within_the_limit() {
         (1000..=within).contains(&bytes),
         "genuine string read: {bytes}"
     );
+
+    hinted_collections_stay_within_a_larger_limit();
+}
+
+/// 264 bytes in memory per element, whatever its count claims.
+#[derive(serde::Deserialize)]
+#[allow(dead_code)]
+struct Big(Vec<Big>, [u64; 30]);
+
+/// With a limit of several MiB, collections read from a slice get a size
+/// hint (their count, capped by the bytes present) while the message's
+/// preallocation budget lasts: hinted reservations stay within the limit
+/// however many nested counts claim elements, and a genuine collection is
+/// reserved once.
+fn hinted_collections_stay_within_a_larger_limit() {
+    const MIB: usize = 1 << 20;
+    let cfg = Config::new().with_limit(4 * MIB);
+    // 100 nested counts of 4096 elements, then filler: 64 KiB present.
+    let mut nested: Vec<u8> = std::iter::repeat_n(4096u32.to_be_bytes(), 100)
+        .flatten()
+        .collect();
+    nested.resize(64 * 1024, 0xff);
+    let bytes = allocated_by(|| cfg.from_slice::<Big>(&nested).is_err());
+    assert!(
+        bytes <= 4 * MIB + SLACK,
+        "nested hinted counts allocated {bytes} bytes"
+    );
+    // Without the budget each level would reserve serde's 1 MiB at most:
+    // the budget is what stops the fifth level.
+    assert!(bytes > 3 * MIB, "hints were given: {bytes}");
+
+    // A genuine sequence of 1000 four-word arrays: one reservation of
+    // exactly its size.
+    let genuine = [&1000u32.to_be_bytes()[..], &[7; 32 * 1000]].concat();
+    let bytes = allocated_by(|| cfg.from_slice::<Vec<[u64; 4]>>(&genuine).unwrap());
+    assert_eq!(bytes, 32 * 1000, "one reservation for a hinted Vec");
 }

@@ -16,6 +16,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::lex::{self, Float};
 use super::read::{Body, Read};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hint::HintBudget;
 
 /// Decodes one message from a [`Read`].
 pub(crate) struct Deserializer<R> {
@@ -30,6 +31,8 @@ pub(crate) struct Deserializer<R> {
     depth_left: usize,
     /// Elements all sequences and maps of the message may still declare.
     elements_left: u64,
+    /// Size hints the rest of the message may still give.
+    hints: HintBudget,
     scratch: Vec<u8>,
 }
 
@@ -43,6 +46,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             depth_limit: depth,
             depth_left: depth,
             elements_left: limit as u64,
+            hints: HintBudget::new(limit),
             scratch: Vec::new(),
         }
     }
@@ -490,15 +494,14 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     }
 
     /// The hint given to serde for a count read from the wire: never more
-    /// than the bytes left in a slice and within the limit (every element
-    /// that is not zero-size takes at least a byte, so a collection
-    /// reserves at most one element per byte present). A reader has no
-    /// bytes present ahead of time, so it gives no hint: collections grow
-    /// as their elements arrive.
+    /// than the bytes left in a slice and within the limit, and only while
+    /// the message's hint budget lasts (see [`crate::hint`]). A reader has
+    /// no bytes present ahead of time, so it gives no hint: collections
+    /// grow as their elements arrive.
     fn hint(&self, count: u64) -> usize {
         let room = self.limit.saturating_sub(self.read.pos());
-        let room = self.read.remaining().map_or(0, |left| left.min(room));
-        usize::try_from(count.min(room)).unwrap_or(0)
+        let present = self.read.remaining().map_or(0, |left| left.min(room));
+        self.hints.hint(count, present)
     }
 }
 

@@ -243,7 +243,10 @@
 //!   fails at once, without allocating. The element counts of all
 //!   sequences and maps of one message may add up to at most the limit, so
 //!   zero-size elements (`Vec<()>`) cannot make a short message loop for
-//!   long.
+//!   long. A count becomes serde's size hint only as far as the bytes
+//!   present in a slice back it and while the message's hint budget lasts
+//!   (hints reserve at most the limit in total, as in
+//!   [`net`](crate::net#limits-memory-and-depth)).
 //!
 //! ```
 //! use netwire::ErrorKind;

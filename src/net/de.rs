@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::config::{Config, LengthWidth, TagWidth};
 use super::read::{Owned, Read, Reference};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hint::HintBudget;
 
 /// The serde deserializer of the `net` format.
 pub struct Deserializer<R> {
@@ -24,6 +25,9 @@ pub struct Deserializer<R> {
     /// nested counts of zero-sized elements cannot make a short input loop
     /// for long.
     elements_left: u64,
+    /// Size hints the rest of the message may still give (see
+    /// [`crate::hint`]).
+    hints: HintBudget,
     /// Compound levels still allowed.
     depth_left: usize,
     max_depth: usize,
@@ -38,6 +42,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             tag_width: config.tag_width(),
             limit: config.limit() as u64,
             elements_left: config.limit() as u64,
+            hints: HintBudget::new(config.limit()),
             depth_left: config.depth(),
             max_depth: config.depth(),
         }
@@ -540,11 +545,12 @@ struct Counted<'a, R> {
 }
 
 impl<'de, R: Read<'de>> Counted<'_, R> {
-    /// The count, capped by the input bytes already in memory.
+    /// The count, capped by the input bytes already in memory, while the
+    /// message's hint budget lasts.
     #[inline]
     fn hint(&self) -> usize {
-        let buffered = usize::try_from(self.de.read.buffered()).unwrap_or(usize::MAX);
-        self.left.min(buffered)
+        let de = &*self.de;
+        de.hints.hint(self.left as u64, de.read.buffered())
     }
 }
 
