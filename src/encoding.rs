@@ -32,6 +32,46 @@ pub trait Encoding {
 
     /// The most bytes one encoded message may occupy.
     fn limit(&self) -> usize;
+
+    /// Looks for the end of the message at the front of `input` without
+    /// decoding it, resuming at `from`: 0, or the `resume` of an earlier
+    /// [`Scan::Partial`] for a prefix of `input`.
+    ///
+    /// Encodings whose messages end with a mark that can be found without
+    /// knowing the message's type implement this (`ascii`: the first line
+    /// end outside string bodies). A
+    /// [`SelfDelimited`](crate::frame::SelfDelimited) stream then decodes
+    /// each message once, when all of it has arrived, instead of trying
+    /// after every read. The default, [`Scan::Unknown`], keeps the trying.
+    ///
+    /// # Implementer notes
+    /// [`Scan::Partial`] must only be returned when decoding `input` could
+    /// not succeed; [`Scan::Complete`] must give the length decoding would
+    /// use whenever the message is well-formed.
+    fn scan(&self, input: &[u8], from: usize) -> Scan {
+        let _ = (input, from);
+        Scan::Unknown
+    }
+}
+
+/// What [`Encoding::scan`] found out about the message at the front of
+/// its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Scan {
+    /// The message ends after this many bytes: decode it.
+    Complete(usize),
+    /// The message may or may not be complete, and decoding will tell (for
+    /// example because it is malformed in a way decoding reports).
+    Ready,
+    /// The input ends inside the message: wait for more bytes, then scan
+    /// again from `resume`.
+    Partial {
+        /// Where to continue the scan on a longer input.
+        resume: usize,
+    },
+    /// The encoding cannot tell without decoding.
+    Unknown,
 }
 
 impl<E: Encoding + ?Sized> Encoding for &E {
@@ -46,5 +86,8 @@ impl<E: Encoding + ?Sized> Encoding for &E {
     }
     fn limit(&self) -> usize {
         (**self).limit()
+    }
+    fn scan(&self, input: &[u8], from: usize) -> Scan {
+        (**self).scan(input, from)
     }
 }

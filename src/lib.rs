@@ -14,5 +14,5 @@ pub mod net;
 pub mod order;
 pub mod stream;
 
-pub use encoding::Encoding;
+pub use encoding::{Encoding, Scan};
 pub use error::{Error, ErrorKind, Result};

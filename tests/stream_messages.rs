@@ -258,7 +258,8 @@ fn iterator_resumes_after_would_block_and_stops_after_errors() {
     ));
 }
 
-/// The `net` format, counting decode attempts.
+/// An encoding (`net` by default), counting decode attempts; it does not
+/// forward [`Encoding::scan`], so streams fall back to trying decodes.
 struct Counting<'a, E = net::Config>(E, &'a Cell<usize>);
 
 impl<E: Encoding> Encoding for Counting<'_, E> {
@@ -425,6 +426,81 @@ fn ascii_self_delimited_any_schedule() {
         got == messages
     }
     QuickCheck::new().quickcheck(prop as fn(Vec<Msg>, Schedule) -> bool);
+}
+
+/// `ascii`, counting decode attempts and forwarding its scan.
+struct Scanning<'a>(netwire::ascii::Config, &'a Cell<usize>);
+
+impl Encoding for Scanning<'_> {
+    fn encode_into<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> netwire::Result<()> {
+        self.0.encode_into(value, out)
+    }
+    fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> netwire::Result<T> {
+        self.0.decode(input)
+    }
+    fn decode_prefix<'de, T: Deserialize<'de>>(
+        &self,
+        input: &'de [u8],
+    ) -> netwire::Result<(T, usize)> {
+        self.1.set(self.1.get() + 1);
+        self.0.decode_prefix(input)
+    }
+    fn limit(&self) -> usize {
+        self.0.limit()
+    }
+    fn scan(&self, input: &[u8], from: usize) -> netwire::Scan {
+        self.0.scan(input, from)
+    }
+}
+
+#[test]
+fn ascii_self_delimited_decodes_each_message_once() {
+    // The scan finds each message's line end (skipping string bodies that
+    // hold line ends and spaces), so whatever the reads, every message is
+    // decoded exactly once.
+    use netwire::ascii;
+    type Msg = (u32, String, Vec<Option<u8>>);
+    let messages: Vec<Msg> = vec![
+        (1, "a\nb 3:x\n".into(), vec![Some(2), None]),
+        (99, String::new(), vec![]),
+        (4_000_000_000, "\n\n".repeat(300), vec![None; 50]),
+    ];
+    let wire: Vec<u8> = messages
+        .iter()
+        .flat_map(|m| ascii::to_vec(m).unwrap())
+        .collect();
+    for chunk in [1, 3, 64, wire.len()] {
+        let attempts = Cell::new(0);
+        let reader = ScriptedReader::new(wire.clone(), []).tail_chunk(chunk);
+        let encoding = Scanning(ascii::Config::new(), &attempts);
+        let mut rx = MessageReader::with_encoding(reader, SelfDelimited::new(), encoding);
+        let got: Vec<Msg> = rx.messages().collect::<netwire::Result<_>>().unwrap();
+        assert_eq!(got, messages, "reads of {chunk}");
+        assert_eq!(attempts.get(), messages.len(), "reads of {chunk}");
+    }
+}
+
+#[test]
+fn ascii_self_delimited_without_an_end_stops_at_the_limit() {
+    // No line end in the first `limit` bytes: refused once they are in,
+    // without decoding any of it.
+    use netwire::ascii;
+    let attempts = Cell::new(0);
+    let wire = b"3 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19".to_vec();
+    let reader = ScriptedReader::new(wire, []).tail_chunk(2);
+    let encoding = Scanning(ascii::Config::new().with_limit(16), &attempts);
+    let mut rx = MessageReader::with_encoding(reader, SelfDelimited::new(), encoding);
+    let err = rx.read::<Vec<u8>>().unwrap_err();
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (&ErrorKind::LengthOverLimit { len: 17, limit: 16 }, Some(0))
+    );
+    assert_eq!(attempts.get(), 0);
+    assert_eq!(rx.get_ref().calls, 8, "reads stop at the limit");
 }
 
 #[test]

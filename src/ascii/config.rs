@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::de::Deserializer;
 use super::read::{IoRead, SliceRead};
 use super::ser::{self, Counter};
-use crate::encoding::Encoding;
+use crate::encoding::{Encoding, Scan};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Limits of the `ascii` format, and the format's entry points as methods.
@@ -227,5 +227,10 @@ impl Encoding for Config {
 
     fn limit(&self) -> usize {
         self.limit
+    }
+
+    /// The end of a message is its first line end outside string bodies.
+    fn scan(&self, input: &[u8], from: usize) -> Scan {
+        super::scan::scan(input, from, self.limit)
     }
 }

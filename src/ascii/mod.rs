@@ -292,6 +292,7 @@ mod config;
 mod de;
 mod lex;
 mod read;
+mod scan;
 mod ser;
 
 pub use config::Config;

@@ -11,25 +11,32 @@
 //! +-----------+-----------+-----------+
 //! ```
 //!
-//! The price is that the end of a message is only known once the decoder has
-//! run to it: there is no cheap "is the frame complete yet?" check, so a
-//! message that arrives in pieces is decoded again from its start each time
-//! more bytes come in. [`SelfDelimited`] keeps that cost down with the
-//! decoder's own hint ([`Error::needed`]): after an incomplete attempt it does
-//! not try again until the buffer holds at least that many bytes.
+//! Finding the end costs more than with a frame, in one of two ways:
+//!
+//! - An encoding that can find a message's end without knowing its type
+//!   ([`Encoding::scan`]; `ascii` does: the first line end outside string
+//!   bodies) is scanned as bytes arrive, resuming where the last scan
+//!   stopped, and each message is decoded once, when all of it is there.
+//!   The work is linear in the message, whatever the reads, and nothing of
+//!   the value is built before its last byte arrives. A malformed message
+//!   is reported once its line end (or the end of the stream) arrives.
+//! - Otherwise (`net`: a message's length follows only from its type) the
+//!   end is only known once the decoder has run to it, so a message that
+//!   arrives in pieces is decoded again from its start each time more
+//!   bytes come in. [`SelfDelimited`] keeps that cost down with the
+//!   decoder's own hint ([`Error::needed`]): after an incomplete attempt it
+//!   does not try again until the buffer holds at least that many bytes.
 //!
 //! # Cost bound
-//! One attempt costs at most the bytes buffered. Attempts happen only when
-//! new bytes have arrived *and* the buffer has reached the last hint, so a
-//! message of `L` bytes costs at most `L × min(reads, hints)`, where `reads`
-//! is the number of reads that delivered its bytes and `hints` the number of
-//! points where the decoder can stop and say how much it needs. With reads
-//! of several KiB that is a handful of passes. How good the hints are
-//! depends on the encoding: `net` knows the full size of every string,
-//! byte string and fixed-size field once their prefix is in, so a 10 KB
-//! blob trickling in one byte per read costs about three attempts; `ascii`
-//! can often only say "at least one more byte" inside a number, so a peer
-//! that sends one byte per packet can push the work towards `L²/2`.
+//! With a scan, `O(L)` for a message of `L` bytes. Without one, an attempt
+//! costs at most the bytes buffered. Attempts happen only when new bytes
+//! have arrived *and* the buffer has reached the last hint, so a message
+//! costs at most `L × min(reads, hints)`, where `reads` is the number of
+//! reads that delivered its bytes and `hints` the number of points where
+//! the decoder can stop and say how much it needs. With reads of several
+//! KiB that is a handful of passes; `net` knows the full size of every
+//! string, byte string and fixed-size field once their prefix is in, so a
+//! 10 KB blob trickling in one byte per read costs about three attempts.
 //!
 //! `L` is capped by the encoding's
 //! [`Encoding::limit`](crate::Encoding::limit): a buffer that reaches the
@@ -45,7 +52,7 @@
 use bytes::BytesMut;
 use serde::Deserialize;
 
-use crate::encoding::Encoding;
+use crate::encoding::{Encoding, Scan};
 use crate::error::{Error, ErrorKind, Result};
 use crate::frame::FrameEncoder;
 
@@ -75,12 +82,17 @@ use crate::frame::FrameEncoder;
 pub struct SelfDelimited {
     /// Do not attempt a decode before the input holds this many bytes.
     wait_for: usize,
+    /// Where the encoding's [`Encoding::scan`] continues.
+    resume: usize,
 }
 
 impl SelfDelimited {
     /// A self-delimited "framing".
     pub fn new() -> Self {
-        SelfDelimited { wait_for: 0 }
+        SelfDelimited {
+            wait_for: 0,
+            resume: 0,
+        }
     }
 
     /// Decodes one message from the front of `input`.
@@ -109,10 +121,34 @@ impl SelfDelimited {
         if input.is_empty() || input.len() < self.wait_for {
             return Ok(None);
         }
+        let limit = encoding.limit();
+        let within = input.get(..limit).unwrap_or(input);
+        if let Scan::Partial { resume } = encoding.scan(within, self.resume) {
+            return self.partial(resume, input.len(), limit);
+        }
         match self.attempt(encoding, input) {
             Ok(found) => Ok(Some(found)),
-            Err(err) => self.incomplete(err, input.len(), encoding.limit()),
+            Err(err) => self.incomplete(err, input.len(), limit),
         }
+    }
+
+    /// After a scan found no end in the first `limit` bytes of `have`:
+    /// wait for more, or fail when those are all the limit allows.
+    fn partial<T>(&mut self, resume: usize, have: usize, limit: usize) -> Result<Option<T>> {
+        if have >= limit {
+            self.resume = 0;
+            self.wait_for = 0;
+            return Err(Error::new(
+                ErrorKind::LengthOverLimit {
+                    len: (limit as u64).saturating_add(1),
+                    limit: limit as u64,
+                },
+                0,
+            ));
+        }
+        self.resume = resume;
+        self.wait_for = have.saturating_add(1);
+        Ok(None)
     }
 
     /// One decode attempt on the whole of `input`: the message and the
@@ -125,6 +161,7 @@ impl SelfDelimited {
         E: Encoding + ?Sized,
     {
         self.wait_for = 0;
+        self.resume = 0;
         let (value, used) = encoding.decode_prefix::<T>(input)?;
         Ok((value, used.min(input.len())))
     }
@@ -183,6 +220,7 @@ impl SelfDelimited {
             }
         }
         self.wait_for = 0;
+        self.resume = 0;
         Err(Error::new(
             ErrorKind::Truncated {
                 received: input.len() as u64,
