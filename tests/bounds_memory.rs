@@ -465,7 +465,6 @@ fn stream_readers() {
 }
 
 #[test]
-#[ignore = "a self-delimited message is decoded from the buffered bytes, so up to a limit of raw bytes (in a buffer whose capacity may double when it grows) and the partly decoded value coexist: about 196 KiB for a 64 KiB limit, within 3x the limit but over limit + 20 KiB"]
 fn stream_buffer_growth() {
     check_cases("stream-growth ");
 }

@@ -38,6 +38,14 @@ pub trait MessageFraming: sealed::Sealed {
     /// the start of the input, when known; only used to size buffers.
     #[doc(hidden)]
     fn needed_hint(&self) -> Option<usize>;
+
+    /// The most bytes worth buffering for one message in `encoding`, if
+    /// the framing itself sets no bound.
+    #[doc(hidden)]
+    fn read_cap<E: Encoding + ?Sized>(&self, encoding: &E) -> Option<usize> {
+        let _ = encoding;
+        None
+    }
 }
 
 impl<F: FrameDecoder> sealed::Sealed for F {}
@@ -110,5 +118,10 @@ impl MessageFraming for SelfDelimited {
 
     fn needed_hint(&self) -> Option<usize> {
         None
+    }
+
+    /// A message that has not ended within the limit is an error.
+    fn read_cap<E: Encoding + ?Sized>(&self, encoding: &E) -> Option<usize> {
+        Some(encoding.limit())
     }
 }

@@ -143,6 +143,9 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
             self.current = Bytes::new();
         }
         let encoding = &self.encoding;
+        if let Some(cap) = self.frames.framing().read_cap(encoding) {
+            self.frames.cap_reads(cap);
+        }
         self.frames
             .next_with(|framing, src, eof| framing.decode_message::<T, E>(encoding, src, eof))
     }

@@ -69,6 +69,8 @@ pub struct FrameReader<R, F> {
     need_read: bool,
     /// Minimum size of one `read` call.
     chunk: usize,
+    /// The most bytes worth buffering (see [`FrameReader::cap_reads`]).
+    read_cap: usize,
 }
 
 impl<R, F> FrameReader<R, F> {
@@ -91,6 +93,7 @@ impl<R, F> FrameReader<R, F> {
             step_base: 0,
             need_read: false,
             chunk: chunk.max(64),
+            read_cap: usize::MAX,
         }
     }
 
@@ -136,6 +139,14 @@ impl<R, F> FrameReader<R, F> {
     }
 
     /// Drops the consumed bytes from the front of the buffer.
+    /// Reads stop adding to the buffer once it holds `cap` bytes (a read
+    /// still happens when it holds more, so an item can always make
+    /// progress): a self-delimited message longer than the encoding's
+    /// limit is refused at that many bytes, so buffering more is waste.
+    pub(crate) fn cap_reads(&mut self, cap: usize) {
+        self.read_cap = cap;
+    }
+
     fn compact(&mut self) {
         let pos = self.pos.min(self.buf.len());
         self.buf.advance(pos);
@@ -266,6 +277,10 @@ impl<R: Read, F> FrameReader<R, F> {
         // much as is already buffered so the number of calls stays
         // logarithmic in the frame size.
         let want = self.chunk.max(len.min(1 << 20));
+        let want = match self.read_cap.checked_sub(len) {
+            Some(room) if room > 0 => want.min(room),
+            _ => want,
+        };
         if self.buf.capacity() - len < want {
             self.buf.reserve(want);
         }
