@@ -211,3 +211,34 @@ fn every_prefix_needs_more_or_fails_as_the_whole() {
         .tests(2000)
         .quickcheck(prop as fn(Tokens) -> bool);
 }
+
+/// Found by `stream_schedule` once self-delimited ascii streams scan for
+/// the line end: 21 digits and a `:` were taken for a string head when
+/// they arrived at once (a length no message can have, so the decoder was
+/// asked at once: `NumberOutOfRange`), but not when the `:` arrived after
+/// the digits had been passed over as an ordinary token (`Truncated` at
+/// the end of the stream). Every read size must end the same way.
+#[test]
+fn a_digit_run_too_long_for_a_length_is_judged_alike_in_every_schedule() {
+    let inputs: [&[u8]; 3] = [
+        b"184467440737099999999:\x00\xff\xff\x019999\x0399\x01",
+        b"184467440737099999999:\x00 1\n",
+        b"18446744073709999999:\x00 1\n",
+    ];
+    for input in inputs {
+        let outcome = |step: usize| {
+            let reader = Pieces { data: input, step };
+            let mut rx = MessageReader::with_encoding(
+                reader,
+                SelfDelimited::new(),
+                netwire::ascii::Config::new(),
+            );
+            rx.read::<(String, u8)>()
+                .map_err(|e| (e.kind().clone(), e.offset()))
+        };
+        let at_once = outcome(input.len());
+        for step in 1..input.len() {
+            assert_eq!(outcome(step), at_once, "{input:?} in reads of {step}");
+        }
+    }
+}

@@ -18,7 +18,8 @@
 use crate::encoding::Scan;
 
 /// Digits of a netstring length beyond which the decoder refuses it
-/// anyway (`u64::MAX` has 20): the scan need not wait for its `:`.
+/// anyway (`u64::MAX` has 20): a longer digit run is an ordinary token,
+/// whether or not a `:` follows it, so the scan need not wait for one.
 const MAX_LENGTH_DIGITS: usize = 20;
 
 /// Scans `input` for the end of the message that starts at its front,
@@ -51,7 +52,7 @@ pub(crate) fn scan(input: &[u8], from: usize, limit: usize) -> Scan {
             match input.get(pos) {
                 // The digits may go on, or a `:` may follow: not known yet.
                 None if digits <= MAX_LENGTH_DIGITS => return partial(start, false),
-                Some(b':') if digits > 0 => {
+                Some(b':') if (1..=MAX_LENGTH_DIGITS).contains(&digits) => {
                     let body_end = body_end(&input[head..pos], pos + 1);
                     let Some(body_end) = body_end.filter(|&end| end <= limit) else {
                         // A length no message can have: the decoder says so.
@@ -146,7 +147,9 @@ mod tests {
     /// Resuming after any split gives what one scan of the whole gives.
     #[test]
     fn resuming_equals_scanning_at_once() {
-        let inputs: [&[u8]; 8] = [
+        let inputs: [&[u8]; 10] = [
+            b"184467440737099999999:\x00\n",
+            b"18446744073709999999:\x00\n",
             b"3:ab 5:c\nd e\n",
             b"1 -12:x\n",
             b"1 7 2:hi\n",
