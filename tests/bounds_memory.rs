@@ -234,7 +234,7 @@ fn stream_cases(c: &mut Cases) {
             // 65535 elements of two bytes each: the message would need twice
             // the limit, so the buffer stops growing at the limit.
             use std::io::Read;
-            let input = b"65535".chain(Ones.take(4 * LIMIT as u64));
+            let input = b"65535".chain(Ones { at: 0 }.take(4 * LIMIT as u64));
             MessageReader::with_encoding(input, SelfDelimited::new(), ascii())
                 .read::<Vec<u8>>()
                 .err()
@@ -243,15 +243,20 @@ fn stream_cases(c: &mut Cases) {
 }
 
 /// An endless " 1 1 1 ..." made as it is read, so the input itself takes
-/// no heap.
-struct Ones;
+/// no heap. Fills every buffer it is given (a read of 0 would be the end
+/// of the stream).
+struct Ones {
+    /// Bytes handed out so far.
+    at: usize,
+}
 
 impl std::io::Read for Ones {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        for (i, b) in buf.iter_mut().enumerate() {
-            *b = if i % 2 == 0 { b' ' } else { b'1' };
+        for b in buf.iter_mut() {
+            *b = if self.at % 2 == 0 { b' ' } else { b'1' };
+            self.at += 1;
         }
-        Ok(buf.len() & !1)
+        Ok(buf.len())
     }
 }
 
