@@ -232,10 +232,14 @@
 //!   string body followed by something else: its length was wrong), and
 //!   [`TrailingBytes`](crate::ErrorKind::TrailingBytes) (`from_slice` only).
 //! - An input that stops early is [`UnexpectedEnd`](crate::ErrorKind::UnexpectedEnd)
-//!   at the start of the unfinished token, with [`Error::needed`](crate::Error::needed) a lower
+//!   at the start of the unfinished item, or where the delimiter after a
+//!   token is due, with [`Error::needed`](crate::Error::needed) a lower
 //!   bound on the total input length that could get further (for a string
-//!   body: exactly its end plus the delimiter after it). Every strict prefix
-//!   of a valid message gives this error, so a stream can wait for more.
+//!   body: exactly its end plus the delimiter after it). A token that runs
+//!   to the end of the input is not judged, since more bytes could continue
+//!   it: every strict prefix of a message gives this error or the very
+//!   error the whole message gives, so a stream can wait for more and
+//!   reports the same error whatever its reads.
 //! - A message that would grow past the limit is
 //!   [`LengthOverLimit`](crate::ErrorKind::LengthOverLimit) as soon as that is
 //!   certain: a declared string length is checked against the limit
