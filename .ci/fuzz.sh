@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Fuzzing gate: builds every cargo-fuzz target (nightly, debug assertions and
 # overflow checks on: cargo-fuzz's default), runs each for FUZZ_SECONDS
-# (default 15) from its committed seeds, and fails on any crash, panic, leak,
+# (default 20) from its committed seeds, and fails on any crash, panic, leak,
 # timeout or allocation over the memory bound. Then runs the exhaustive
 # tests in release (every net input of 3 bytes, every ascii string of 4
-# symbols). About 8 minutes on 2 cores from a cold cache.
+# symbols). About 9 minutes on 2 cores from a cold cache.
 #
 #   bash .ci/fuzz.sh                 # every target
 #   bash .ci/fuzz.sh net_from_slice  # the named targets only
@@ -18,7 +18,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
-SECONDS_EACH="${FUZZ_SECONDS:-15}"
+SECONDS_EACH="${FUZZ_SECONDS:-20}"
 step() { printf '\n==> %s\n' "$*"; }
 
 step "toolchain"
