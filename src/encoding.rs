@@ -44,10 +44,26 @@ pub trait Encoding {
     /// each message once, when all of it has arrived, instead of trying
     /// after every read. The default, [`Scan::Unknown`], keeps the trying.
     ///
+    /// ```
+    /// use netwire::{Encoding, Scan, ascii};
+    ///
+    /// let config = ascii::Config::new();
+    /// // The line end inside the 3-byte string does not end the message.
+    /// assert_eq!(config.scan(b"7 3:a\nb\n8 0:\n", 0), Scan::Complete(8));
+    /// let Scan::Partial { resume } = config.scan(b"7 3:a\n", 0) else {
+    ///     panic!("the string is not complete yet");
+    /// };
+    /// assert_eq!(config.scan(b"7 3:a\nb\n", resume), Scan::Complete(8));
+    /// ```
+    ///
     /// # Implementer notes
     /// [`Scan::Partial`] must only be returned when decoding `input` could
     /// not succeed; [`Scan::Complete`] must give the length decoding would
-    /// use whenever the message is well-formed.
+    /// use whenever the message is well-formed. A self-delimited stream
+    /// refuses a message whose first [`Encoding::limit`] bytes still scan
+    /// as partial ([`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)),
+    /// and at the end of the input reports a partial message as
+    /// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated).
     fn scan(&self, input: &[u8], from: usize) -> Scan {
         let _ = (input, from);
         Scan::Unknown
@@ -67,7 +83,8 @@ pub enum Scan {
     /// The input ends inside the message: wait for more bytes, then scan
     /// again from `resume`.
     Partial {
-        /// Where to continue the scan on a longer input.
+        /// Passed back as `from` to continue the scan on a longer input;
+        /// what it encodes (a position, a state) is the encoding's own.
         resume: usize,
     },
     /// The encoding cannot tell without decoding.
