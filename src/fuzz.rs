@@ -28,6 +28,10 @@
 //! - **Truncation.** Every strict prefix of an encoding fails with
 //!   [`ErrorKind::UnexpectedEnd`], whose [`Error::needed`] (when set) lies
 //!   past the cut and within the full encoding.
+//! - **Scan.** Where the format finds message ends without decoding
+//!   ([`Encoding::scan`](crate::Encoding::scan), `ascii`): input it calls
+//!   partial does not decode, and a message it calls complete decodes to
+//!   exactly that length.
 //!
 //! Values that are not equal to themselves (a `NaN` inside) are compared by
 //! their encodings instead.
@@ -91,6 +95,7 @@ use std::fmt::Debug;
 use serde::Serialize;
 use serde::de::{Deserialize, DeserializeOwned};
 
+use crate::encoding::Scan;
 use crate::error::{Error, ErrorKind, Result};
 use crate::{ascii, net};
 
@@ -351,6 +356,7 @@ where
     let prefix = format.decode_prefix::<T>(data);
     let reader = format.decode_reader::<T>(data);
     check_entry_points(F::NAME, data, &whole, &prefix);
+    check_scan(format, data, &prefix);
     match (&prefix, &reader) {
         (Ok((a, _)), Ok(b)) => same_value(F::NAME, "take_from_slice and from_reader", a, b),
         (Err(a), Err(b)) => same_error(F::NAME, "take_from_slice and from_reader", data, a, b),
@@ -377,6 +383,7 @@ where
     let whole = format.decode::<T>(data);
     let prefix = format.decode_prefix::<T>(data);
     check_entry_points(F::NAME, data, &whole, &prefix);
+    check_scan(format, data, &prefix);
     if let Ok(value) = whole {
         let Some(bytes) = encode_decoded(format, &value, data) else {
             return;
@@ -384,6 +391,27 @@ where
         *scratch = bytes;
         let bytes: &'a [u8] = scratch;
         check_borrowed_from(format, &value, bytes);
+    }
+}
+
+/// The format's scan of `data` agrees with decoding its front (`prefix`).
+fn check_scan<T: Debug, F: Format>(format: &F, data: &[u8], prefix: &Result<(T, usize)>) {
+    match (format.scan(data, 0), prefix) {
+        (Scan::Partial { .. }, Ok(_)) => violation(
+            F::NAME,
+            "scan calls a message partial that decodes",
+            data,
+            &format.scan(data, 0),
+            prefix,
+        ),
+        (Scan::Complete(len), Ok((_, used))) if len != *used => violation(
+            F::NAME,
+            "scan and decoding disagree on the message's length",
+            data,
+            &len,
+            used,
+        ),
+        _ => {}
     }
 }
 
