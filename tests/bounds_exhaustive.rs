@@ -79,26 +79,31 @@ fn check(input: &[u8]) {
     }
 }
 
-/// Every input of exactly `len` bytes, in order.
-fn all_of_length(len: usize, mut f: impl FnMut(&[u8])) {
-    let mut input = vec![0u8; len];
+/// Every string of `len` digits in `base` (at most 256), counting up with
+/// the last digit fastest.
+fn all_digits(len: usize, base: u16, mut f: impl FnMut(&[u8])) {
+    let mut digits = vec![0u8; len];
     loop {
-        f(&input);
-        // Count up in base 256, last byte fastest.
+        f(&digits);
         let mut i = len;
         loop {
             if i == 0 {
                 return;
             }
             i -= 1;
-            if input[i] == u8::MAX {
-                input[i] = 0;
+            if u16::from(digits[i]) + 1 == base {
+                digits[i] = 0;
             } else {
-                input[i] += 1;
+                digits[i] += 1;
                 break;
             }
         }
     }
+}
+
+/// Every byte string of exactly `len` bytes.
+fn all_of_length(len: usize, f: impl FnMut(&[u8])) {
+    all_digits(len, 256, f);
 }
 
 /// The ascii alphabet: digits, separators, option and sign markers, the
@@ -134,26 +139,15 @@ fn check_ascii(input: &[u8]) {
     }
 }
 
-/// Every string of exactly `len` symbols of [`ALPHABET`], counting up in
-/// base 16 (last symbol fastest).
+/// Every string of exactly `len` symbols of [`ALPHABET`].
 fn all_ascii_of_length(len: usize, mut f: impl FnMut(&[u8])) {
-    let mut digits = vec![0usize; len];
-    let mut text: Vec<u8> = vec![ALPHABET[0]; len];
-    loop {
-        f(&text);
-        let mut i = len;
-        loop {
-            if i == 0 {
-                return;
-            }
-            i -= 1;
-            digits[i] = (digits[i] + 1) % ALPHABET.len();
-            text[i] = ALPHABET[digits[i]];
-            if digits[i] != 0 {
-                break;
-            }
+    let mut text = vec![0u8; len];
+    all_digits(len, ALPHABET.len() as u16, |digits| {
+        for (t, &d) in text.iter_mut().zip(digits) {
+            *t = ALPHABET[usize::from(d)];
         }
-    }
+        f(&text);
+    });
 }
 
 #[test]
