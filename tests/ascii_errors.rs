@@ -1,12 +1,16 @@
 //! Malformed and hostile input for the `ascii` decoder: each grammar rule
 //! broken, with the exact error kind and offset; limits; depth; readers.
 
+#[path = "common/one_byte.rs"]
+mod one_byte;
+
 use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::num::NonZeroU8;
 
 use netwire::ascii::{self, Config};
 use netwire::{Error, ErrorKind};
+use one_byte::OneByte;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize, Deserialize, PartialEq, Debug)]
@@ -40,21 +44,6 @@ where
         );
     }
     (err.kind().clone(), offset)
-}
-
-struct OneByte<'a>(&'a [u8]);
-
-impl Read for OneByte<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((&b, rest)), Some(slot)) => {
-                *slot = b;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
-    }
 }
 
 macro_rules! table {

@@ -2,28 +2,15 @@
 //! one byte at a time. On any input both must give the same value, stop
 //! after the same byte, or fail with the same error kind at the same offset.
 
+#[path = "common/one_byte.rs"]
+mod one_byte;
+
 use std::fmt::Debug;
-use std::io::{self, Read};
 
 use netwire::ascii;
+use one_byte::OneByte;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use serde::Deserialize;
-
-/// Hands out one byte per read.
-struct OneByte<'a>(&'a [u8]);
-
-impl Read for OneByte<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((&b, rest)), Some(slot)) => {
-                *slot = b;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
-    }
-}
 
 /// Decodes the message at the front of `input` both ways and compares the
 /// outcomes with `same` (floats compare by bits).

@@ -3,11 +3,14 @@
 
 #[path = "common/net_types.rs"]
 mod net_types;
+#[path = "common/one_byte.rs"]
+mod one_byte;
 
 use std::fmt::Debug;
 
-use net_types::{Chunked, Everything, Kind, OneByte, Owned, Prims};
+use net_types::{Chunked, Everything, Kind, Owned, Prims};
 use netwire::net::{Config, LengthWidth, TagWidth};
+use one_byte::OneByte;
 use quickcheck::{Gen, QuickCheck, TestResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -3,9 +3,12 @@
 
 #[path = "common/net_types.rs"]
 mod net_types;
+#[path = "common/one_byte.rs"]
+mod one_byte;
 
-use net_types::{Everything, Kind, OneByte, Owned};
+use net_types::{Everything, Kind, Owned};
 use netwire::net::Config;
+use one_byte::OneByte;
 use quickcheck::{Gen, QuickCheck, TestResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;

@@ -228,22 +228,6 @@ impl Owned {
     }
 }
 
-/// A reader that hands out at most one byte per `read` call.
-pub struct OneByte<'a>(pub &'a [u8]);
-
-impl std::io::Read for OneByte<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        match (self.0.split_first(), buf.first_mut()) {
-            (Some((b, rest)), Some(slot)) => {
-                *slot = *b;
-                self.0 = rest;
-                Ok(1)
-            }
-            _ => Ok(0),
-        }
-    }
-}
-
 /// A reader that hands out the input in chunks of the given sizes, in
 /// turn (a size of 0 counts as 1).
 pub struct Chunked<'a> {
