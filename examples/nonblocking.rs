@@ -63,11 +63,12 @@ impl Conn {
     }
 }
 
-/// `Ok(true)` when the operation finished, `Ok(false)` on `WouldBlock`.
+/// `Ok(true)` when the operation finished, `Ok(false)` when the socket is
+/// not ready (`WouldBlock`, or `TimedOut` where a platform says so).
 fn done(result: netwire::Result<()>) -> netwire::Result<bool> {
     match result {
         Ok(()) => Ok(true),
-        Err(e) if e.kind() == &netwire::ErrorKind::Io(io::ErrorKind::WouldBlock) => Ok(false),
+        Err(e) if e.is_transient() => Ok(false),
         Err(e) => Err(e),
     }
 }
@@ -137,11 +138,7 @@ fn main() -> netwire::Result<()> {
                             finished = true;
                             break;
                         }
-                        Err(e)
-                            if e.kind() == &netwire::ErrorKind::Io(io::ErrorKind::WouldBlock) =>
-                        {
-                            break;
-                        }
+                        Err(e) if e.is_transient() => break,
                         Err(e) => return Err(e),
                     }
                 }
@@ -169,11 +166,7 @@ fn main() -> netwire::Result<()> {
                             client.answers += 1;
                         }
                         Ok(None) => break,
-                        Err(e)
-                            if e.kind() == &netwire::ErrorKind::Io(io::ErrorKind::WouldBlock) =>
-                        {
-                            break;
-                        }
+                        Err(e) if e.is_transient() => break,
                         Err(e) => return Err(e),
                     }
                 }

@@ -139,6 +139,8 @@ impl<F: FrameEncoder, B: AsRef<[u8]>> Encoder<B> for FrameCodec<F> {
 pub struct MessageCodec<T, F, E = net::Config> {
     framing: F,
     encoding: E,
+    /// The framing has been fitted to the encoding.
+    prepared: bool,
     consumed: u64,
     scratch: Vec<u8>,
     _type: PhantomData<fn(T) -> T>,
@@ -158,6 +160,7 @@ impl<T, F, E> MessageCodec<T, F, E> {
         MessageCodec {
             framing,
             encoding,
+            prepared: false,
             consumed: 0,
             scratch: Vec::new(),
             _type: PhantomData,
@@ -192,6 +195,12 @@ impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> MessageCodec<T, F, E> 
     /// Decodes a message straight from `src`, then drops its bytes (also
     /// when the message is invalid, like the stream reader).
     fn decode_step(&mut self, src: &mut BytesMut, eof: bool) -> Result<Option<T>> {
+        if !self.prepared {
+            self.prepared = true;
+            // A codec reads what `FramedRead` gives it; the framing's own
+            // limit and the encoding's bound each message.
+            let _ = self.framing.prepare(&self.encoding);
+        }
         let (framing, encoding) = (&mut self.framing, &self.encoding);
         counted(&mut self.consumed, src, |src| {
             let (result, used) = framing.decode_message(encoding, &src[..], eof);
@@ -222,6 +231,7 @@ impl<F: Clone, E: Clone, T> Clone for MessageCodec<T, F, E> {
         MessageCodec {
             framing: self.framing.clone(),
             encoding: self.encoding.clone(),
+            prepared: self.prepared,
             consumed: self.consumed,
             scratch: Vec::new(),
             _type: PhantomData,

@@ -92,13 +92,19 @@ pub enum ErrorKind {
         /// The largest length the configured width can carry.
         max: u64,
     },
+    /// A struct field was left out (`#[serde(skip_serializing_if = ...)]`).
+    /// Fields are positional on the wire, so a decoder would read the next
+    /// field's bytes in its place; holds the field's name.
+    SkippedField(&'static str),
 
     // ---- framing and streams ---------------------------------------------
-    /// The stream ended in the middle of a frame or message.
+    /// The stream ended in the middle of a frame. (A self-delimited
+    /// message cut short is [`ErrorKind::TruncatedMessage`].)
     Truncated {
-        /// Bytes of the frame that arrived.
+        /// Bytes of the frame that arrived, its header included.
         received: u64,
-        /// Bytes the frame declared, when the header had been read.
+        /// The frame's whole size on the wire, header included, once its
+        /// header had been read.
         expected: Option<u64>,
     },
     /// A frame header is malformed (for example a decimal length header
@@ -106,6 +112,31 @@ pub enum ErrorKind {
     InvalidHeader(&'static str),
     /// A type byte (or tag) that the framing's table does not know.
     UnknownFrameType(u64),
+    /// A frame was complete, but its payload ended before the message did:
+    /// the frame is consumed, so more bytes cannot help (unlike
+    /// [`ErrorKind::UnexpectedEnd`]).
+    ShortFrame {
+        /// The payload's length.
+        len: u64,
+        /// The payload length decoding would have needed at least, when the
+        /// decoder knew it.
+        needed: Option<u64>,
+    },
+    /// The stream ended inside a self-delimited message (one with no frame
+    /// around it).
+    TruncatedMessage {
+        /// Bytes of the message that arrived.
+        received: u64,
+        /// The message's length at least, when the decoder could tell.
+        needed: Option<u64>,
+    },
+    /// A message that occupies no bytes (`()`, a unit struct, an empty
+    /// struct in `net`) cannot be sent or read without a frame: nothing on
+    /// the wire would tell that it is there. Frame such messages.
+    EmptyMessage,
+    /// The combination asked for cannot work as configured; the text says
+    /// why and what to use instead.
+    Unsupported(&'static str),
 
     // ---- everything else -------------------------------------------------
     /// A message from a `Serialize`/`Deserialize` implementation (serde's
@@ -154,22 +185,59 @@ impl Display for ErrorKind {
                 f,
                 "length {len} does not fit the length-prefix width (max {max})"
             ),
+            ErrorKind::SkippedField(name) => write!(
+                f,
+                "field `{name}` was skipped (skip_serializing_if), but fields are \
+                 positional on the wire: the decoder would misread the next field"
+            ),
             ErrorKind::Truncated {
                 received,
                 expected: Some(expected),
             } => write!(
                 f,
-                "stream ended mid-frame: {received} of {expected} bytes arrived"
+                "stream ended inside a frame: {received} of its {expected} bytes \
+                 (header included) arrived"
             ),
             ErrorKind::Truncated {
                 received,
                 expected: None,
             } => write!(
                 f,
-                "stream ended mid-frame after {received} byte(s) of an incomplete frame"
+                "stream ended inside a frame after {received} byte(s), before its size was known"
             ),
             ErrorKind::InvalidHeader(what) => write!(f, "invalid frame header: {what}"),
             ErrorKind::UnknownFrameType(t) => write!(f, "unknown frame type {t}"),
+            ErrorKind::ShortFrame {
+                len,
+                needed: Some(needed),
+            } => write!(
+                f,
+                "the frame's {len}-byte payload ends inside the message, \
+                 which needs at least {needed} bytes"
+            ),
+            ErrorKind::ShortFrame { len, needed: None } => write!(
+                f,
+                "the frame's {len}-byte payload ends inside the message"
+            ),
+            ErrorKind::TruncatedMessage {
+                received,
+                needed: Some(needed),
+            } => write!(
+                f,
+                "stream ended inside a message: {received} of at least {needed} bytes arrived"
+            ),
+            ErrorKind::TruncatedMessage {
+                received,
+                needed: None,
+            } => write!(
+                f,
+                "stream ended inside a message after {received} byte(s)"
+            ),
+            ErrorKind::EmptyMessage => f.write_str(
+                "a message of zero bytes cannot go without a frame: nothing on the wire \
+                 would show it (frame it, or give it a field)",
+            ),
+            ErrorKind::Unsupported(what) => f.write_str(what),
             ErrorKind::Custom(msg) => f.write_str(msg),
             ErrorKind::Io(kind) => write!(f, "I/O error: {kind}"),
         }
@@ -263,6 +331,29 @@ impl Error {
     /// succeed.
     pub fn is_eof(&self) -> bool {
         matches!(self.0.kind, ErrorKind::UnexpectedEnd)
+    }
+
+    /// True when nothing is wrong but the socket is not ready: an
+    /// [`ErrorKind::Io`] of kind `WouldBlock` (a non-blocking socket),
+    /// `TimedOut` (a read or write timeout; some platforms report it as
+    /// `WouldBlock`) or `Interrupted`. The readers and writers keep all
+    /// their state after these: call again once the socket is ready.
+    ///
+    /// ```
+    /// use std::io;
+    /// use netwire::Error;
+    ///
+    /// let later = Error::io(io::Error::from(io::ErrorKind::WouldBlock), Some(0));
+    /// assert!(later.is_transient());
+    /// let gone = Error::io(io::Error::from(io::ErrorKind::ConnectionReset), Some(0));
+    /// assert!(!gone.is_transient());
+    /// ```
+    pub fn is_transient(&self) -> bool {
+        use io::ErrorKind as Io;
+        matches!(
+            self.0.kind,
+            ErrorKind::Io(Io::WouldBlock | Io::TimedOut | Io::Interrupted)
+        )
     }
 
     /// True for errors coming from the underlying reader or writer.
@@ -360,10 +451,14 @@ impl From<Error> for io::Error {
                 }
                 io::ErrorKind::Other
             }
-            ErrorKind::UnexpectedEnd | ErrorKind::Truncated { .. } => io::ErrorKind::UnexpectedEof,
-            ErrorKind::TagOverflow { .. } | ErrorKind::LengthOverflow { .. } => {
-                io::ErrorKind::InvalidInput
-            }
+            ErrorKind::UnexpectedEnd
+            | ErrorKind::Truncated { .. }
+            | ErrorKind::TruncatedMessage { .. } => io::ErrorKind::UnexpectedEof,
+            ErrorKind::TagOverflow { .. }
+            | ErrorKind::LengthOverflow { .. }
+            | ErrorKind::SkippedField(_)
+            | ErrorKind::EmptyMessage
+            | ErrorKind::Unsupported(_) => io::ErrorKind::InvalidInput,
             _ => io::ErrorKind::InvalidData,
         };
         io::Error::new(kind, err)

@@ -540,7 +540,10 @@ fn too_deep<T>(result: Result<T>) -> bool {
 
 /// Encodes a value that was decoded from `data`; `None` when its encoding
 /// is longer than the limit (a decoder may accept a shorter spelling than
-/// the encoder writes: `ascii` reads the float `0` and writes `0.0`).
+/// the encoder writes: `ascii` reads the float `0` and writes `0.0`) or
+/// nests deeper or counts more elements than the limits allow (a type may
+/// decode through a flatter serde path than it encodes: `&[u8]` reads as
+/// bytes and writes as a sequence of `u8`).
 fn encode_decoded<T: Serialize + Debug, F: Format>(
     format: &F,
     value: &T,
@@ -549,7 +552,14 @@ fn encode_decoded<T: Serialize + Debug, F: Format>(
     let mut bytes = Vec::new();
     match format.encode_into(value, &mut bytes) {
         Ok(()) => Some(bytes),
-        Err(e) if matches!(e.kind(), ErrorKind::LengthOverLimit { .. }) => None,
+        Err(e)
+            if matches!(
+                e.kind(),
+                ErrorKind::LengthOverLimit { .. } | ErrorKind::DepthLimit(_)
+            ) =>
+        {
+            None
+        }
         Err(e) => panic!(
             "netwire::fuzz: {}: {value:?}, decoded from {data:02x?}, fails to encode: {e:?}",
             F::NAME

@@ -3,6 +3,9 @@
 #![warn(missing_docs)]
 
 pub mod ascii;
+mod budget;
+#[cfg(test)]
+mod cost;
 #[cfg(feature = "tokio")]
 pub mod codec;
 pub mod encoding;

@@ -205,7 +205,7 @@ fn stream_cases(c: &mut Cases) {
         c.check(
             &format!("stream MessageReader net self-delimited, string {what}"),
             move || {
-                MessageReader::with_encoding(&input()[..], SelfDelimited::new(), net())
+                MessageReader::with_encoding(&input()[..], SelfDelimited::retrying(), net())
                     .read::<String>()
                     .err()
             },
@@ -213,7 +213,7 @@ fn stream_cases(c: &mut Cases) {
         c.check(
             &format!("stream MessageReader net self-delimited, Vec<u64> {what}"),
             move || {
-                MessageReader::with_encoding(&input()[..], SelfDelimited::new(), net())
+                MessageReader::with_encoding(&input()[..], SelfDelimited::retrying(), net())
                     .read::<Vec<u64>>()
                     .err()
             },

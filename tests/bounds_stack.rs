@@ -150,7 +150,7 @@ fn framed(payload: Vec<u8>) -> Vec<u8> {
 fn stream_net_self_delimited_and_framed() {
     let kind = on_small_stack(|| {
         let input = tree_tags();
-        MessageReader::new(&input[..], SelfDelimited::new())
+        MessageReader::new(&input[..], SelfDelimited::retrying())
             .read::<Tree>()
             .err()
     });

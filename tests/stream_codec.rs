@@ -59,13 +59,13 @@ async fn self_delimited_messages_through_framed_read() {
     let sent = messages();
     let to_send = sent.clone();
     let writer = tokio::spawn(async move {
-        let mut tx = FramedWrite::new(near, MessageCodec::<Msg, _>::new(SelfDelimited::new()));
+        let mut tx = FramedWrite::new(near, MessageCodec::<Msg, _>::new(SelfDelimited::retrying()));
         for m in to_send {
             tx.send(m).await.unwrap();
         }
         tx.close().await.unwrap();
     });
-    let rx = FramedRead::new(far, MessageCodec::<Msg, _>::new(SelfDelimited::new()));
+    let rx = FramedRead::new(far, MessageCodec::<Msg, _>::new(SelfDelimited::retrying()));
     let got: Vec<Msg> = rx.map(|m| m.unwrap()).collect().await;
     writer.await.unwrap();
     assert_eq!(got, sent);

@@ -43,9 +43,12 @@ where
         if framing.clone().encode(&p, &mut probe).is_err() {
             continue; // not representable in this framing (a delimiter inside, ...)
         }
-        match tx.write_frame(&p) {
-            Ok(()) => {}
-            Err(e) => assert!(stream_support::is_retry(&e), "{e}"),
+        // A transient error means the frame was not queued: retry it.
+        let mut tries = 0;
+        while let Err(e) = tx.write_frame(&p) {
+            assert!(stream_support::is_retry(&e), "{e}");
+            tries += 1;
+            assert!(tries < 1000);
         }
         accepted.push(p);
     }

@@ -29,7 +29,7 @@ impl Arbitrary for Schedule {
 }
 
 #[test]
-fn any_schedule_writes_every_frame_exactly_once() {
+fn the_obvious_retry_loop_writes_every_frame_exactly_once() {
     fn prop(raw: Vec<Vec<u8>>, schedule: Schedule, queue_some: bool) -> bool {
         let payloads: Vec<Vec<u8>> = raw
             .into_iter()
@@ -44,10 +44,13 @@ fn any_schedule_writes_every_frame_exactly_once() {
                 tx.queue_frame(p).unwrap();
                 continue;
             }
-            match tx.write_frame(p) {
-                Ok(()) => assert_eq!(tx.pending(), 0),
-                // The frame is queued: never write it again.
-                Err(e) => assert!(is_retry(&e), "{e}"),
+            // A transient error means "not queued": write it again. `Ok`
+            // means queued, whether or not all of it went out yet.
+            let mut tries = 0;
+            while let Err(e) = tx.write_frame(p) {
+                assert!(is_retry(&e), "{e}");
+                tries += 1;
+                assert!(tries < 1000);
             }
         }
         let mut tries = 0;
@@ -92,30 +95,52 @@ fn write_zero_is_an_error_and_keeps_the_frame() {
 }
 
 #[test]
-fn would_block_keeps_the_rest_queued() {
+fn a_write_that_would_block_is_queued_and_reports_success() {
     let script = [Step::Bytes(3), Step::WouldBlock, Step::TimedOut];
     let mut tx = FrameWriter::new(ScriptedWriter::new(script), Tiny);
-    let e = tx.write_frame(b"abcdef").unwrap_err();
-    assert_eq!(e.kind(), &ErrorKind::Io(io::ErrorKind::WouldBlock));
+    // 3 bytes went out, the socket is full: the frame is queued, and `Ok`
+    // says so, so a retry loop does not send it again.
+    tx.write_frame(b"abcdef").unwrap();
     assert_eq!(tx.pending(), 4);
-    // A new frame joins the queue behind the unsent rest.
+    // The next frame cannot be queued while the rest still waits: a
+    // transient error, and nothing new in the queue.
     let e = tx.write_frame(b"xy").unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::Io(io::ErrorKind::TimedOut));
-    assert_eq!(tx.pending(), 7);
+    assert!(e.is_transient());
+    assert_eq!(tx.pending(), 4);
+    // Retrying is right: the backlog goes, then the frame.
+    tx.write_frame(b"xy").unwrap();
     tx.flush().unwrap();
     assert_eq!(tx.get_ref().data, b"\x06abcdef\x02xy");
     assert_eq!(tx.get_ref().flushes, 1);
 }
 
 #[test]
+fn flush_reports_would_block_while_bytes_wait() {
+    let script = [Step::WouldBlock, Step::WouldBlock, Step::Bytes(2)];
+    let mut tx = FrameWriter::new(ScriptedWriter::new(script), Tiny);
+    tx.write_frame(b"abc").unwrap();
+    assert_eq!(tx.pending(), 4);
+    let e = tx.flush().unwrap_err();
+    assert!(e.is_transient(), "{e}");
+    assert_eq!(tx.pending(), 4);
+    tx.flush().unwrap();
+    assert_eq!(tx.pending(), 0);
+    assert_eq!(tx.get_ref().data, b"\x03abc");
+}
+
+#[test]
 fn framing_errors_queue_nothing() {
-    let mut tx = FrameWriter::new(ScriptedWriter::new([]), Tiny);
-    tx.queue_frame(b"ok").unwrap();
+    let mut tx = FrameWriter::new(ScriptedWriter::new([Step::WouldBlock]), Tiny);
+    tx.write_frame(b"ok").unwrap();
+    assert_eq!(tx.pending(), 3);
+    // The backlog goes first; the bad frame adds nothing to the queue.
     let e = tx.write_frame(&[0; 300]).unwrap_err();
     assert_eq!(e.kind(), &ErrorKind::LengthOverflow { len: 300, max: 255 });
-    assert_eq!(tx.pending(), 3);
-    tx.flush().unwrap();
+    assert_eq!(tx.pending(), 0);
     assert_eq!(tx.get_ref().data, b"\x02ok");
+    assert!(tx.queue_frame(&[0; 300]).is_err());
+    assert_eq!(tx.pending(), 0);
 }
 
 #[test]
@@ -133,7 +158,7 @@ fn queued_frames_leave_in_one_write() {
 #[test]
 fn into_parts_returns_the_queue() {
     let mut tx = FrameWriter::new(ScriptedWriter::new([Step::WouldBlock]), Tiny);
-    assert!(tx.write_frame(b"abc").is_err());
+    tx.write_frame(b"abc").unwrap();
     let (w, queue) = tx.into_parts();
     assert!(w.data.is_empty());
     assert_eq!(&queue[..], b"\x03abc");

@@ -47,7 +47,7 @@ fn peer_closing_mid_frame_is_truncated_with_counts() {
     assert_eq!(e.offset(), Some(16));
     assert_eq!(
         e.to_string(),
-        "stream ended mid-frame: 10 of 17 bytes arrived at byte offset 16"
+        "stream ended inside a frame: 10 of its 17 bytes (header included) arrived at byte offset 16"
     );
     writer.join().unwrap();
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::de::Deserializer;
 use super::read::{IoRead, SliceRead};
 use super::ser::{self, Counter};
+use crate::budget::EncodeLimits;
 use crate::encoding::{Encoding, Scan};
 use crate::error::{Error, ErrorKind, Result};
 
@@ -139,7 +140,7 @@ impl Config {
     /// An error raised by the value's `Serialize` implementation.
     pub fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
         let mut counter = Counter::default();
-        ser::write_message(&mut counter, value)?;
+        ser::write_message(&mut counter, value, self.limits())?;
         usize::try_from(counter.0).map_err(|_| ser::over_limit(counter.0, self.limit))
     }
 
@@ -196,6 +197,11 @@ impl Config {
         de.message()
     }
 
+    /// The decoder's depth and element limits, for the serializer.
+    fn limits(&self) -> EncodeLimits {
+        EncodeLimits::new(self.depth, self.limit)
+    }
+
     fn check_len(&self, len: u64) -> Result<()> {
         if len > self.limit as u64 {
             Err(ser::over_limit(len, self.limit))
@@ -208,7 +214,7 @@ impl Config {
 impl Encoding for Config {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
         let start = out.len();
-        let res = ser::write_message(out, value)
+        let res = ser::write_message(out, value, self.limits())
             .and_then(|()| self.check_len(out.len().saturating_sub(start) as u64));
         if res.is_err() {
             out.truncate(start);

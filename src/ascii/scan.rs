@@ -10,10 +10,12 @@
 //! malformed one the decoder fails no later than the end the scan found.
 //!
 //! The scan keeps no state between calls other than a point where it can
-//! resume: the start of a token, or a point inside a token that can no
-//! longer begin a string. So a message that arrives in pieces is scanned
-//! about once in total (a partial string head, at most 20 digits after the
-//! `+` marks, is read again).
+//! resume: after the `+` marks at the start of a token, a point inside a
+//! token that can no longer begin a string, or the end of a string body
+//! still arriving (which is skipped, not read). So a message that arrives
+//! in pieces is scanned about once in total: only a partial length, at
+//! most 20 digits, is read again, and a call while a body arrives costs
+//! nothing.
 
 use crate::encoding::Scan;
 
@@ -33,7 +35,11 @@ const MAX_LENGTH_DIGITS: usize = 20;
 pub(crate) fn scan(input: &[u8], from: usize, limit: usize) -> Scan {
     let mut pos = from / 2;
     let mut in_token = from % 2 == 1;
-    loop {
+    let found = loop {
+        if in_token && pos > input.len() {
+            // Resumed past a string body that has not all arrived yet.
+            break partial(pos, true);
+        }
         if !in_token {
             let start = pos;
             // `Some` marks, then maybe a netstring head.
@@ -51,15 +57,23 @@ pub(crate) fn scan(input: &[u8], from: usize, limit: usize) -> Scan {
             pos += digits;
             match input.get(pos) {
                 // The digits may go on, or a `:` may follow: not known yet.
-                None if digits <= MAX_LENGTH_DIGITS => return partial(start, false),
+                // The `+` marks before them are settled: resume after them.
+                None if digits <= MAX_LENGTH_DIGITS => break partial(head, false),
                 Some(b':') if (1..=MAX_LENGTH_DIGITS).contains(&digits) => {
                     let body_end = body_end(&input[head..pos], pos + 1);
                     let Some(body_end) = body_end.filter(|&end| end <= limit) else {
                         // A length no message can have: the decoder says so.
-                        return Scan::Ready;
+                        break Scan::Ready;
                     };
                     if body_end > input.len() {
-                        return partial(start, false);
+                        // Skip the body without reading it when more comes;
+                        // a resume point that would not fit a `usize` reads
+                        // the head again instead.
+                        break if body_end <= usize::MAX / 2 - 1 {
+                            partial(body_end, true)
+                        } else {
+                            partial(start, false)
+                        };
                     }
                     pos = body_end;
                 }
@@ -74,16 +88,24 @@ pub(crate) fn scan(input: &[u8], from: usize, limit: usize) -> Scan {
             .iter()
             .position(|&b| b == b' ' || b == b'\n')
         {
-            None => return partial(input.len(), true),
-            Some(n) if input[pos + n] == b'\n' => return Scan::Complete(pos + n + 1),
+            None => break partial(input.len(), true),
+            Some(n) if input[pos + n] == b'\n' => break Scan::Complete(pos + n + 1),
             Some(n) => pos += n + 1,
         }
-    }
+    };
+    #[cfg(test)]
+    crate::cost::scanned(match found {
+        // Every other outcome read on to the end of the input.
+        Scan::Complete(end) => end.saturating_sub(from / 2),
+        _ => input.len().saturating_sub(from / 2),
+    });
+    found
 }
 
-/// A [`Scan::Partial`] resuming at `pos`, inside a token or at its start.
+/// A [`Scan::Partial`] resuming at `pos`, inside a token (or past a string
+/// body) or at its start.
 fn partial(pos: usize, in_token: bool) -> Scan {
-    // `pos` is at most a slice's length, below `isize::MAX`: no overflow.
+    // `pos` is at most a slice's length, or a body end checked to fit.
     Scan::Partial {
         resume: pos * 2 + usize::from(in_token),
     }

@@ -6,6 +6,7 @@
 
 use serde::ser::{self, Serialize};
 
+use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Where the serializer puts its bytes.
@@ -66,14 +67,21 @@ pub(crate) struct Serializer<'o, O> {
     /// A token has been written and the next one must be preceded by a space.
     /// False at the start of a message and right after an option's `+`.
     sep: bool,
+    /// The decoder's depth and element limits, applied while encoding.
+    limits: EncodeLimits,
 }
 
 /// Writes `value` as one complete message (tokens and the final `"\n"`).
 pub(crate) fn write_message<O: Output, T: ?Sized + Serialize>(
     out: &mut O,
     value: &T,
+    limits: EncodeLimits,
 ) -> Result<()> {
-    let mut ser = Serializer { out, sep: false };
+    let mut ser = Serializer {
+        out,
+        sep: false,
+        limits,
+    };
     value.serialize(&mut ser)?;
     ser.out.put(b'\n');
     Ok(())
@@ -119,8 +127,12 @@ impl<'o, O: Output> Serializer<'o, O> {
         self.out.put_slice(text.as_bytes());
     }
 
-    fn compound(&mut self, len: Option<usize>) -> Compound<'_, 'o, O> {
-        match len {
+    fn compound(&mut self, len: Option<usize>) -> Result<Compound<'_, 'o, O>> {
+        if let Some(len) = len {
+            self.limits.elements(len as u64)?;
+        }
+        self.limits.enter()?;
+        Ok(match len {
             Some(len) => {
                 self.integer(len);
                 Compound {
@@ -144,14 +156,23 @@ impl<'o, O: Output> Serializer<'o, O> {
                     count: Count::Unknown { at, seen: 0 },
                 }
             }
-        }
+        })
     }
 
-    fn fields(&mut self) -> Compound<'_, 'o, O> {
-        Compound {
+    fn fields(&mut self) -> Result<Compound<'_, 'o, O>> {
+        self.limits.enter()?;
+        Ok(Compound {
             ser: self,
             count: Count::Fields,
-        }
+        })
+    }
+
+    /// Serializes `value` one compound level down.
+    fn nested<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.limits.enter()?;
+        value.serialize(&mut *self)?;
+        self.limits.leave();
+        Ok(())
     }
 }
 
@@ -182,6 +203,7 @@ impl<O: Output> Compound<'_, '_, O> {
     }
 
     fn finish(self) -> Result<()> {
+        self.ser.limits.leave();
         match self.count {
             Count::Fields => Ok(()),
             Count::Known { declared, seen } if declared == seen => Ok(()),
@@ -189,6 +211,7 @@ impl<O: Output> Compound<'_, '_, O> {
                 "a sequence or map declared {declared} element(s) but serialized {seen}"
             ))),
             Count::Unknown { at, seen } => {
+                self.ser.limits.elements(seen)?;
                 let mut buf = itoa::Buffer::new();
                 self.ser.out.insert(at, buf.format(seen).as_bytes());
                 Ok(())
@@ -295,7 +318,7 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
         self.out.put(b'+');
         // The inner value's first token is glued to the `+`...
         self.sep = false;
-        value.serialize(&mut *self)?;
+        self.nested(value)?;
         // ...and if it wrote none (a unit), the `+` is a token of its own.
         self.sep = true;
         Ok(())
@@ -321,7 +344,7 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
         _name: &'static str,
         value: &T,
     ) -> Result<()> {
-        value.serialize(self)
+        self.nested(value)
     }
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,
@@ -331,21 +354,21 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
         value: &T,
     ) -> Result<()> {
         self.integer(variant_index);
-        value.serialize(self)
+        self.nested(value)
     }
 
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq> {
-        Ok(self.compound(len))
+        self.compound(len)
     }
     fn serialize_tuple(self, _len: usize) -> Result<Self::SerializeTuple> {
-        Ok(self.fields())
+        self.fields()
     }
     fn serialize_tuple_struct(
         self,
         _name: &'static str,
         _len: usize,
     ) -> Result<Self::SerializeTupleStruct> {
-        Ok(self.fields())
+        self.fields()
     }
     fn serialize_tuple_variant(
         self,
@@ -355,13 +378,13 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
         _len: usize,
     ) -> Result<Self::SerializeTupleVariant> {
         self.integer(variant_index);
-        Ok(self.fields())
+        self.fields()
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
-        Ok(self.compound(len))
+        self.compound(len)
     }
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self::SerializeStruct> {
-        Ok(self.fields())
+        self.fields()
     }
     fn serialize_struct_variant(
         self,
@@ -371,7 +394,7 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
         _len: usize,
     ) -> Result<Self::SerializeStructVariant> {
         self.integer(variant_index);
-        Ok(self.fields())
+        self.fields()
     }
 }
 
@@ -444,6 +467,10 @@ impl<O: Output> ser::SerializeStruct for Compound<'_, '_, O> {
     ) -> Result<()> {
         self.element(value)
     }
+    /// Fields are positional: leaving one out would shift the rest.
+    fn skip_field(&mut self, key: &'static str) -> Result<()> {
+        Err(budget::skipped(key))
+    }
     fn end(self) -> Result<()> {
         self.finish()
     }
@@ -458,6 +485,10 @@ impl<O: Output> ser::SerializeStructVariant for Compound<'_, '_, O> {
         value: &T,
     ) -> Result<()> {
         self.element(value)
+    }
+    /// Fields are positional: leaving one out would shift the rest.
+    fn skip_field(&mut self, key: &'static str) -> Result<()> {
+        Err(budget::skipped(key))
     }
     fn end(self) -> Result<()> {
         self.finish()

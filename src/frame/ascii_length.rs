@@ -146,6 +146,10 @@ impl HeaderThenBody for AsciiLength {
 }
 
 impl FrameDecoder for AsciiLength {
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max_frame_length = self.max_frame_length.min(max);
+    }
+
     /// # Errors
     /// [`ErrorKind::InvalidHeader`] at the offset of a header byte that is
     /// not an ASCII digit; [`ErrorKind::LengthOverLimit`] at offset 0 when

@@ -258,6 +258,10 @@ impl HeaderThenBody for ByType {
 }
 
 impl FrameDecoder for ByType {
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max_frame_length = self.max_frame_length.min(max);
+    }
+
     /// # Errors
     /// [`ErrorKind::UnknownFrameType`] for a type without a rule,
     /// [`ErrorKind::LengthOverLimit`] for a frame longer than the maximum,

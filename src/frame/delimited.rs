@@ -159,6 +159,10 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 impl FrameDecoder for Delimited {
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max_frame_length = self.max_frame_length.min(max);
+    }
+
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] at offset 0 once more than the maximum
     /// payload length has arrived without a delimiter; `len` is the number
@@ -172,6 +176,8 @@ impl FrameDecoder for Delimited {
         if self.searched > window_len {
             self.searched = 0;
         }
+        #[cfg(test)]
+        crate::cost::scanned(window_len - self.searched);
         if let Some(at) = find(window, &self.delimiter, self.searched) {
             self.searched = 0;
             let mut end = at;

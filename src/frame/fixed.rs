@@ -83,6 +83,9 @@ use crate::error::{Error, ErrorKind, Result};
 #[derive(Clone, Debug)]
 pub struct FixedLength {
     len: usize,
+    /// The largest frame a message layer allows (see
+    /// [`FrameDecoder::limit_frame_length`]).
+    max: usize,
 }
 
 impl FixedLength {
@@ -92,7 +95,10 @@ impl FixedLength {
     /// If `len` is 0: an empty frame would come out of any input endlessly.
     pub fn new(len: usize) -> Self {
         assert!(len > 0, "a fixed frame length must be at least 1 byte");
-        FixedLength { len }
+        FixedLength {
+            len,
+            max: usize::MAX,
+        }
     }
 
     /// Frames the size of `H`, a zerocopy type the frame can be read as
@@ -111,9 +117,20 @@ impl FixedLength {
 }
 
 impl FrameDecoder for FixedLength {
+    /// # Errors
+    /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
+    /// at once when the frame length is over a limit set with
+    /// [`FrameDecoder::limit_frame_length`].
     #[inline]
     fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
+        if self.len > self.max {
+            return Err(util::over_limit(self.len as u64, self.max, Some(0)));
+        }
         Ok(util::frame_span(src, 0, self.len))
+    }
+
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max = self.max.min(max);
     }
 
     /// # Errors

@@ -156,6 +156,10 @@ impl<H> FrameDecoder for HeaderDescribed<H>
 where
     H: FromBytes + KnownLayout + Immutable + Unaligned,
 {
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max_frame_length = self.max_frame_length.min(max);
+    }
+
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] at offset 0 when the header describes
     /// a frame longer than the maximum.

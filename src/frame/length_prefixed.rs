@@ -240,6 +240,10 @@ impl HeaderThenBody for LengthPrefixed {
 }
 
 impl FrameDecoder for LengthPrefixed {
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max_frame_length = self.max_frame_length.min(max);
+    }
+
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`] when the header announces more than
     /// the maximum, [`ErrorKind::InvalidHeader`] when the adjustment makes

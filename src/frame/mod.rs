@@ -162,6 +162,35 @@ pub trait FrameDecoder {
         }
     }
 
+    /// Lowers the largest frame this decoder accepts to `max` bytes of
+    /// decoded frame (the payload; the whole frame for [`ByType`] and
+    /// [`HeaderDescribed`]) when its own maximum is larger.
+    ///
+    /// A message stream calls it with its encoding's limit, so the bound
+    /// of a stream is the smaller of the framing's and the encoding's, and
+    /// a frame too large for its message is refused from its header, before
+    /// its body is read:
+    ///
+    /// ```
+    /// use netwire::frame::LengthPrefixed;
+    /// use netwire::stream::MessageReader;
+    /// use netwire::{ErrorKind, net};
+    ///
+    /// // A u32 header announcing 8 MiB, nothing after it.
+    /// let input: &[u8] = &[0, 0x80, 0, 0];
+    /// let config = net::Config::new().with_limit(1024);
+    /// let mut rx = MessageReader::with_encoding(input, LengthPrefixed::u32(), config);
+    /// let err = rx.read::<Vec<u8>>().unwrap_err();
+    /// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 8 << 20, limit: 1024 });
+    /// ```
+    ///
+    /// # Implementer notes
+    /// The default does nothing, which is right only for a decoder that
+    /// has no maximum of its own; one that has should take the smaller.
+    fn limit_frame_length(&mut self, max: usize) {
+        let _ = max;
+    }
+
     /// After [`decode_span`](Self::decode_span) returned `Ok(None)`: the
     /// size of the frame in progress, counted from the start of the input,
     /// once a header has told it. Only used to size buffers, so the default

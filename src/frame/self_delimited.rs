@@ -11,43 +11,48 @@
 //! +-----------+-----------+-----------+
 //! ```
 //!
-//! Finding the end costs more than with a frame, in one of two ways:
+//! Finding the end costs more than with a frame. [`SelfDelimited::new`]
+//! takes an encoding that can find a message's end without knowing its
+//! type ([`Encoding::scan`]; `ascii` does: the first line end outside
+//! string bodies). The scan runs as bytes arrive, resuming where it
+//! stopped, and each message is decoded once, when all of it is there:
+//! the work is linear in the message, whatever the reads, and nothing of
+//! the value is built before its last byte arrives. A malformed message is
+//! reported once its line end (or the end of the stream) arrives.
 //!
-//! - An encoding that can find a message's end without knowing its type
-//!   ([`Encoding::scan`]; `ascii` does: the first line end outside string
-//!   bodies) is scanned as bytes arrive, resuming where the last scan
-//!   stopped, and each message is decoded once, when all of it is there.
-//!   The work is linear in the message, whatever the reads, and nothing of
-//!   the value is built before its last byte arrives. A malformed message
-//!   is reported once its line end (or the end of the stream) arrives.
-//! - Otherwise (`net`: a message's length follows only from its type) the
-//!   end is only known once the decoder has run to it, so a message that
-//!   arrives in pieces is decoded again from its start each time more
-//!   bytes come in. [`SelfDelimited`] keeps that cost down with the
-//!   decoder's own hint ([`Error::needed`]): after an incomplete attempt it
-//!   does not try again until the buffer holds at least that many bytes.
+//! An encoding that cannot scan (`net`: a message's length follows only
+//! from its type) is refused by [`SelfDelimited::new`] with
+//! [`ErrorKind::Unsupported`] at the first message. Its end is only known
+//! once the decoder has run to it, so a message that arrives in pieces is
+//! decoded again from its start each time more bytes come in. That is what
+//! [`SelfDelimited::retrying`] does, when asked for by name.
 //!
 //! # Cost bound
-//! With a scan, `O(L)` for a message of `L` bytes. Without one, an attempt
-//! costs at most the bytes buffered. Attempts happen only when new bytes
-//! have arrived *and* the buffer has reached the last hint, so a message
-//! costs at most `L × min(reads, hints)`, where `reads` is the number of
-//! reads that delivered its bytes and `hints` the number of points where
-//! the decoder can stop and say how much it needs. With reads of several
-//! KiB that is a handful of passes; `net` knows the full size of every
-//! string, byte string and fixed-size field once their prefix is in, so a
-//! 10 KB blob trickling in one byte per read costs about three attempts.
+//! With a scan, `O(L)` for a message of `L` bytes. Retrying, an attempt
+//! costs at most the bytes buffered, and attempts happen only when new
+//! bytes have arrived *and* the buffer has reached the decoder's last hint
+//! ([`Error::needed`]), so a message costs at most `L × min(reads, hints)`,
+//! where `reads` is the number of reads that delivered its bytes and
+//! `hints` the number of points where the decoder can stop and say how
+//! much it needs. With reads of several KiB that is a handful of passes;
+//! `net` knows the full size of every string, byte string and fixed-size
+//! field once their prefix is in, so a 10 KB blob trickling in one byte
+//! per read costs about three attempts. But a peer that sends a message of
+//! many small fields one byte per read makes it quadratic: 112 KB of
+//! `Vec<(u8, String)>` cost 13 s of CPU that way. There is no way around
+//! it that cannot also deadlock (waiting for more than the hint stalls a
+//! request/response peer that sent its whole message and waits for the
+//! answer), so the retrying mode is for trusted peers and small limits;
+//! frame everything else.
 //!
 //! `L` is capped by the encoding's
 //! [`Encoding::limit`](crate::Encoding::limit): a buffer that reaches the
 //! limit without holding a whole message is an error
-//! ([`ErrorKind::LengthOverLimit`]), not a reason to keep reading. For
-//! untrusted peers, prefer a framed stream (the frame's length is checked
-//! once, and the message is decoded once) or a small limit.
+//! ([`ErrorKind::LengthOverLimit`]), not a reason to keep reading.
 //!
-//! Waiting for *more* than the hint (say, until the buffer doubles) would make
-//! the work linear but can deadlock a request/response protocol whose peer
-//! sends one message and then waits for the answer, so it is not done.
+//! A message that occupies no bytes (`()` or an empty struct in `net`)
+//! cannot be self-delimited: nothing on the wire would show it. Writing one
+//! and reading one are both [`ErrorKind::EmptyMessage`].
 
 use bytes::BytesMut;
 use serde::Deserialize;
@@ -65,13 +70,34 @@ use crate::frame::FrameEncoder;
 /// `SelfDelimited` instead of a [`FrameDecoder`](crate::frame::FrameDecoder).
 ///
 /// ```
+/// use netwire::ascii;
 /// use netwire::frame::SelfDelimited;
-/// use netwire::net;
+///
+/// let config = ascii::Config::new();
+/// let mut core = SelfDelimited::new();
+/// // A (u8, u16) message is "1 2\n"; the 5th byte starts the next message.
+/// let input = b"1 2\n3";
+/// assert_eq!(core.decode::<(u8, u16), _>(&config, input)?, Some(((1, 2), 4)));
+/// // No line end yet: need more (and nothing is decoded).
+/// assert_eq!(core.decode::<(u8, u16), _>(&config, &input[..3])?, None);
+/// assert_eq!(core.decode::<(u8, u16), _>(&config, &input[..4])?, Some(((1, 2), 4)));
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// `net` messages have no end mark, so they are decoded again as bytes
+/// arrive; that is only done when asked for:
+///
+/// ```
+/// use netwire::frame::SelfDelimited;
+/// use netwire::{ErrorKind, net};
 ///
 /// let config = net::Config::default();
-/// let mut core = SelfDelimited::new();
-/// // A (u8, u16) message is 3 bytes; the 4th belongs to the next message.
 /// let input = [1, 0, 2, 9];
+/// let err = SelfDelimited::new().decode::<(u8, u16), _>(&config, &input).unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::Unsupported(_)));
+///
+/// let mut core = SelfDelimited::retrying();
+/// // A (u8, u16) message is 3 bytes; the 4th belongs to the next message.
 /// assert_eq!(core.decode::<(u8, u16), _>(&config, &input)?, Some(((1, 2), 3)));
 /// // Only 2 of 3 bytes: need more (and no new attempt before 3 are there).
 /// assert_eq!(core.decode::<(u8, u16), _>(&config, &input[..2])?, None);
@@ -84,14 +110,40 @@ pub struct SelfDelimited {
     wait_for: usize,
     /// Where the encoding's [`Encoding::scan`] continues.
     resume: usize,
+    /// The decoder's last word on the message's length, if any.
+    hint: Option<u64>,
+    /// Decode again as bytes arrive when the encoding cannot scan.
+    retrying: bool,
 }
 
+/// Why [`SelfDelimited::new`] refuses an encoding that cannot scan.
+const CANNOT_SCAN: &str = "this encoding cannot find a message's end without decoding it, \
+     which a slow peer can make quadratic: frame the messages, or use \
+     SelfDelimited::retrying() for a trusted peer";
+
 impl SelfDelimited {
-    /// A self-delimited "framing".
+    /// Self-delimited messages in an encoding that finds their ends by
+    /// scanning ([`Encoding::scan`], such as `ascii`). Linear in the bytes
+    /// received whatever the reads; an encoding that cannot scan is
+    /// refused at the first message with [`ErrorKind::Unsupported`].
     pub fn new() -> Self {
         SelfDelimited {
             wait_for: 0,
             resume: 0,
+            hint: None,
+            retrying: false,
+        }
+    }
+
+    /// Self-delimited messages in any encoding, `net` included: a message
+    /// whose end cannot be scanned for is decoded again from its start as
+    /// more of it arrives (see the [cost bound](self#cost-bound): quadratic
+    /// against a peer that trickles a message of many fields). For trusted
+    /// peers and small limits.
+    pub fn retrying() -> Self {
+        SelfDelimited {
+            retrying: true,
+            ..Self::new()
         }
     }
 
@@ -123,8 +175,12 @@ impl SelfDelimited {
         }
         let limit = encoding.limit();
         let within = input.get(..limit).unwrap_or(input);
-        if let Scan::Partial { resume } = encoding.scan(within, self.resume) {
-            return self.partial(resume, input.len(), limit);
+        match encoding.scan(within, self.resume) {
+            Scan::Partial { resume } => return self.partial(resume, input.len(), limit),
+            Scan::Unknown if !self.retrying => {
+                return Err(Error::new(ErrorKind::Unsupported(CANNOT_SCAN), 0));
+            }
+            _ => {}
         }
         match self.attempt(encoding, input) {
             Ok(found) => Ok(Some(found)),
@@ -162,7 +218,14 @@ impl SelfDelimited {
     {
         self.wait_for = 0;
         self.resume = 0;
+        #[cfg(test)]
+        crate::cost::attempt(input.len());
         let (value, used) = encoding.decode_prefix::<T>(input)?;
+        if used == 0 {
+            // Nothing consumed: the same message would come out forever.
+            return Err(Error::new(ErrorKind::EmptyMessage, 0));
+        }
+        self.hint = None;
         Ok((value, used.min(input.len())))
     }
 
@@ -176,6 +239,7 @@ impl SelfDelimited {
         }
         // The hint is a total input length; without one, at least one more
         // byte is needed.
+        self.hint = err.needed();
         let needed = err
             .needed()
             .unwrap_or(0)
@@ -196,10 +260,11 @@ impl SelfDelimited {
 
     /// Called once the input has ended: `Ok(None)` when `input` is empty (a
     /// clean end between messages), otherwise a last decode attempt and then
-    /// [`ErrorKind::Truncated`] with the number of bytes that arrived.
+    /// [`ErrorKind::TruncatedMessage`] with the number of bytes that arrived
+    /// and, when the decoder said, how many the message needs at least.
     ///
     /// # Errors
-    /// As [`SelfDelimited::decode`], plus [`ErrorKind::Truncated`].
+    /// As [`SelfDelimited::decode`], plus [`ErrorKind::TruncatedMessage`].
     pub fn decode_eof<'de, T, E>(
         &mut self,
         encoding: &E,
@@ -212,19 +277,23 @@ impl SelfDelimited {
         if input.is_empty() {
             return Ok(None);
         }
+        if !self.retrying && encoding.scan(&[], 0) == Scan::Unknown {
+            return Err(Error::new(ErrorKind::Unsupported(CANNOT_SCAN), 0));
+        }
         if input.len() >= self.wait_for {
             match self.attempt(encoding, input) {
                 Ok(found) => return Ok(Some(found)),
                 Err(err) if !err.is_eof() => return Err(err),
-                Err(_) => {}
+                Err(err) => self.hint = err.needed(),
             }
         }
+        let needed = self.hint.take().filter(|&n| n > input.len() as u64);
         self.wait_for = 0;
         self.resume = 0;
         Err(Error::new(
-            ErrorKind::Truncated {
+            ErrorKind::TruncatedMessage {
                 received: input.len() as u64,
-                expected: None,
+                needed,
             },
             0,
         ))
@@ -233,7 +302,13 @@ impl SelfDelimited {
 
 /// Writes each payload as it is: the message is its own frame.
 impl FrameEncoder for SelfDelimited {
-    fn encode_head(&mut self, _payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+    /// # Errors
+    /// [`ErrorKind::EmptyMessage`] for an empty payload, which no reader
+    /// could see.
+    fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+        if payload.is_empty() {
+            return Err(Error::without_offset(ErrorKind::EmptyMessage));
+        }
         Ok(())
     }
 }
@@ -248,7 +323,7 @@ mod tests {
         let config = net::Config::default();
         // A string of 5 bytes: u32 length + 5 bytes.
         let wire = net::to_vec("hello").unwrap();
-        let mut core = SelfDelimited::new();
+        let mut core = SelfDelimited::retrying();
         assert_eq!(core.decode::<String, _>(&config, &wire[..4]).unwrap(), None);
         // The length header said 9 bytes in all.
         assert_eq!(core.wait_for, 9);
@@ -262,7 +337,7 @@ mod tests {
     fn a_message_that_cannot_fit_the_limit_is_refused_early() {
         let config = net::Config::default().with_limit(16);
         let wire = net::to_vec(&"x".repeat(100)).unwrap();
-        let mut core = SelfDelimited::new();
+        let mut core = SelfDelimited::retrying();
         let err = core.decode::<String, _>(&config, &wire[..4]).unwrap_err();
         assert!(
             matches!(err.kind(), ErrorKind::LengthOverLimit { .. }),
@@ -273,7 +348,7 @@ mod tests {
     #[test]
     fn eof_is_clean_only_between_messages() {
         let config = net::Config::default();
-        let mut core = SelfDelimited::new();
+        let mut core = SelfDelimited::retrying();
         assert_eq!(core.decode_eof::<u32, _>(&config, &[]).unwrap(), None);
         assert_eq!(
             core.decode_eof::<u32, _>(&config, &[0, 0, 0, 7]).unwrap(),
@@ -282,9 +357,9 @@ mod tests {
         let err = core.decode_eof::<u32, _>(&config, &[0, 0]).unwrap_err();
         assert_eq!(
             err.kind(),
-            &ErrorKind::Truncated {
+            &ErrorKind::TruncatedMessage {
                 received: 2,
-                expected: None
+                needed: Some(4)
             }
         );
         assert_eq!(err.offset(), Some(0));
@@ -293,7 +368,7 @@ mod tests {
     #[test]
     fn other_errors_pass_through() {
         let config = net::Config::default();
-        let mut core = SelfDelimited::new();
+        let mut core = SelfDelimited::retrying();
         let err = core.decode::<bool, _>(&config, &[9]).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::InvalidBool(9));
     }
@@ -303,5 +378,13 @@ mod tests {
         let mut dst = BytesMut::new();
         SelfDelimited::new().encode(b"abc", &mut dst).unwrap();
         assert_eq!(&dst[..], b"abc");
+    }
+
+    #[test]
+    fn an_empty_payload_is_refused() {
+        let mut dst = BytesMut::new();
+        let err = SelfDelimited::new().encode(b"", &mut dst).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::EmptyMessage);
+        assert!(dst.is_empty());
     }
 }

@@ -96,6 +96,10 @@ impl Default for UntilClose {
 }
 
 impl FrameDecoder for UntilClose {
+    fn limit_frame_length(&mut self, max: usize) {
+        self.max_frame_length = self.max_frame_length.min(max);
+    }
+
     /// Always `Ok(None)` while the stream is open.
     ///
     /// # Errors

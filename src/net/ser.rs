@@ -3,6 +3,7 @@
 use serde::ser::{self, Serialize};
 
 use super::config::{Config, LengthWidth, TagWidth};
+use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
 
 mod private {
@@ -88,16 +89,28 @@ pub struct Serializer<'a, O> {
     out: &'a mut O,
     length_width: LengthWidth,
     tag_width: TagWidth,
+    /// The decoder's depth and element limits, applied while encoding.
+    limits: EncodeLimits,
 }
 
 impl<'a, O: Output> Serializer<'a, O> {
-    /// A serializer writing to `out` with the widths of `config`.
+    /// A serializer writing to `out` with the widths and limits of `config`.
     pub fn new(out: &'a mut O, config: &Config) -> Self {
         Serializer {
             out,
             length_width: config.length_width(),
             tag_width: config.tag_width(),
+            limits: EncodeLimits::new(config.depth(), config.limit()),
         }
+    }
+
+    /// Serializes `value` one compound level down.
+    #[inline]
+    fn nested<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        self.limits.enter()?;
+        value.serialize(&mut *self)?;
+        self.limits.leave();
+        Ok(())
     }
 
     /// Writes a length prefix. Always inlined: the width is the same on
@@ -165,6 +178,7 @@ impl<'a, O: Output> Serializer<'a, O> {
     fn counted(&mut self, len: Option<usize>) -> Result<Counted<'_, 'a, O>> {
         let length = match len {
             Some(n) => {
+                self.limits.elements(n as u64)?;
                 self.put_len(n)?;
                 Length::Known(n)
             }
@@ -174,11 +188,19 @@ impl<'a, O: Output> Serializer<'a, O> {
                 Length::Patch(at)
             }
         };
+        self.limits.enter()?;
         Ok(Counted {
             ser: self,
             length,
             count: 0,
         })
+    }
+
+    /// Starts a tuple, struct or variant's fields: one compound level.
+    #[inline]
+    fn fields(&mut self) -> Result<&mut Self> {
+        self.limits.enter()?;
+        Ok(self)
     }
 }
 
@@ -280,7 +302,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
     #[inline]
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
         self.out.put_u8(1);
-        value.serialize(self)
+        self.nested(value)
     }
 
     #[inline]
@@ -309,7 +331,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
         _name: &'static str,
         value: &T,
     ) -> Result<()> {
-        value.serialize(self)
+        self.nested(value)
     }
 
     #[inline]
@@ -321,7 +343,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
         value: &T,
     ) -> Result<()> {
         self.put_tag(variant_index)?;
-        value.serialize(self)
+        self.nested(value)
     }
 
     #[inline]
@@ -331,12 +353,12 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_tuple(self, _len: usize) -> Result<Self> {
-        Ok(self)
+        self.fields()
     }
 
     #[inline]
     fn serialize_tuple_struct(self, _name: &'static str, _len: usize) -> Result<Self> {
-        Ok(self)
+        self.fields()
     }
 
     #[inline]
@@ -348,7 +370,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
         _len: usize,
     ) -> Result<Self> {
         self.put_tag(variant_index)?;
-        Ok(self)
+        self.fields()
     }
 
     #[inline]
@@ -358,7 +380,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_struct(self, _name: &'static str, _len: usize) -> Result<Self> {
-        Ok(self)
+        self.fields()
     }
 
     #[inline]
@@ -370,7 +392,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
         _len: usize,
     ) -> Result<Self> {
         self.put_tag(variant_index)?;
-        Ok(self)
+        self.fields()
     }
 
     fn is_human_readable(&self) -> bool {
@@ -397,10 +419,14 @@ pub struct Counted<'b, 'a, O> {
 impl<O: Output> Counted<'_, '_, O> {
     #[inline]
     fn finish(self) -> Result<()> {
+        self.ser.limits.leave();
         match self.length {
             Length::Known(n) if n == self.count => Ok(()),
             Length::Known(n) => Err(count_mismatch(n, self.count)),
-            Length::Patch(at) => self.ser.patch_len(at, self.count),
+            Length::Patch(at) => {
+                self.ser.limits.elements(self.count as u64)?;
+                self.ser.patch_len(at, self.count)
+            }
         }
     }
 }
@@ -443,7 +469,7 @@ impl<O: Output> ser::SerializeMap for Counted<'_, '_, O> {
 }
 
 macro_rules! fields {
-    ($($tr:ident :: $method:ident($($key:ident)?)),* $(,)?) => {$(
+    ($($tr:ident :: $method:ident($($key:ident)?) $({ $skip:item })?),* $(,)?) => {$(
         impl<O: Output> ser::$tr for &mut Serializer<'_, O> {
             type Ok = ();
             type Error = Error;
@@ -459,8 +485,11 @@ macro_rules! fields {
 
             #[inline]
             fn end(self) -> Result<()> {
+                self.limits.leave();
                 Ok(())
             }
+
+            $($skip)?
         }
     )*};
 }
@@ -469,6 +498,16 @@ fields! {
     SerializeTuple::serialize_element(),
     SerializeTupleStruct::serialize_field(),
     SerializeTupleVariant::serialize_field(),
-    SerializeStruct::serialize_field(_key),
-    SerializeStructVariant::serialize_field(_key),
+    SerializeStruct::serialize_field(_key) {
+        /// Fields are positional: leaving one out would shift the rest.
+        fn skip_field(&mut self, key: &'static str) -> Result<()> {
+            Err(budget::skipped(key))
+        }
+    },
+    SerializeStructVariant::serialize_field(_key) {
+        /// Fields are positional: leaving one out would shift the rest.
+        fn skip_field(&mut self, key: &'static str) -> Result<()> {
+            Err(budget::skipped(key))
+        }
+    },
 }

@@ -3,8 +3,10 @@
 
 use serde::de::DeserializeOwned;
 
+use serde::Deserialize;
+
 use crate::encoding::Encoding;
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::frame::{self, FrameDecoder, SelfDelimited};
 
 mod sealed {
@@ -39,12 +41,43 @@ pub trait MessageFraming: sealed::Sealed {
     #[doc(hidden)]
     fn needed_hint(&self) -> Option<usize>;
 
-    /// The most bytes worth buffering for one message in `encoding`, if
-    /// the framing itself sets no bound.
+    /// Fits the framing to `encoding` before the first message: a frame
+    /// may be no larger than the encoding's limit. Returns the most bytes
+    /// worth buffering for one message, if the framing itself sets no
+    /// bound.
     #[doc(hidden)]
-    fn read_cap<E: Encoding + ?Sized>(&self, encoding: &E) -> Option<usize> {
-        let _ = encoding;
-        None
+    fn prepare<E: Encoding + ?Sized>(&mut self, encoding: &E) -> Option<usize>;
+}
+
+/// Decodes the message in a complete frame's payload. The frame has been
+/// consumed, so a payload that ends inside the message is
+/// [`ErrorKind::ShortFrame`]: unlike [`ErrorKind::UnexpectedEnd`], more
+/// bytes cannot help. Offsets are relative to the payload.
+#[inline]
+pub(crate) fn decode_payload<'de, T, E>(encoding: &E, payload: &'de [u8]) -> Result<T>
+where
+    T: Deserialize<'de>,
+    E: Encoding + ?Sized,
+{
+    #[cfg(test)]
+    crate::cost::attempt(payload.len());
+    encoding
+        .decode::<T>(payload)
+        .map_err(|err| short_frame(err, payload.len()))
+}
+
+#[cold]
+fn short_frame(err: Error, len: usize) -> Error {
+    if !err.is_eof() {
+        return err;
+    }
+    let kind = ErrorKind::ShortFrame {
+        len: len as u64,
+        needed: err.needed(),
+    };
+    match err.offset() {
+        Some(at) => Error::new(kind, at),
+        None => Error::without_offset(kind),
     }
 }
 
@@ -79,7 +112,7 @@ impl<F: FrameDecoder> MessageFraming for F {
         // Decoded straight from the input; the frame is consumed whether
         // the message is valid or not, so a bad message does not
         // desynchronise the stream.
-        match encoding.decode::<T>(payload) {
+        match decode_payload::<T, E>(encoding, payload) {
             Ok(value) => (Ok(Some(value)), span.len),
             Err(err) => (Err(err.at_base(span.payload.start as u64)), span.len),
         }
@@ -87,6 +120,11 @@ impl<F: FrameDecoder> MessageFraming for F {
 
     fn needed_hint(&self) -> Option<usize> {
         self.needed()
+    }
+
+    fn prepare<E: Encoding + ?Sized>(&mut self, encoding: &E) -> Option<usize> {
+        self.limit_frame_length(encoding.limit());
+        None
     }
 }
 
@@ -121,7 +159,7 @@ impl MessageFraming for SelfDelimited {
     }
 
     /// A message that has not ended within the limit is an error.
-    fn read_cap<E: Encoding + ?Sized>(&self, encoding: &E) -> Option<usize> {
+    fn prepare<E: Encoding + ?Sized>(&mut self, encoding: &E) -> Option<usize> {
         Some(encoding.limit())
     }
 }

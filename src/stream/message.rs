@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use crate::encoding::Encoding;
-use crate::error::{ErrorKind, Result};
+use crate::error::Result;
 use crate::frame::FrameDecoder;
 use crate::net;
 
@@ -61,6 +61,9 @@ use super::reader::FrameReader;
 pub struct MessageReader<R, F, E = net::Config> {
     frames: FrameReader<R, F>,
     encoding: E,
+    /// The framing has been fitted to the encoding (see
+    /// [`MessageFraming::prepare`]).
+    prepared: bool,
     /// The frame the last borrowed message was decoded from.
     current: Bytes,
 }
@@ -87,6 +90,7 @@ impl<R, F, E> MessageReader<R, F, E> {
         MessageReader {
             frames,
             encoding,
+            prepared: false,
             current: Bytes::new(),
         }
     }
@@ -142,12 +146,21 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
         if !self.current.is_empty() {
             self.current = Bytes::new();
         }
-        let encoding = &self.encoding;
-        if let Some(cap) = self.frames.framing().read_cap(encoding) {
-            self.frames.cap_reads(cap);
+        if !self.prepared {
+            self.prepare();
         }
+        let encoding = &self.encoding;
         self.frames
             .next_with(|framing, src, eof| framing.decode_message::<T, E>(encoding, src, eof))
+    }
+
+    /// Fits the framing to the encoding, once.
+    #[cold]
+    fn prepare(&mut self) {
+        self.prepared = true;
+        if let Some(cap) = self.frames.framing_mut().prepare(&self.encoding) {
+            self.frames.cap_reads(cap);
+        }
     }
 
     /// An iterator over the messages, as `Result<T>`; it ends at the end of
@@ -197,25 +210,20 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
     pub fn read_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>> {
         // Let go of the previous frame first so the buffer can be reused.
         self.current = Bytes::new();
+        if !self.prepared {
+            self.prepared = true;
+            self.frames.framing_mut().limit_frame_length(self.encoding.limit());
+        }
         let Some(frame) = self.frames.read_frame()? else {
             return Ok(None);
         };
         let base = self.frames.last_payload();
         self.current = frame;
-        match self.encoding.decode::<T>(&self.current) {
+        match super::framing::decode_payload::<T, E>(&self.encoding, &self.current) {
             Ok(value) => Ok(Some(value)),
             Err(err) => Err(err.at_base(base)),
         }
     }
-}
-
-/// True for the errors after which the same call can simply be repeated.
-fn is_transient(kind: &ErrorKind) -> bool {
-    use std::io::ErrorKind as Io;
-    matches!(
-        kind,
-        ErrorKind::Io(Io::WouldBlock | Io::TimedOut | Io::Interrupted)
-    )
 }
 
 /// Iterator over a [`MessageReader`]'s messages; see
@@ -275,7 +283,7 @@ fn next_message<R: Read, F: MessageFraming, E: Encoding, T: DeserializeOwned>(
             None
         }
         Err(err) => {
-            *done = !is_transient(err.kind());
+            *done = !err.is_transient();
             Some(Err(err))
         }
     }

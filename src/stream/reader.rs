@@ -11,6 +11,14 @@ use crate::frame::{self, FrameDecoder};
 /// How much a reader asks for per `read` call unless told otherwise.
 pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
 
+/// The largest chunk a reader asks for: reading more than the largest
+/// default frame at once buys nothing.
+pub(crate) const MAX_CHUNK: usize = frame::DEFAULT_MAX_FRAME_LENGTH;
+
+/// While a large frame arrives, reads grow with the bytes buffered, up to
+/// this much per call.
+const MAX_GROWTH: usize = 1 << 20;
+
 /// Reads frames from any [`Read`]: a socket, a file, a `&[u8]`.
 ///
 /// The reader asks the underlying reader for large chunks (8 KiB by default,
@@ -51,8 +59,12 @@ pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
 pub struct FrameReader<R, F> {
     inner: R,
     framing: F,
-    /// Bytes read; those before `pos` have been handed out already.
+    /// `buf[..filled]` are bytes read (those before `pos` handed out
+    /// already); `buf[filled..]` is zeroed room for the next reads, kept
+    /// from one read to the next so no byte is zeroed twice.
     buf: BytesMut,
+    /// How many bytes at the front of `buf` hold data.
+    filled: usize,
     /// How many bytes at the front of `buf` are consumed. Dropping them is
     /// put off until the buffer is refilled or a frame is split off, so a
     /// message decoded in place costs no buffer bookkeeping.
@@ -79,20 +91,34 @@ impl<R, F> FrameReader<R, F> {
         Self::with_capacity(DEFAULT_CHUNK, reader, framing)
     }
 
-    /// As [`FrameReader::new`], reading at least `chunk` bytes per call
-    /// (clamped to at least 64).
+    /// As [`FrameReader::new`], reading at least `chunk` bytes per call,
+    /// clamped to between 64 bytes and
+    /// [`DEFAULT_MAX_FRAME_LENGTH`](crate::frame::DEFAULT_MAX_FRAME_LENGTH)
+    /// (16 MiB): memory is only reserved as reads need it, so no value
+    /// can make the reader fail to allocate up front.
+    ///
+    /// ```
+    /// use netwire::frame::LengthPrefixed;
+    /// use netwire::stream::FrameReader;
+    ///
+    /// let input: &[u8] = &[1, b'x'];
+    /// let mut rx = FrameReader::with_capacity(usize::MAX, input, LengthPrefixed::u8());
+    /// assert_eq!(rx.read_frame()?.unwrap(), &b"x"[..]);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
     pub fn with_capacity(chunk: usize, reader: R, framing: F) -> Self {
         FrameReader {
             inner: reader,
             framing,
             buf: BytesMut::new(),
+            filled: 0,
             pos: 0,
             consumed: 0,
             frame_start: 0,
             last_payload: 0,
             step_base: 0,
             need_read: false,
-            chunk: chunk.max(64),
+            chunk: chunk.clamp(64, MAX_CHUNK),
             read_cap: usize::MAX,
         }
     }
@@ -116,7 +142,7 @@ impl<R, F> FrameReader<R, F> {
     /// Bytes read from the underlying reader that no frame has taken yet
     /// (the start of the next frame, or more).
     pub fn buffer(&self) -> &[u8] {
-        self.buf.get(self.pos..).unwrap_or_default()
+        self.buf.get(self.pos..self.filled).unwrap_or_default()
     }
 
     /// Stream offset of the first byte in [`FrameReader::buffer`]: how many
@@ -135,10 +161,15 @@ impl<R, F> FrameReader<R, F> {
     /// frame has taken yet, for handing the connection to other code.
     pub fn into_parts(mut self) -> (R, BytesMut) {
         self.compact();
+        self.buf.truncate(self.filled);
         (self.inner, self.buf)
     }
 
-    /// Drops the consumed bytes from the front of the buffer.
+    /// The framing, mutably (to adjust its limits to a message layer's).
+    pub(crate) fn framing_mut(&mut self) -> &mut F {
+        &mut self.framing
+    }
+
     /// Reads stop adding to the buffer once it holds `cap` bytes (a read
     /// still happens when it holds more, so an item can always make
     /// progress): a self-delimited message longer than the encoding's
@@ -147,9 +178,11 @@ impl<R, F> FrameReader<R, F> {
         self.read_cap = cap;
     }
 
+    /// Drops the consumed bytes from the front of the buffer.
     fn compact(&mut self) {
-        let pos = self.pos.min(self.buf.len());
+        let pos = self.pos.min(self.filled);
         self.buf.advance(pos);
+        self.filled -= pos;
         self.pos = 0;
     }
 
@@ -161,7 +194,7 @@ impl<R, F> FrameReader<R, F> {
     /// Bytes buffered and not yet consumed.
     #[inline]
     fn available(&self) -> usize {
-        self.buf.len().saturating_sub(self.pos)
+        self.filled.saturating_sub(self.pos)
     }
 }
 
@@ -222,7 +255,7 @@ impl<R: Read, F> FrameReader<R, F> {
     ) -> Result<Option<T>> {
         let base = self.consumed;
         self.step_base = base;
-        let rest = self.buf.get(self.pos..).unwrap_or_default();
+        let rest = self.buf.get(self.pos..self.filled).unwrap_or_default();
         let (result, taken) = step(&mut self.framing, rest, eof);
         let taken = taken.min(rest.len());
         self.pos += taken;
@@ -269,35 +302,52 @@ impl<R: Read, F> FrameReader<R, F> {
 
     /// One `read` call (retried on `Interrupted`) appending to the buffer;
     /// returns how many bytes arrived, 0 at the end of the stream.
+    ///
+    /// Costs O(bytes read), amortized: the zeroed room after the data is
+    /// kept from one read to the next, so each byte of the buffer is zeroed
+    /// once (safe code cannot read into uninitialised memory), and the
+    /// buffer grows by doubling.
     #[inline(never)]
     fn fill(&mut self) -> Result<usize> {
         self.compact();
-        let len = self.buf.len();
+        let filled = self.filled;
         // Read at least a chunk; while a large frame accumulates, read as
         // much as is already buffered so the number of calls stays
         // logarithmic in the frame size.
-        let want = self.chunk.max(len.min(1 << 20));
-        let want = match self.read_cap.checked_sub(len) {
+        let want = self.chunk.max(filled.min(MAX_GROWTH));
+        let want = match self.read_cap.checked_sub(filled) {
             Some(room) if room > 0 => want.min(room),
             _ => want,
         };
-        if self.buf.capacity() - len < want {
-            self.buf.reserve(want);
+        if self.buf.len() - filled < want {
+            let target = filled + want;
+            if self.buf.capacity() < target {
+                #[cfg(test)]
+                crate::cost::copied(self.buf.len());
+                self.buf.reserve(target - self.buf.len());
+            }
+            // Zero what the next reads will use too, as far as the
+            // capacity goes: up to twice the read size.
+            let zeroed = self
+                .buf
+                .capacity()
+                .min(filled.saturating_add(want.saturating_mul(2)))
+                .max(target);
+            #[cfg(test)]
+            crate::cost::zeroed(zeroed - self.buf.len());
+            self.buf.resize(zeroed, 0);
         }
-        let room = (self.buf.capacity() - len).min(want.saturating_mul(2));
-        // Safe code cannot read into uninitialised memory: zero the room.
-        self.buf.resize(len + room, 0);
+        let room = (self.buf.len() - filled).min(want.saturating_mul(2));
         loop {
-            match self.inner.read(&mut self.buf[len..]) {
+            match self.inner.read(&mut self.buf[filled..filled + room]) {
                 Ok(n) => {
                     let n = n.min(room);
-                    self.buf.truncate(len + n);
+                    self.filled += n;
                     return Ok(n);
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) => {
-                    self.buf.truncate(len);
-                    let at = self.consumed.saturating_add(len as u64);
+                    let at = self.consumed.saturating_add(filled as u64);
                     return Err(Error::io(err, Some(at)));
                 }
             }
@@ -339,12 +389,15 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
         let Some(span) = span else {
             return Ok(None);
         };
+        let frame_len = span.len;
         self.last_payload = self.step_base.saturating_add(span.payload.start as u64);
         // The frame is the last `span.len` consumed bytes: drop what came
         // before it and split it off as a view of the buffer.
         self.pos = self.pos.saturating_sub(span.len);
         self.compact();
-        frame::split_frame(&mut self.buf, span).map(Some)
+        let frame = frame::split_frame(&mut self.buf, span)?;
+        self.filled = self.filled.saturating_sub(frame_len);
+        Ok(Some(frame))
     }
 }
 

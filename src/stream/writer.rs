@@ -26,12 +26,53 @@ const VECTORED_MIN: usize = 4096;
 /// go out with a vectored write of head + payload + tail, without copying.
 ///
 /// # Non-blocking writers and timeouts
-/// When the underlying writer returns `WouldBlock` (or `TimedOut`), the
-/// error is returned and **the frame stays queued**: it is not lost and
-/// must not be written again. Call [`FrameWriter::flush`] once the socket is
-/// writable (or [`FrameWriter::write_frame`] with the next frame) to go on;
-/// [`FrameWriter::pending`] says how many bytes wait. Only the unsent part
-/// of a large payload is copied into the queue in that case.
+/// [`FrameWriter::write_frame`] returns `Ok` once the frame is queued, even
+/// when the underlying writer took none of it yet (`WouldBlock`, or
+/// `TimedOut` from a write timeout): the rest waits in the queue, and only
+/// the unsent part of a large payload is copied there. It returns a
+/// [transient](crate::Error::is_transient) error only when the bytes queued
+/// *before* it cannot all be sent yet, and then the new frame is **not**
+/// queued. So the obvious retry loop is right: on `Ok` the frame is on its
+/// way, on a transient error wait and call again with the same frame.
+/// [`FrameWriter::flush`] sends what is queued and reports `WouldBlock`
+/// while bytes still wait; [`FrameWriter::pending`] says how many. At most
+/// one frame beyond what the writer accepted is ever queued by
+/// `write_frame`, so a peer that stops reading cannot make the queue grow.
+///
+/// ```
+/// use std::io::{self, Write};
+/// use netwire::frame::LengthPrefixed;
+/// use netwire::stream::FrameWriter;
+///
+/// /// A socket that takes 3 bytes, then would block once, then 3 more...
+/// struct Slow { out: Vec<u8>, ready: bool }
+/// impl Write for Slow {
+///     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+///         self.ready = !self.ready;
+///         if !self.ready {
+///             return Err(io::ErrorKind::WouldBlock.into());
+///         }
+///         let n = buf.len().min(3);
+///         self.out.extend_from_slice(&buf[..n]);
+///         Ok(n)
+///     }
+///     fn flush(&mut self) -> io::Result<()> { Ok(()) }
+/// }
+///
+/// let mut tx = FrameWriter::new(Slow { out: Vec::new(), ready: false }, LengthPrefixed::u8());
+/// for frame in [&b"hello"[..], b"world"] {
+///     // Retry until the frame is queued; it is never sent twice.
+///     while let Err(err) = tx.write_frame(frame) {
+///         assert!(err.is_transient(), "{err}");
+///         // wait until the socket is writable (poll, epoll, mio...)
+///     }
+/// }
+/// while let Err(err) = tx.flush() {
+///     assert!(err.is_transient(), "{err}");
+/// }
+/// assert_eq!(tx.get_ref().out, b"\x05hello\x05world");
+/// # Ok::<(), netwire::Error>(())
+/// ```
 ///
 /// [`FrameWriter::queue_frame`] adds a frame without writing anything, so
 /// many small frames can leave in one `write` at the next flush.
@@ -114,29 +155,38 @@ impl<W, F> FrameWriter<W, F> {
 }
 
 impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
-    /// Frames `payload` and writes everything queued, this frame included.
+    /// Sends what is already queued, then frames `payload` and writes it.
+    /// `Ok` means the frame is queued: written, or waiting for the writer
+    /// to accept the rest (see the type's docs).
     ///
     /// # Errors
-    /// The framing's errors (a payload over its maximum, ...), in which case
-    /// nothing was queued; or an [`ErrorKind::Io`](crate::ErrorKind::Io)
-    /// from the writer, in which case the frame is queued and
-    /// [`FrameWriter::flush`] goes on with it (see the type's docs).
+    /// - A [transient](crate::Error::is_transient) I/O error when the bytes
+    ///   queued before could not all be sent yet: the frame is **not**
+    ///   queued; call again with it once the writer is ready.
+    /// - The framing's errors (a payload over its maximum, ...): nothing is
+    ///   queued.
+    /// - Any other I/O error: the connection is broken.
     pub fn write_frame(&mut self, payload: &[u8]) -> Result<()> {
+        self.send_queue()?;
         if payload.len() < VECTORED_MIN {
             self.queue_frame(payload)?;
-            return self.send_queue();
+            return queued(self.send_queue());
         }
-        let mark = self.queue.len();
         self.tail.clear();
         if let Err(err) = self
             .framing
             .encode_head(payload, &mut self.queue)
             .and_then(|()| self.framing.encode_tail(payload, &mut self.tail))
         {
-            self.queue.truncate(mark);
+            self.queue.clear();
             return Err(err);
         }
-        self.send_vectored(payload)
+        queued(self.send_vectored(payload))
+    }
+
+    /// Sends what is already queued; a transient error means some is left.
+    pub(crate) fn drain(&mut self) -> Result<()> {
+        self.send_queue()
     }
 
     /// Frames `payload` into the queue without writing anything.
@@ -253,13 +303,27 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     }
 }
 
+/// The outcome of sending a frame that is queued: the frame waits for the
+/// writer to be ready, so "not yet" is no error.
+#[inline]
+fn queued(sent: Result<()>) -> Result<()> {
+    match sent {
+        Err(err) if err.is_transient() => Ok(()),
+        other => other,
+    }
+}
+
 /// Writes typed messages to any [`Write`]: framing × encoding.
 ///
 /// Each message is encoded into a reusable buffer and written as one frame
 /// with [`FrameWriter`]'s guarantees: the whole frame is written,
 /// `Interrupted` is retried, `Ok(0)` is [`io::ErrorKind::WriteZero`], and
-/// after `WouldBlock`/`TimedOut` the message stays queued for the next
-/// [`MessageWriter::flush`] (do not write it again).
+/// with a non-blocking writer [`MessageWriter::write`] returns `Ok` once
+/// the message is queued, or a [transient](crate::Error::is_transient)
+/// error (`WouldBlock`, `TimedOut`) when earlier bytes still wait and the
+/// message was not queued: retrying the same message is always right, and
+/// never sends it twice. [`MessageWriter::flush`] reports `WouldBlock`
+/// while queued bytes wait.
 ///
 /// # Example
 /// ```
@@ -339,12 +403,18 @@ impl<W, F, E> MessageWriter<W, F, E> {
 }
 
 impl<W: Write, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E> {
-    /// Encodes `message`, frames it and writes everything queued.
+    /// Sends what is already queued, then encodes `message`, frames it and
+    /// writes it. `Ok` means the message is queued: written, or waiting for
+    /// the writer to accept the rest.
     ///
     /// # Errors
-    /// The encoding's and the framing's errors (nothing is queued then), or
-    /// an I/O error as in [`FrameWriter::write_frame`].
+    /// - A [transient](crate::Error::is_transient) I/O error when earlier
+    ///   bytes could not all be sent yet: the message is **not** queued
+    ///   (nor encoded); call again with it once the writer is ready.
+    /// - The encoding's and the framing's errors: nothing is queued.
+    /// - Any other I/O error: the connection is broken.
     pub fn write<T: ?Sized + Serialize>(&mut self, message: &T) -> Result<()> {
+        self.frames.drain()?;
         self.encode(message)?;
         self.frames.write_frame(&self.scratch)
     }
