@@ -88,7 +88,10 @@ mod tests {
     fn depth_and_elements_run_out_like_the_decoders() {
         let mut limits = EncodeLimits::new(1, 10);
         limits.enter().unwrap();
-        assert_eq!(limits.enter().unwrap_err().kind(), &ErrorKind::DepthLimit(1));
+        assert_eq!(
+            limits.enter().unwrap_err().kind(),
+            &ErrorKind::DepthLimit(1)
+        );
         limits.leave();
         limits.enter().unwrap();
         limits.elements(10).unwrap();

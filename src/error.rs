@@ -215,10 +215,9 @@ impl Display for ErrorKind {
                 "the frame's {len}-byte payload ends inside the message, \
                  which needs at least {needed} bytes"
             ),
-            ErrorKind::ShortFrame { len, needed: None } => write!(
-                f,
-                "the frame's {len}-byte payload ends inside the message"
-            ),
+            ErrorKind::ShortFrame { len, needed: None } => {
+                write!(f, "the frame's {len}-byte payload ends inside the message")
+            }
             ErrorKind::TruncatedMessage {
                 received,
                 needed: Some(needed),
@@ -229,10 +228,7 @@ impl Display for ErrorKind {
             ErrorKind::TruncatedMessage {
                 received,
                 needed: None,
-            } => write!(
-                f,
-                "stream ended inside a message after {received} byte(s)"
-            ),
+            } => write!(f, "stream ended inside a message after {received} byte(s)"),
             ErrorKind::EmptyMessage => f.write_str(
                 "a message of zero bytes cannot go without a frame: nothing on the wire \
                  would show it (frame it, or give it a field)",

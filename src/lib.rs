@@ -4,10 +4,10 @@
 
 pub mod ascii;
 mod budget;
-#[cfg(test)]
-mod cost;
 #[cfg(feature = "tokio")]
 pub mod codec;
+#[cfg(test)]
+mod cost;
 pub mod encoding;
 pub mod error;
 pub mod frame;

@@ -73,7 +73,10 @@ fn the_deepest_allowed_tree_decodes_on_a_small_stack() {
     // The encoder refuses what the decoder would; a deeper
     // config writes it.
     let err = net::to_vec(&spine(129)).unwrap_err();
-    assert_eq!((err.kind(), err.offset()), (&ErrorKind::DepthLimit(128), None));
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (&ErrorKind::DepthLimit(128), None)
+    );
     let too_deep = Config::new().with_depth(129).to_vec(&spine(129)).unwrap();
     small_stack(move || {
         let tree = net::from_slice::<Tree>(&deepest).unwrap();

@@ -169,7 +169,11 @@ fn eof_at_every_offset_framed_and_self_delimited() {
                     // its real length as the least it needs.
                     let len = (ends[whole] - start) as u64;
                     let received = (cut - start) as u64;
-                    let ErrorKind::TruncatedMessage { received: r, needed } = *e.kind() else {
+                    let ErrorKind::TruncatedMessage {
+                        received: r,
+                        needed,
+                    } = *e.kind()
+                    else {
                         panic!("cut {cut}: {e:?}");
                     };
                     assert_eq!(r, received, "cut {cut}");

@@ -212,7 +212,9 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
         self.current = Bytes::new();
         if !self.prepared {
             self.prepared = true;
-            self.frames.framing_mut().limit_frame_length(self.encoding.limit());
+            self.frames
+                .framing_mut()
+                .limit_frame_length(self.encoding.limit());
         }
         let Some(frame) = self.frames.read_frame()? else {
             return Ok(None);

@@ -322,9 +322,11 @@ impl<R: Read, F> FrameReader<R, F> {
         if self.buf.len() - filled < want {
             let target = filled + want;
             if self.buf.capacity() < target {
+                // Growing copies the buffer: only its data, not the room.
+                self.buf.truncate(filled);
                 #[cfg(test)]
-                crate::cost::copied(self.buf.len());
-                self.buf.reserve(target - self.buf.len());
+                crate::cost::copied(filled);
+                self.buf.reserve(want);
             }
             // Zero what the next reads will use too, as far as the
             // capacity goes: up to twice the read size.
