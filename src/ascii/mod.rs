@@ -206,6 +206,15 @@
 //! # Ok::<(), netwire::Error>(())
 //! ```
 //!
+//! # Limits on both sides
+//!
+//! The encoder applies the decoder's depth limit and element budget, so a
+//! `Config` never writes a message it would refuse to read. Struct fields
+//! are positional here as in `net`, so a field left out by
+//! `#[serde(skip_serializing_if = ...)]` is an encode error,
+//! [`SkippedField`](crate::ErrorKind::SkippedField), never a shorter line
+//! that decodes as another value.
+//!
 //! # Errors
 //! Decoding never panics and never allocates more than the configured
 //! [limit](Config::with_limit) because of what the input says: any input

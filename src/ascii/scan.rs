@@ -69,7 +69,7 @@ pub(crate) fn scan(input: &[u8], from: usize, limit: usize) -> Scan {
                         // Skip the body without reading it when more comes;
                         // a resume point that would not fit a `usize` reads
                         // the head again instead.
-                        break if body_end <= usize::MAX / 2 - 1 {
+                        break if body_end < usize::MAX / 2 {
                             partial(body_end, true)
                         } else {
                             partial(start, false)

@@ -127,6 +127,37 @@
 //!   recursive type fed hostile input returns an error instead of
 //!   overflowing the stack.
 //!
+//! The encoder applies the same depth limit and element budget, so a
+//! `Config` never writes a message that it would refuse to read (a value
+//! 200 levels deep is a [`DepthLimit`](crate::ErrorKind::DepthLimit) error
+//! under the default 128, without an offset).
+//!
+//! ## Skipped fields
+//!
+//! Struct fields are positional: nothing on the wire names them. A field
+//! that `#[serde(skip_serializing_if = ...)]` leaves out would make the
+//! decoder read the next field's bytes in its place, so the encoder refuses
+//! it with [`SkippedField`](crate::ErrorKind::SkippedField):
+//!
+//! ```
+//! use netwire::ErrorKind;
+//!
+//! #[derive(serde::Serialize)]
+//! struct Reply {
+//!     #[serde(skip_serializing_if = "Option::is_none")]
+//!     note: Option<u8>,
+//!     code: u8,
+//! }
+//! let err = netwire::net::to_vec(&Reply { note: None, code: 7 }).unwrap_err();
+//! assert_eq!(err.kind(), &ErrorKind::SkippedField("note"));
+//! assert_eq!(netwire::net::to_vec(&Reply { note: Some(1), code: 7 })?, [1, 1, 7]);
+//! # Ok::<(), netwire::Error>(())
+//! ```
+//!
+//! (`#[serde(skip)]` leaves the field out of both sides and is fine;
+//! `skip_serializing` alone cannot be seen by the encoder: the round trip
+//! tests of [`crate::fuzz`] catch it.)
+//!
 //! # Errors
 //!
 //! Every decoding error carries an [`ErrorKind`](crate::ErrorKind) and the

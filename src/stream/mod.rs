@@ -19,11 +19,25 @@
 //!   not an endless loop.
 //! - **A read of 0 bytes means the peer is gone.** `Ok(None)` at a message
 //!   boundary, [`ErrorKind::Truncated`](crate::ErrorKind::Truncated) (with
-//!   how many bytes of how many arrived) in the middle of a message.
-//! - **A non-blocking socket returns before doing anything.** `WouldBlock`
-//!   comes back as [`ErrorKind::Io`](crate::ErrorKind::Io) with everything
-//!   kept: the bytes read so far, the parsed header, the unsent part of a
-//!   frame. Call again when the socket is ready and the same message goes on.
+//!   how many bytes of how many arrived, header included) in the middle of
+//!   a frame, [`ErrorKind::TruncatedMessage`](crate::ErrorKind::TruncatedMessage)
+//!   in the middle of a self-delimited message.
+//! - **A peer can send slowly.** Every reader does work linear in the bytes
+//!   received, even one byte per read: buffers keep their zeroed room, scans
+//!   resume where they stopped, and each framed message is decoded once.
+//! - **Nothing on the wire, nothing read.** A message that encodes to no
+//!   bytes cannot be self-delimited ([`ErrorKind::EmptyMessage`](crate::ErrorKind::EmptyMessage)
+//!   on both sides), so no reader can return messages without consuming
+//!   bytes.
+//! - **A non-blocking socket returns before doing anything.** Reading,
+//!   `WouldBlock` comes back as [`ErrorKind::Io`](crate::ErrorKind::Io)
+//!   with everything kept (the bytes read so far, the parsed header): call
+//!   again when the socket is ready and the same message goes on. Writing,
+//!   `write` returns `Ok` once the message is queued (the unsent part waits
+//!   for [`MessageWriter::flush`]), and a transient error only when earlier
+//!   bytes still wait and the message was not queued, so retrying the same
+//!   message is always right. [`Error::is_transient`](crate::Error::is_transient)
+//!   tells these from real failures.
 //! - **A dead peer hangs a blocking read.** Set a timeout on the socket
 //!   ([`std::net::TcpStream::set_read_timeout`]); the `WouldBlock`/`TimedOut`
 //!   it produces is handled like the non-blocking case.
