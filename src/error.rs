@@ -70,6 +70,9 @@ pub enum ErrorKind {
     InvalidNumber,
     /// A number in a text encoding does not fit the target type.
     NumberOutOfRange,
+    /// A signed length field (see [`crate::with::len_i32`]) holds a
+    /// negative length.
+    NegativeLength(i64),
     /// A text encoding expected a particular byte or token here.
     Expected(&'static str),
     /// The format is not self-describing: the type asked to deserialize
@@ -92,6 +95,10 @@ pub enum ErrorKind {
         /// The largest length the configured width can carry.
         max: u64,
     },
+    /// A C string ([`crate::with::cstr`], [`crate::with::Padded`]) to be
+    /// written holds a 0 byte, which would end it early; the offset is
+    /// the byte's position in the string.
+    InvalidCString,
     /// A struct field was left out (`#[serde(skip_serializing_if = ...)]`).
     /// Fields are positional on the wire, so a decoder would read the next
     /// field's bytes in its place; holds the field's name.
@@ -171,6 +178,10 @@ impl Display for ErrorKind {
                 write!(f, "input nests deeper than the recursion limit of {limit}")
             }
             ErrorKind::InvalidNumber => f.write_str("malformed number"),
+            ErrorKind::NegativeLength(n) => write!(f, "negative length {n}"),
+            ErrorKind::InvalidCString => {
+                f.write_str("a C string holds a 0 byte, which would end it early")
+            }
             ErrorKind::NumberOutOfRange => f.write_str("number out of range for its type"),
             ErrorKind::Expected(what) => write!(f, "expected {what}"),
             ErrorKind::NotSelfDescribing(what) => write!(
@@ -453,6 +464,7 @@ impl From<Error> for io::Error {
             ErrorKind::TagOverflow { .. }
             | ErrorKind::LengthOverflow { .. }
             | ErrorKind::SkippedField(_)
+            | ErrorKind::InvalidCString
             | ErrorKind::EmptyMessage
             | ErrorKind::Unsupported(_) => io::ErrorKind::InvalidInput,
             _ => io::ErrorKind::InvalidData,

@@ -16,6 +16,7 @@ mod hint;
 pub mod net;
 pub mod order;
 pub mod stream;
+pub mod with;
 
 pub use encoding::{Encoding, Scan};
 pub use error::{Error, ErrorKind, Result};

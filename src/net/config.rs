@@ -98,6 +98,43 @@ impl TagWidth {
     }
 }
 
+/// The wire tags of one enum's variants, when they are not the variant
+/// indices: sparse opcodes (1 to 5, 0x10 and 0xFF), ASCII letters
+/// (`b'Q'`), or a width other than the config's.
+///
+/// `tags[i]` is the tag of variant `i` (in declaration order). The enum is
+/// found by its name as serde gives it (the type's name, or its
+/// `#[serde(rename)]`), wherever it appears: the message itself or a field
+/// deep inside it. See [`Config::with_enum_tags`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EnumTags {
+    name: &'static str,
+    width: TagWidth,
+    tags: &'static [u64],
+}
+
+impl EnumTags {
+    /// The tags of the enum called `name`, each in `width` bytes.
+    pub const fn new(name: &'static str, width: TagWidth, tags: &'static [u64]) -> Self {
+        EnumTags { name, width, tags }
+    }
+
+    /// The enum's name.
+    pub const fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The width of its tags.
+    pub const fn width(&self) -> TagWidth {
+        self.width
+    }
+
+    /// The tag of each variant, by index.
+    pub const fn tags(&self) -> &'static [u64] {
+        self.tags
+    }
+}
+
 /// The settings of the `net` format: prefix widths, byte limit and recursion
 /// limit, with the format's entry points as methods.
 ///
@@ -124,6 +161,7 @@ pub struct Config {
     tag_width: TagWidth,
     limit: usize,
     depth: usize,
+    tags: &'static [EnumTags],
 }
 
 impl Default for Config {
@@ -151,6 +189,7 @@ impl Config {
             tag_width: TagWidth::U8,
             limit: Self::DEFAULT_LIMIT,
             depth: Self::DEFAULT_DEPTH,
+            tags: &[],
         }
     }
 
@@ -202,6 +241,46 @@ impl Config {
     pub const fn with_depth(mut self, depth: usize) -> Self {
         self.depth = depth;
         self
+    }
+
+    /// Gives the enums named in `tags` their own wire tags (a table per
+    /// enum; enums not named keep their variant index in the config's tag
+    /// width). A tag read that is not in the table is
+    /// [`ErrorKind::TagOutOfRange`] with the tag read; a variant without a
+    /// tag, or a tag too wide for its width, cannot be encoded
+    /// ([`ErrorKind::TagOverflow`]).
+    ///
+    /// TFTP's opcodes (RFC 1350): a `u16` from 1, while the default tag is
+    /// a `u8` from 0.
+    ///
+    /// ```
+    /// use netwire::net::{Config, EnumTags, TagWidth};
+    ///
+    /// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    /// enum Packet {
+    ///     Rrq(#[serde(with = "netwire::with::cstr")] String),
+    ///     Wrq(#[serde(with = "netwire::with::cstr")] String),
+    ///     Data(u16),
+    ///     Ack(u16),
+    /// }
+    ///
+    /// const TFTP: Config = Config::new()
+    ///     .with_enum_tags(&[EnumTags::new("Packet", TagWidth::U16, &[1, 2, 3, 4])]);
+    ///
+    /// assert_eq!(TFTP.to_vec(&Packet::Ack(7))?, [0, 4, 0, 7]);
+    /// assert_eq!(TFTP.from_slice::<Packet>(&[0, 1, b'a', 0])?, Packet::Rrq("a".into()));
+    /// let err = TFTP.from_slice::<Packet>(&[0, 9, 0, 0]).unwrap_err();
+    /// assert_eq!(err.kind(), &netwire::ErrorKind::TagOutOfRange { tag: 9, variants: 4 });
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    pub const fn with_enum_tags(mut self, tags: &'static [EnumTags]) -> Self {
+        self.tags = tags;
+        self
+    }
+
+    /// The enums with tags of their own.
+    pub const fn enum_tags(&self) -> &'static [EnumTags] {
+        self.tags
     }
 
     /// The width of length prefixes.
@@ -272,7 +351,7 @@ impl Config {
     /// byte offset where it happened; [`ErrorKind::TrailingBytes`] when the
     /// value ends before the input does.
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
-        let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
+        let mut de = Deserializer::new(SliceReader::whole(input, self.limit), self);
         let value = T::deserialize(&mut de).map_err(at_message_start)?;
         let used = de.into_reader().position();
         if used < input.len() {

@@ -9,10 +9,12 @@
 use serde::de::value::U32Deserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::config::{Config, LengthWidth, TagWidth};
-use super::read::{Owned, Read, Reference};
+use super::config::{Config, EnumTags, LengthWidth, TagWidth};
+use super::read::{NO_END, Owned, Read, Reference};
+use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hint::HintBudget;
+use crate::with::{self, Adapter, Width};
 
 /// The serde deserializer of the `net` format.
 pub struct Deserializer<R> {
@@ -31,6 +33,12 @@ pub struct Deserializer<R> {
     /// Compound levels still allowed.
     depth_left: usize,
     max_depth: usize,
+    /// The tag tables of enums whose tags are not their variant indices.
+    tags: &'static [EnumTags],
+    /// A field adapter (see [`crate::with`]) waiting for the length or
+    /// option it applies to, which must start at `pending_at`.
+    pending: Option<Adapter>,
+    pending_at: u64,
 }
 
 impl<'de, R: Read<'de>> Deserializer<R> {
@@ -45,6 +53,220 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             hints: HintBudget::new(config.limit()),
             depth_left: config.depth(),
             max_depth: config.depth(),
+            tags: config.enum_tags(),
+            pending: None,
+            pending_at: 0,
+        }
+    }
+
+    /// Visits the content of an adapter's newtype: the adapter must be
+    /// used by the length or option the content starts with.
+    #[cold]
+    fn adapted<V: Visitor<'de>>(&mut self, adapter: Adapter, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        if self.pending.is_some() {
+            return Err(misplaced(start));
+        }
+        self.pending = Some(adapter);
+        self.pending_at = start;
+        let value = visitor.visit_newtype_struct(&mut *self)?;
+        if self.pending.take().is_some() {
+            return Err(misplaced(start));
+        }
+        Ok(value)
+    }
+
+    /// Takes the pending adapter, which must apply right here.
+    #[cold]
+    fn take_adapter(&mut self) -> Result<Adapter> {
+        let at = self.read.pos();
+        match self.pending.take() {
+            Some(adapter) if at == self.pending_at => Ok(adapter),
+            _ => Err(misplaced(self.pending_at)),
+        }
+    }
+
+    /// Reads a length field of an adapter's width: `None` for −1.
+    #[cold]
+    fn read_width(&mut self, width: Width) -> Result<Option<u64>> {
+        let start = self.read.pos();
+        let mut buf = [0u8; 8];
+        match width.size() {
+            1 => buf[..1].copy_from_slice(&self.read.array::<1>()?),
+            2 => buf[..2].copy_from_slice(&self.read.array::<2>()?),
+            4 => buf[..4].copy_from_slice(&self.read.array::<4>()?),
+            _ => buf = self.read.array::<8>()?,
+        }
+        width
+            .decode(&buf[..width.size()])
+            .map_err(|n| error_at(ErrorKind::NegativeLength(n), start))
+    }
+
+    /// The length an adapter gives a string, bytes or sequence here, when
+    /// it is a length adapter.
+    #[cold]
+    fn adapted_len(&mut self, adapter: Adapter) -> Result<Option<u64>> {
+        let start = self.read.pos();
+        match adapter {
+            Adapter::Known(n) => Ok(Some(n)),
+            Adapter::Len(width) => match self.read_width(width)? {
+                Some(n) => Ok(Some(n)),
+                None => Err(error_at(ErrorKind::NegativeLength(-1), start)),
+            },
+            _ => Ok(None),
+        }
+    }
+
+    /// The bytes of a string or byte string under an adapter.
+    #[cold]
+    fn adapted_bytes(&mut self) -> Result<Reference<'de, '_>> {
+        let start = self.read.pos();
+        let adapter = self.take_adapter()?;
+        if let Some(len) = self.adapted_len(adapter)? {
+            return self.read.bytes(len, start);
+        }
+        match adapter {
+            Adapter::CStr => self.read.until_nul(start),
+            Adapter::Rest => self.read.rest(start),
+            _ => Err(misplaced(start)),
+        }
+    }
+
+    /// A string under an adapter.
+    #[cold]
+    fn adapted_str<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        match self.adapted_bytes()? {
+            Reference::Borrowed(b) => {
+                let s =
+                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                visitor.visit_borrowed_str(s)
+            }
+            Reference::Copied(b) => {
+                let s =
+                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                visitor.visit_str(s)
+            }
+        }
+        .map_err(|e| with_offset(e, start))
+    }
+
+    /// A byte string under an adapter.
+    #[cold]
+    fn adapted_byte_str<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        match self.adapted_bytes()? {
+            Reference::Borrowed(b) => visitor.visit_borrowed_bytes(b),
+            Reference::Copied(b) => visitor.visit_bytes(b),
+        }
+        .map_err(|e| with_offset(e, start))
+    }
+
+    /// An option under an adapter: no option byte.
+    #[cold]
+    fn adapted_option<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+        let start = self.read.pos();
+        match self.take_adapter()? {
+            Adapter::Nullable(width) => match self.read_width(width)? {
+                None => visitor.visit_none(),
+                Some(len) => {
+                    self.pending = Some(Adapter::Known(len));
+                    self.pending_at = self.read.pos();
+                    let value = visitor.visit_some(&mut *self)?;
+                    if self.pending.take().is_some() {
+                        return Err(misplaced(start));
+                    }
+                    Ok(value)
+                }
+            },
+            Adapter::EmptyAsNone => match self.read.at_end() {
+                Some(true) => visitor.visit_none(),
+                Some(false) => visitor.visit_some(&mut *self),
+                None => Err(error_at(ErrorKind::Unsupported(NO_END), start)),
+            },
+            _ => Err(misplaced(start)),
+        }
+        .map_err(|e| with_offset(e, start))
+    }
+
+    /// A sequence or map under an adapter.
+    #[cold]
+    fn adapted_seq<V: Visitor<'de>>(&mut self, visitor: V, map: bool) -> Result<V::Value> {
+        let start = self.read.pos();
+        let adapter = self.take_adapter()?;
+        if let Some(len) = self.adapted_len(adapter)? {
+            let len = self.charge(len, start)?;
+            return self.counted(len, start, visitor, map);
+        }
+        let open = match adapter {
+            Adapter::Rest if !map => {
+                if self.read.at_end().is_none() {
+                    return Err(error_at(ErrorKind::Unsupported(NO_END), start));
+                }
+                false
+            }
+            Adapter::NulTerminated if !map => true,
+            _ => return Err(misplaced(start)),
+        };
+        self.enter(start)?;
+        let value = visitor
+            .visit_seq(Open {
+                de: &mut *self,
+                terminated: open,
+            })
+            .map_err(|e| with_offset(e, start))?;
+        self.leave();
+        Ok(value)
+    }
+
+    /// Visits `len` elements (or entries) whose count was read at `start`.
+    #[inline]
+    fn counted<V: Visitor<'de>>(
+        &mut self,
+        len: usize,
+        start: u64,
+        visitor: V,
+        map: bool,
+    ) -> Result<V::Value> {
+        self.enter(start)?;
+        let mut access = Counted {
+            de: &mut *self,
+            left: len,
+        };
+        let result = if map {
+            visitor.visit_map(&mut access)
+        } else {
+            visitor.visit_seq(&mut access)
+        };
+        let left = access.left;
+        let value = finish_counted(result, left, start)?;
+        self.leave();
+        Ok(value)
+    }
+
+    /// The variant index of the enum `name`, by its tag table if it has
+    /// one. Kept out of `deserialize_enum`, whose frame is on the stack
+    /// once per level of a recursive enum.
+    #[cold]
+    #[inline(never)]
+    fn tagged_variant(&mut self, name: &str, variants: usize) -> Result<u32> {
+        match self.tags.iter().find(|t| t.name() == name) {
+            Some(table) => self.mapped_variant(*table, variants),
+            None => self.variant(variants),
+        }
+    }
+
+    /// The variant index of an enum whose tags come from `table`.
+    fn mapped_variant(&mut self, table: EnumTags, variants: usize) -> Result<u32> {
+        let start = self.read.pos();
+        let tag = match table.width() {
+            TagWidth::U8 => u64::from(self.byte()?),
+            TagWidth::U16 => u64::from(u16::from_be_bytes(self.read.array()?)),
+            TagWidth::U32 => u64::from(u32::from_be_bytes(self.read.array()?)),
+        };
+        match table.tags().iter().position(|&t| t == tag) {
+            Some(index) if index < variants => Ok(index as u32),
+            _ => Err(Error::new(ErrorKind::TagOutOfRange { tag, variants }, start)),
         }
     }
 
@@ -76,6 +298,12 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     #[inline]
     fn count(&mut self, start: u64) -> Result<usize> {
         let n = self.len()?;
+        self.charge(n, start)
+    }
+
+    /// Takes `n` elements from the message's element budget.
+    #[inline]
+    fn charge(&mut self, n: u64, start: u64) -> Result<usize> {
         if n > self.elements_left {
             return Err(over_limit(n, self.elements_left, start));
         }
@@ -178,6 +406,11 @@ fn with_offset(e: Error, start: u64) -> Error {
 #[cold]
 fn over_limit(len: u64, limit: u64, at: u64) -> Error {
     Error::new(ErrorKind::LengthOverLimit { len, limit }, at)
+}
+
+#[cold]
+fn misplaced(at: u64) -> Error {
+    Error::new(ErrorKind::Unsupported(MISPLACED), at)
 }
 
 #[cold]
@@ -328,6 +561,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_str(visitor);
+        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.bytes(len, start)? {
@@ -347,6 +583,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_str(visitor);
+        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.owned(len, start)? {
@@ -366,6 +605,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_byte_str(visitor);
+        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.bytes(len, start)? {
@@ -377,6 +619,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_byte_str(visitor);
+        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.owned(len, start)? {
@@ -388,6 +633,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_option(visitor);
+        }
         let start = self.read.pos();
         match self.byte()? {
             0 => visitor.visit_none().map_err(|e| with_offset(e, start)),
@@ -421,9 +669,12 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     #[inline]
     fn deserialize_newtype_struct<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         visitor: V,
     ) -> Result<V::Value> {
+        if let Some(adapter) = with::adapter(name) {
+            return self.adapted(adapter, visitor);
+        }
         let start = self.read.pos();
         self.enter(start)?;
         let value = visitor
@@ -435,6 +686,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_seq(visitor, false);
+        }
         let start = self.read.pos();
         let len = self.count(start)?;
         self.enter(start)?;
@@ -466,6 +720,9 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.pending.is_some() {
+            return self.adapted_seq(visitor, true);
+        }
         let start = self.read.pos();
         let len = self.count(start)?;
         self.enter(start)?;
@@ -493,14 +750,19 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     #[inline(always)]
     fn deserialize_enum<V: Visitor<'de>>(
         self,
-        _name: &'static str,
+        name: &'static str,
         variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value> {
         // No locals beyond the tag: this frame is on the stack once per
         // level of a recursive enum. Errors without an offset get one from
         // `variant_seed` or from the enclosing value.
-        match self.variant(variants.len()) {
+        let tag = if self.tags.is_empty() {
+            self.variant(variants.len())
+        } else {
+            self.tagged_variant(name, variants.len())
+        };
+        match tag {
             Ok(tag) => visitor.visit_enum(Enum { de: self, tag }),
             Err(e) => Err(e),
         }
@@ -596,6 +858,37 @@ impl<'de, R: Read<'de>> de::MapAccess<'de> for Counted<'_, R> {
     #[inline]
     fn size_hint(&self) -> Option<usize> {
         Some(self.hint())
+    }
+}
+
+/// The elements of a sequence without a count (see [`crate::with`]):
+/// to the end of the message, or to a 0 byte.
+struct Open<'a, R> {
+    de: &'a mut Deserializer<R>,
+    terminated: bool,
+}
+
+impl<'de, R: Read<'de>> de::SeqAccess<'de> for Open<'_, R> {
+    type Error = Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        let de = &mut *self.de;
+        let start = de.read.pos();
+        if self.terminated {
+            if de.read.peek()? == 0 {
+                de.read.array::<1>()?;
+                return Ok(None);
+            }
+        } else if de.read.at_end() != Some(false) {
+            return Ok(None);
+        }
+        de.charge(1, start)?;
+        let value = seed.deserialize(&mut *de)?;
+        if de.read.pos() == start {
+            // An element of no bytes would come out forever.
+            return Err(error_at(ErrorKind::EmptyMessage, start));
+        }
+        Ok(Some(value))
     }
 }
 

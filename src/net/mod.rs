@@ -212,7 +212,7 @@ use serde::de::{Deserialize, DeserializeOwned};
 
 use crate::error::Result;
 
-pub use config::{Config, LengthWidth, TagWidth};
+pub use config::{Config, EnumTags, LengthWidth, TagWidth};
 
 /// Encodes `value` with the default [`Config`] into a new `Vec`.
 ///

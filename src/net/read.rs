@@ -53,6 +53,29 @@ pub trait Read<'de>: private::Sealed {
     /// size hints given to serde, so a count read from the wire never
     /// reserves more than one element per byte actually present.
     fn buffered(&self) -> u64;
+
+    /// Whether the message has been read to its end, when its end is
+    /// known (a whole slice); `None` otherwise.
+    fn at_end(&self) -> Option<bool>;
+
+    /// Everything up to the message's end, for an item starting at `start`.
+    fn rest(&mut self, start: u64) -> Result<Reference<'de, '_>>;
+
+    /// The bytes up to the next 0 byte, which is consumed too.
+    fn until_nul(&mut self, start: u64) -> Result<Reference<'de, '_>>;
+
+    /// The next byte, without consuming it.
+    fn peek(&mut self) -> Result<u8>;
+}
+
+/// Why a field that runs to the end of the message cannot be read here.
+pub(crate) const NO_END: &str = "a netwire::with::rest or empty_as_none field needs to know where \
+     the message ends: decode it from a whole frame or datagram (from_slice), not from a \
+     reader, a prefix or a self-delimited stream";
+
+#[cold]
+fn no_end(at: u64) -> Error {
+    Error::new(ErrorKind::Unsupported(NO_END), at)
 }
 
 /// The error for an item starting at `start` that needs the input to be at
@@ -91,6 +114,11 @@ pub struct SliceReader<'de> {
     /// The length of the input after the cut.
     end: usize,
     limit: u64,
+    /// The input is the whole message (`from_slice`), so its end is the
+    /// message's.
+    whole: bool,
+    /// The input was longer than the limit.
+    cut: bool,
 }
 
 impl<'de> SliceReader<'de> {
@@ -101,6 +129,16 @@ impl<'de> SliceReader<'de> {
             rest: window,
             end: window.len(),
             limit: limit as u64,
+            whole: false,
+            cut: window.len() < input.len(),
+        }
+    }
+
+    /// As [`SliceReader::new`], for an input that is one whole message.
+    pub fn whole(input: &'de [u8], limit: usize) -> Self {
+        SliceReader {
+            whole: true,
+            ..Self::new(input, limit)
         }
     }
 
@@ -146,6 +184,47 @@ impl<'de> Read<'de> for SliceReader<'de> {
     fn buffered(&self) -> u64 {
         self.rest.len() as u64
     }
+
+    fn at_end(&self) -> Option<bool> {
+        // Past the limit the message goes on, into a limit error.
+        self.whole.then_some(self.rest.is_empty() && !self.cut)
+    }
+
+    fn rest(&mut self, start: u64) -> Result<Reference<'de, '_>> {
+        if !self.whole {
+            return Err(no_end(start));
+        }
+        if self.cut {
+            let pos = self.pos();
+            return Err(short(start, self.limit.saturating_add(1), self.limit).or_offset(pos));
+        }
+        let rest = std::mem::take(&mut self.rest);
+        Ok(Reference::Borrowed(rest))
+    }
+
+    fn until_nul(&mut self, start: u64) -> Result<Reference<'de, '_>> {
+        match memchr::memchr(0, self.rest) {
+            Some(at) => {
+                let (head, tail) = self.rest.split_at(at);
+                self.rest = tail.get(1..).unwrap_or_default();
+                Ok(Reference::Borrowed(head))
+            }
+            None => {
+                let needed = (self.end as u64).saturating_add(1);
+                Err(short(start, needed, self.limit))
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Result<u8> {
+        match self.rest.first() {
+            Some(&b) => Ok(b),
+            None => {
+                let pos = self.pos();
+                Err(short(pos, pos.saturating_add(1), self.limit))
+            }
+        }
+    }
 }
 
 impl<'de> SliceReader<'de> {
@@ -173,6 +252,9 @@ pub struct IoReader<R> {
     pos: u64,
     limit: u64,
     scratch: Vec<u8>,
+    /// A byte read by [`Read::peek`] and not consumed yet (it is counted
+    /// in `pos` only once consumed).
+    peeked: Option<u8>,
 }
 
 impl<R: io::Read> IoReader<R> {
@@ -183,6 +265,37 @@ impl<R: io::Read> IoReader<R> {
             pos: 0,
             limit: limit as u64,
             scratch: Vec::new(),
+            peeked: None,
+        }
+    }
+
+    /// Reads one byte at `start`, the peeked one first.
+    fn byte(&mut self, start: u64) -> Result<u8> {
+        if let Some(b) = self.peeked.take() {
+            self.pos = start.saturating_add(1);
+            return Ok(b);
+        }
+        let needed = start.saturating_add(1);
+        if needed > self.limit {
+            return Err(short(start, needed, self.limit));
+        }
+        let mut buf = [0u8; 1];
+        match self.inner.read_exact(&mut buf) {
+            Ok(()) => {
+                self.pos = needed;
+                Ok(buf[0])
+            }
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Err(Error::eof(start, needed)),
+            Err(e) => Err(Error::io(e, Some(start))),
+        }
+    }
+
+    /// Gives a peeked byte back to the front of `buf`.
+    #[cold]
+    fn unpeek(&mut self, buf: &mut Vec<u8>) {
+        if let Some(b) = self.peeked.take() {
+            buf.push(b);
+            self.pos = self.pos.saturating_add(1);
         }
     }
 
@@ -230,7 +343,13 @@ impl<'de, R: io::Read> Read<'de> for IoReader<R> {
             return Err(short(start, needed, self.limit));
         }
         let mut buf = [0u8; N];
-        match self.inner.read_exact(&mut buf) {
+        let mut from = 0;
+        if let (Some(b), Some(first)) = (self.peeked, buf.first_mut()) {
+            *first = b;
+            self.peeked = None;
+            from = 1;
+        }
+        match self.inner.read_exact(&mut buf[from..]) {
             Ok(()) => {
                 self.pos = needed;
                 Ok(buf)
@@ -242,6 +361,9 @@ impl<'de, R: io::Read> Read<'de> for IoReader<R> {
 
     fn bytes(&mut self, len: u64, start: u64) -> Result<Reference<'de, '_>> {
         self.scratch.clear();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let len = self.take_peeked(&mut scratch, len);
+        self.scratch = scratch;
         Self::read_into(
             &mut self.inner,
             &mut self.pos,
@@ -255,6 +377,7 @@ impl<'de, R: io::Read> Read<'de> for IoReader<R> {
 
     fn owned(&mut self, len: u64, start: u64) -> Result<Owned<'de>> {
         let mut buf = Vec::new();
+        let len = self.take_peeked(&mut buf, len);
         Self::read_into(
             &mut self.inner,
             &mut self.pos,
@@ -270,5 +393,51 @@ impl<'de, R: io::Read> Read<'de> for IoReader<R> {
     #[inline]
     fn buffered(&self) -> u64 {
         0
+    }
+
+    fn at_end(&self) -> Option<bool> {
+        None
+    }
+
+    fn rest(&mut self, start: u64) -> Result<Reference<'de, '_>> {
+        Err(no_end(start))
+    }
+
+    fn until_nul(&mut self, start: u64) -> Result<Reference<'de, '_>> {
+        self.scratch.clear();
+        loop {
+            let at = self.pos;
+            match self.byte(at) {
+                Ok(0) => return Ok(Reference::Copied(&self.scratch)),
+                Ok(b) => self.scratch.push(b),
+                Err(e) if e.is_eof() => return Err(Error::eof(start, at.saturating_add(1))),
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Result<u8> {
+        if let Some(b) = self.peeked {
+            return Ok(b);
+        }
+        let at = self.pos;
+        let b = self.byte(at)?;
+        // Not consumed: `pos` stays where the byte starts.
+        self.pos = at;
+        self.peeked = Some(b);
+        Ok(b)
+    }
+}
+
+impl<R: io::Read> IoReader<R> {
+    /// Moves a peeked byte into `buf` as the first of `len` bytes to read;
+    /// returns how many are left to read.
+    #[inline]
+    fn take_peeked(&mut self, buf: &mut Vec<u8>, len: u64) -> u64 {
+        if self.peeked.is_none() || len == 0 {
+            return len;
+        }
+        self.unpeek(buf);
+        len - 1
     }
 }

@@ -2,9 +2,10 @@
 
 use serde::ser::{self, Serialize};
 
-use super::config::{Config, LengthWidth, TagWidth};
+use super::config::{Config, EnumTags, LengthWidth, TagWidth};
 use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
+use crate::with::{self, Adapter, Width};
 
 mod private {
     pub trait Sealed {}
@@ -24,6 +25,11 @@ pub trait Output: private::Sealed {
     /// Overwrites `bytes.len()` bytes starting at `at`, which were put
     /// before (a placeholder length prefix).
     fn patch(&mut self, at: usize, bytes: &[u8]);
+    /// The byte put at `at`, when the output keeps its bytes.
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        let _ = at;
+        None
+    }
 }
 
 impl Output for Vec<u8> {
@@ -49,6 +55,10 @@ impl Output for Vec<u8> {
         if let Some(slot) = slot {
             slot.copy_from_slice(bytes);
         }
+    }
+
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        self.get(at).copied()
     }
 }
 
@@ -91,6 +101,12 @@ pub struct Serializer<'a, O> {
     tag_width: TagWidth,
     /// The decoder's depth and element limits, applied while encoding.
     limits: EncodeLimits,
+    /// The tag tables of enums whose tags are not their variant indices.
+    tags: &'static [EnumTags],
+    /// A field adapter (see [`crate::with`]) waiting for the length or
+    /// option it applies to, which must be written at `pending_at`.
+    pending: Option<Adapter>,
+    pending_at: usize,
 }
 
 impl<'a, O: Output> Serializer<'a, O> {
@@ -101,7 +117,149 @@ impl<'a, O: Output> Serializer<'a, O> {
             length_width: config.length_width(),
             tag_width: config.tag_width(),
             limits: EncodeLimits::new(config.depth(), config.limit()),
+            tags: config.enum_tags(),
+            pending: None,
+            pending_at: 0,
         }
+    }
+
+    /// Serializes `value`, the content of an adapter's newtype: the
+    /// adapter must be used by the length or option `value` starts with.
+    #[cold]
+    fn adapted<T: ?Sized + Serialize>(&mut self, adapter: Adapter, value: &T) -> Result<()> {
+        if self.pending.is_some() {
+            return Err(misplaced());
+        }
+        self.pending = Some(adapter);
+        self.pending_at = self.out.position();
+        value.serialize(&mut *self)?;
+        if self.pending.take().is_some() {
+            return Err(misplaced());
+        }
+        Ok(())
+    }
+
+    /// Takes the pending adapter, which must apply right here.
+    #[cold]
+    fn take_adapter(&mut self) -> Result<Adapter> {
+        match self.pending.take() {
+            Some(adapter) if self.out.position() == self.pending_at => Ok(adapter),
+            _ => Err(misplaced()),
+        }
+    }
+
+    /// Writes `len` in an adapter's width.
+    #[cold]
+    fn put_width(&mut self, width: Width, len: usize) -> Result<()> {
+        if len as u64 > width.max() {
+            return Err(Error::without_offset(ErrorKind::LengthOverflow {
+                len: len as u64,
+                max: width.max(),
+            }));
+        }
+        let mut buf = [0; 8];
+        self.out.put(width.encode(Some(len as u64), &mut buf));
+        Ok(())
+    }
+
+    /// A string or byte string under an adapter.
+    #[cold]
+    fn adapted_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        match self.take_adapter()? {
+            Adapter::Len(width) => self.put_width(width, bytes.len())?,
+            Adapter::CStr => {
+                if let Some(at) = memchr::memchr(0, bytes) {
+                    return Err(Error::new(ErrorKind::InvalidCString, at as u64));
+                }
+                self.out.put(bytes);
+                self.out.put_u8(0);
+                return Ok(());
+            }
+            Adapter::Rest => {}
+            _ => return Err(misplaced()),
+        }
+        self.out.put(bytes);
+        Ok(())
+    }
+
+    /// `None` under an adapter.
+    #[cold]
+    fn adapted_none(&mut self) -> Result<()> {
+        match self.take_adapter()? {
+            Adapter::Nullable(width) => {
+                let mut buf = [0; 8];
+                self.out.put(width.encode(None, &mut buf));
+                Ok(())
+            }
+            Adapter::EmptyAsNone => Ok(()),
+            _ => Err(misplaced()),
+        }
+    }
+
+    /// `Some(value)` under an adapter: no option byte.
+    #[cold]
+    fn adapted_some<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
+        match self.take_adapter()? {
+            Adapter::Nullable(width) => self.adapted(Adapter::Len(width), value),
+            Adapter::EmptyAsNone => value.serialize(&mut *self),
+            _ => Err(misplaced()),
+        }
+    }
+
+    /// A sequence or map under an adapter.
+    #[cold]
+    fn adapted_counted(&mut self, len: Option<usize>, map: bool) -> Result<Counted<'_, 'a, O>> {
+        let length = match (self.take_adapter()?, len) {
+            (Adapter::Len(width), Some(n)) => {
+                self.limits.elements(n as u64)?;
+                self.put_width(width, n)?;
+                Length::Known(n)
+            }
+            (Adapter::Len(width), None) => {
+                let at = self.out.position();
+                self.put_width(width, 0)?;
+                Length::PatchWidth(at, width)
+            }
+            (Adapter::Rest, _) if !map => Length::Open(Open::Rest),
+            (Adapter::NulTerminated, _) if !map => Length::Open(Open::Terminated),
+            _ => return Err(misplaced()),
+        };
+        self.limits.enter()?;
+        Ok(Counted {
+            ser: self,
+            length,
+            count: 0,
+        })
+    }
+
+    /// Writes the tag of variant `index` of the enum `name`.
+    #[inline(always)]
+    fn put_variant(&mut self, name: &'static str, index: u32) -> Result<()> {
+        if self.tags.is_empty() {
+            return self.put_tag(index);
+        }
+        self.put_mapped_tag(name, index)
+    }
+
+    /// Writes a tag from the enum's table, if it has one.
+    #[cold]
+    fn put_mapped_tag(&mut self, name: &'static str, index: u32) -> Result<()> {
+        let Some(table) = self.tags.iter().find(|t| t.name() == name) else {
+            return self.put_tag(index);
+        };
+        let Some(&tag) = table.tags().get(index as usize) else {
+            return Err(Error::without_offset(ErrorKind::TagOverflow {
+                index,
+                max: table.tags().len().saturating_sub(1) as u64,
+            }));
+        };
+        let width = table.width();
+        if tag > width.max() {
+            return Err(tag_overflow(index, width));
+        }
+        let bytes = tag.to_be_bytes();
+        self.out.put(&bytes[8 - width.size()..]);
+        Ok(())
     }
 
     /// Serializes `value` one compound level down.
@@ -132,6 +290,20 @@ impl<'a, O: Output> Serializer<'a, O> {
             }
             LengthWidth::U64 => self.out.put(&(len as u64).to_be_bytes()),
         }
+        Ok(())
+    }
+
+    /// Overwrites the placeholder prefix of an adapter's width at `at`.
+    #[cold]
+    fn patch_width(&mut self, at: usize, width: Width, len: usize) -> Result<()> {
+        if len as u64 > width.max() {
+            return Err(Error::without_offset(ErrorKind::LengthOverflow {
+                len: len as u64,
+                max: width.max(),
+            }));
+        }
+        let mut buf = [0; 8];
+        self.out.patch(at, width.encode(Some(len as u64), &mut buf));
         Ok(())
     }
 
@@ -203,6 +375,17 @@ impl<'a, O: Output> Serializer<'a, O> {
         Ok(self)
     }
 }
+
+/// An adapter of [`crate::with`] on a value that does not start with what
+/// it adapts.
+#[cold]
+fn misplaced() -> Error {
+    Error::without_offset(ErrorKind::Unsupported(MISPLACED))
+}
+
+/// Why an adapter cannot apply.
+pub(crate) const MISPLACED: &str = "a netwire::with adapter must be on a field that starts with \
+     what it adapts: a length (string, bytes, sequence, map), a C string, or an option";
 
 #[cold]
 fn length_overflow(len: usize, width: LengthWidth) -> Error {
@@ -281,6 +464,9 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<()> {
+        if self.pending.is_some() {
+            return self.adapted_bytes(v.as_bytes());
+        }
         self.put_len(v.len())?;
         self.out.put(v.as_bytes());
         Ok(())
@@ -288,6 +474,9 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        if self.pending.is_some() {
+            return self.adapted_bytes(v);
+        }
         self.put_len(v.len())?;
         self.out.put(v);
         Ok(())
@@ -295,12 +484,18 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_none(self) -> Result<()> {
+        if self.pending.is_some() {
+            return self.adapted_none();
+        }
         self.out.put_u8(0);
         Ok(())
     }
 
     #[inline]
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
+        if self.pending.is_some() {
+            return self.adapted_some(value);
+        }
         self.out.put_u8(1);
         self.nested(value)
     }
@@ -318,36 +513,42 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
     #[inline]
     fn serialize_unit_variant(
         self,
-        _name: &'static str,
+        name: &'static str,
         variant_index: u32,
         _variant: &'static str,
     ) -> Result<()> {
-        self.put_tag(variant_index)
+        self.put_variant(name, variant_index)
     }
 
     #[inline]
     fn serialize_newtype_struct<T: ?Sized + Serialize>(
         self,
-        _name: &'static str,
+        name: &'static str,
         value: &T,
     ) -> Result<()> {
+        if let Some(adapter) = with::adapter(name) {
+            return self.adapted(adapter, value);
+        }
         self.nested(value)
     }
 
     #[inline]
     fn serialize_newtype_variant<T: ?Sized + Serialize>(
         self,
-        _name: &'static str,
+        name: &'static str,
         variant_index: u32,
         _variant: &'static str,
         value: &T,
     ) -> Result<()> {
-        self.put_tag(variant_index)?;
+        self.put_variant(name, variant_index)?;
         self.nested(value)
     }
 
     #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq> {
+        if self.pending.is_some() {
+            return self.adapted_counted(len, false);
+        }
         self.counted(len)
     }
 
@@ -364,17 +565,20 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
     #[inline]
     fn serialize_tuple_variant(
         self,
-        _name: &'static str,
+        name: &'static str,
         variant_index: u32,
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self> {
-        self.put_tag(variant_index)?;
+        self.put_variant(name, variant_index)?;
         self.fields()
     }
 
     #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
+        if self.pending.is_some() {
+            return self.adapted_counted(len, true);
+        }
         self.counted(len)
     }
 
@@ -386,12 +590,12 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
     #[inline]
     fn serialize_struct_variant(
         self,
-        _name: &'static str,
+        name: &'static str,
         variant_index: u32,
         _variant: &'static str,
         _len: usize,
     ) -> Result<Self> {
-        self.put_tag(variant_index)?;
+        self.put_variant(name, variant_index)?;
         self.fields()
     }
 
@@ -406,6 +610,19 @@ enum Length {
     Known(usize),
     /// A placeholder was written at this position, to patch at the end.
     Patch(usize),
+    /// As `Patch`, in an adapter's width.
+    PatchWidth(usize, Width),
+    /// No count on the wire (see [`crate::with`]).
+    Open(Open),
+}
+
+/// A sequence without a count.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// It runs to the end of the message.
+    Rest,
+    /// A 0 byte ends it.
+    Terminated,
 }
 
 /// A sequence or map in progress: counts its elements so the prefix is
@@ -427,7 +644,39 @@ impl<O: Output> Counted<'_, '_, O> {
                 self.ser.limits.elements(self.count as u64)?;
                 self.ser.patch_len(at, self.count)
             }
+            Length::PatchWidth(at, width) => {
+                self.ser.limits.elements(self.count as u64)?;
+                self.ser.patch_width(at, width, self.count)
+            }
+            Length::Open(open) => {
+                self.ser.limits.elements(self.count as u64)?;
+                if open == Open::Terminated {
+                    self.ser.out.put_u8(0);
+                }
+                Ok(())
+            }
         }
+    }
+
+    /// An element of a sequence without a count: it must take at least
+    /// one byte, and must not start with the terminator, or the decoder
+    /// would stop early or never.
+    #[cold]
+    fn open_element<T: ?Sized + Serialize>(&mut self, open: Open, value: &T) -> Result<()> {
+        let at = self.ser.out.position();
+        value.serialize(&mut *self.ser)?;
+        if self.ser.out.position() == at {
+            return Err(Error::without_offset(ErrorKind::Unsupported(
+                "every element of a rest or nul_terminated sequence must take at least one byte",
+            )));
+        }
+        if open == Open::Terminated && self.ser.out.byte_at(at) == Some(0) {
+            return Err(Error::without_offset(ErrorKind::Unsupported(
+                "an element of a nul_terminated sequence starts with a 0 byte, \
+                 which would end the sequence",
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -438,6 +687,9 @@ impl<O: Output> ser::SerializeSeq for Counted<'_, '_, O> {
     #[inline]
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         self.count = self.count.wrapping_add(1);
+        if let Length::Open(open) = self.length {
+            return self.open_element(open, value);
+        }
         value.serialize(&mut *self.ser)
     }
 
