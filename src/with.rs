@@ -135,7 +135,6 @@ impl Width {
             n => Ok(Some(n as u64)),
         }
     }
-
 }
 
 /// The newtype names that carry an adapter. A leading `$` keeps them apart
@@ -388,7 +387,10 @@ fn check_padded(bytes: &[u8], n: usize) -> crate::Result<()> {
         ));
     }
     if let Some(at) = memchr::memchr(0, bytes) {
-        return Err(crate::Error::new(crate::ErrorKind::InvalidCString, at as u64));
+        return Err(crate::Error::new(
+            crate::ErrorKind::InvalidCString,
+            at as u64,
+        ));
     }
     Ok(())
 }

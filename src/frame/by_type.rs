@@ -11,12 +11,18 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// How long a frame of one type is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rule {
     /// The frame is this many bytes, the type byte included.
     Fixed(usize),
     /// A big-endian length of this many bytes (1 to 8) follows the type
     /// byte and counts the bytes after it.
     Prefixed(usize),
+    /// A big-endian length of this many bytes (1 to 8) follows the type
+    /// byte and counts itself and the bytes after it, not the type byte
+    /// (PostgreSQL's messages: `'Q'`, then an `int32` length that counts
+    /// its own 4 bytes).
+    PrefixedInclusive(usize),
 }
 
 type Lookup = Arc<dyn Fn(u8) -> Option<Rule> + Send + Sync>;
@@ -34,6 +40,8 @@ enum Rules {
 /// ```text
 /// Rule::Fixed(n):     | type: u8 | rest: n - 1 bytes |
 /// Rule::Prefixed(w):  | type: u8 | len: w bytes BE | body: len bytes |
+/// Rule::PrefixedInclusive(w):
+///                     | type: u8 | len: w bytes BE | body: len - w bytes |
 /// ```
 ///
 /// The type byte is part of the message, so the decoded frame is the whole
@@ -174,6 +182,38 @@ impl ByType {
         self
     }
 
+    /// Frames of type `tag` carry a big-endian length of `width` bytes
+    /// after the type byte that counts itself and the bytes after it
+    /// (not the type byte), as in PostgreSQL's protocol.
+    ///
+    /// ```text
+    /// INPUT:  'Q' 00 00 00 06 's' 0  'X' 00 00 00 04
+    /// FRAMES: 'Q' 00 00 00 06 's' 0, 'X' 00 00 00 04
+    /// ```
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use netwire::frame::{ByType, FrameDecoder};
+    ///
+    /// let mut codec = ByType::new().prefixed_inclusive(b'Q', 4).prefixed_inclusive(b'X', 4);
+    /// let mut wire = BytesMut::from(&b"Q\0\0\0\x06s\0X\0\0\0\x04"[..]);
+    /// assert_eq!(codec.decode(&mut wire)?.unwrap(), &b"Q\0\0\0\x06s\0"[..]);
+    /// assert_eq!(codec.decode(&mut wire)?.unwrap(), &b"X\0\0\0\x04"[..]);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Panics
+    /// If `width` is not 1 to 8, or if this `ByType` was made by
+    /// [`ByType::with`].
+    #[must_use]
+    pub fn prefixed_inclusive(self, tag: u8, width: usize) -> Self {
+        assert!(
+            (1..=8).contains(&width),
+            "a length field is 1 to 8 bytes wide"
+        );
+        self.set(tag, Rule::PrefixedInclusive(width))
+    }
+
     fn rule(&self, tag: u8) -> Option<Rule> {
         match &self.rules {
             Rules::Table(table) => table[usize::from(tag)],
@@ -198,7 +238,7 @@ impl ByType {
                 ));
             }
             Some(Rule::Fixed(len)) => len as u64,
-            Some(Rule::Prefixed(width)) => {
+            Some(rule @ (Rule::Prefixed(width) | Rule::PrefixedInclusive(width))) => {
                 if !(1..=8).contains(&width) {
                     return Err(Error::new(
                         ErrorKind::InvalidHeader("a length field is 1 to 8 bytes wide"),
@@ -208,7 +248,20 @@ impl ByType {
                 let Some(field) = frame.get(1..1 + width) else {
                     return Ok(None);
                 };
-                util::read_be(field).saturating_add(1 + width as u64)
+                let len = util::read_be(field);
+                if let Rule::PrefixedInclusive(_) = rule {
+                    if len < width as u64 {
+                        return Err(Error::new(
+                            ErrorKind::InvalidHeader(
+                                "a length that counts itself is below its width",
+                            ),
+                            0,
+                        ));
+                    }
+                    len.saturating_add(1)
+                } else {
+                    len.saturating_add(1 + width as u64)
+                }
             }
         };
         util::check_limit(total, self.max_frame_length, 0).map(Some)

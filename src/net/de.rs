@@ -266,7 +266,10 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         };
         match table.tags().iter().position(|&t| t == tag) {
             Some(index) if index < variants => Ok(index as u32),
-            _ => Err(Error::new(ErrorKind::TagOutOfRange { tag, variants }, start)),
+            _ => Err(Error::new(
+                ErrorKind::TagOutOfRange { tag, variants },
+                start,
+            )),
         }
     }
 

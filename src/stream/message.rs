@@ -130,6 +130,32 @@ impl<R, F, E> MessageReader<R, F, E> {
     pub fn into_frame_reader(self) -> FrameReader<R, F> {
         self.frames
     }
+
+    /// Goes on with another framing, keeping the bytes read so far: a
+    /// handshake in one layout, then messages in another. Call it between
+    /// messages.
+    ///
+    /// ```
+    /// use netwire::frame::{FixedLength, LengthPrefixed};
+    /// use netwire::stream::MessageReader;
+    ///
+    /// // A 4-byte greeting (a u32 version), then u8-length frames.
+    /// let input: &[u8] = &[0, 0, 0, 2, 3, 1, 0, 7];
+    /// let mut rx = MessageReader::new(input, FixedLength::new(4));
+    /// assert_eq!(rx.read::<u32>()?, Some(2));
+    /// let mut rx = rx.map_framing(|_| LengthPrefixed::u8());
+    /// assert_eq!(rx.read::<(u8, u16)>()?, Some((1, 7)));
+    /// assert_eq!(rx.read::<(u8, u16)>()?, None);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageReader<R, G, E> {
+        MessageReader {
+            frames: self.frames.map_framing(f),
+            encoding: self.encoding,
+            prepared: false,
+            current: self.current,
+        }
+    }
 }
 
 impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {

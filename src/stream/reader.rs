@@ -165,6 +165,41 @@ impl<R, F> FrameReader<R, F> {
         (self.inner, self.buf)
     }
 
+    /// Goes on with another framing, keeping the bytes read so far and the
+    /// stream position: for a protocol whose first exchange (a handshake)
+    /// is framed otherwise than what follows. Call it between frames.
+    ///
+    /// ```
+    /// use netwire::frame::{Delimited, LengthPrefixed};
+    /// use netwire::stream::FrameReader;
+    ///
+    /// // A greeting line, then length-prefixed frames, all in one read.
+    /// let input: &[u8] = b"HELLO 1\n\x02hi";
+    /// let mut rx = FrameReader::new(input, Delimited::lines());
+    /// assert_eq!(rx.read_frame()?.unwrap(), &b"HELLO 1"[..]);
+    /// let mut rx = rx.map_framing(|_| LengthPrefixed::u8());
+    /// assert_eq!(rx.read_frame()?.unwrap(), &b"hi"[..]);
+    /// assert_eq!(rx.position(), 11);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> FrameReader<R, G> {
+        FrameReader {
+            inner: self.inner,
+            framing: f(self.framing),
+            buf: self.buf,
+            filled: self.filled,
+            pos: self.pos,
+            consumed: self.consumed,
+            frame_start: self.frame_start,
+            last_payload: self.last_payload,
+            step_base: self.step_base,
+            // The new framing may find a frame in what is buffered.
+            need_read: false,
+            chunk: self.chunk,
+            read_cap: usize::MAX,
+        }
+    }
+
     /// The framing, mutably (to adjust its limits to a message layer's).
     pub(crate) fn framing_mut(&mut self) -> &mut F {
         &mut self.framing

@@ -152,6 +152,17 @@ impl<W, F> FrameWriter<W, F> {
     pub fn into_parts(self) -> (W, BytesMut) {
         (self.inner, self.queue)
     }
+
+    /// Goes on with another framing; queued bytes stay queued, in order.
+    pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> FrameWriter<W, G> {
+        FrameWriter {
+            inner: self.inner,
+            framing: f(self.framing),
+            queue: self.queue,
+            tail: self.tail,
+            written: self.written,
+        }
+    }
 }
 
 impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
@@ -399,6 +410,28 @@ impl<W, F, E> MessageWriter<W, F, E> {
     /// Returns the frame writer underneath, queued bytes included.
     pub fn into_frame_writer(self) -> FrameWriter<W, F> {
         self.frames
+    }
+
+    /// Goes on with another framing (a handshake in one layout, then
+    /// messages in another); queued bytes stay queued, in order.
+    ///
+    /// ```
+    /// use netwire::frame::{FixedLength, LengthPrefixed};
+    /// use netwire::stream::MessageWriter;
+    ///
+    /// let mut tx = MessageWriter::new(Vec::new(), FixedLength::new(4));
+    /// tx.queue(&2u32)?;
+    /// let mut tx = tx.map_framing(|_| LengthPrefixed::u8());
+    /// tx.write(&(1u8, 7u16))?;
+    /// assert_eq!(tx.get_ref(), &[0, 0, 0, 2, 3, 1, 0, 7]);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageWriter<W, G, E> {
+        MessageWriter {
+            frames: self.frames.map_framing(f),
+            encoding: self.encoding,
+            scratch: self.scratch,
+        }
     }
 }
 
