@@ -158,6 +158,29 @@
 //! `skip_serializing` alone cannot be seen by the encoder: the round trip
 //! tests of [`crate::fuzz`] catch it.)
 //!
+//! ## Adapters: layouts of other protocols
+//!
+//! The fields of a message can take the layout an existing protocol gives
+//! them, with the serde `with` modules of [`crate::with`] and per-enum tag
+//! tables ([`Config::with_enum_tags`]). Each is normative here; the linked
+//! items carry a byte-exact example.
+//!
+//! | adapter | bytes | decoding errors | `ascii` |
+//! |---|---|---|---|
+//! | [`len_u8`](crate::with::len_u8) … [`len_u64`](crate::with::len_u64) | the length in that width (big-endian), then the items; the config's width does not apply | as a plain field; a length too wide to write is `LengthOverflow` | a plain field |
+//! | [`len_i16`](crate::with::len_i16), [`len_i32`](crate::with::len_i32) | a signed big-endian length, never negative | a negative length is `NegativeLength(n)` at the field | a plain field |
+//! | [`nullable_i16`](crate::with::nullable_i16), [`nullable_i32`](crate::with::nullable_i32) | `None`: the length −1 (`ff ff`); `Some`: the length and the items, no option byte | −2 and below are `NegativeLength` | an `Option` (`~`, `+`) |
+//! | [`cstr`](crate::with::cstr) | the bytes, then `00`, no prefix | no `00` before the input ends: `UnexpectedEnd` at the string's start; encoding a `00` inside: `InvalidCString` at its index | a plain string |
+//! | [`Padded<N>`](crate::with::Padded) | exactly `N` bytes: the string, then `00` to the end (none when it fills them) | a nonzero byte after the first `00`: `Custom`; not UTF-8: `Custom` | `N` numbers |
+//! | [`rest`](crate::with::rest) | the bytes or elements to the end of the message, no prefix | the end must be known (`from_slice`, a frame's payload): otherwise `Unsupported`; a partial element is `UnexpectedEnd` | a plain field |
+//! | [`nul_terminated`](crate::with::nul_terminated) | the elements, then `00` where the next element would start | no `00`: `UnexpectedEnd`; an element must take a byte and not start with `00` (encode: `Unsupported`) | a plain sequence |
+//! | [`empty_as_none`](crate::with::empty_as_none) | `None`: nothing; `Some`: the value, no option byte | the end must be known, as for `rest` | an `Option` |
+//! | [`EnumTags`] | the variant's tag from the table, in the table's width | a tag not in the table: `TagOutOfRange { tag, variants }` at the tag | the variant index |
+//!
+//! An adapter applies to the length, string or option its field starts with
+//! and to nothing else: on any other field it is `Unsupported`, when encoding
+//! and when decoding. Adapters add no nesting level.
+//!
 //! # Errors
 //!
 //! Every decoding error carries an [`ErrorKind`](crate::ErrorKind) and the
