@@ -41,10 +41,15 @@ TESTS=(
     --test stream_frames
     --test stream_messages
     --test stream_writer
+    --test hardening
 )
 SKIP=(
     --skip nested_counts_share_one_element_budget
     --skip any_schedule
+    --skip obvious_retry_loop
+    --skip cost::tests
+    --skip over_the_encoding_limit
+    --skip huge_capacity
     --skip eof_at_every_offset
     --skip at_every_position
     --skip never_retries_without_new_bytes

@@ -4,7 +4,6 @@
 mod stream_support;
 
 use std::cell::Cell;
-use std::io;
 
 use netwire::frame::{LengthPrefixed, SelfDelimited};
 use netwire::stream::{MessageFraming, MessageReader, MessageWriter};
