@@ -35,10 +35,6 @@ pub struct Deserializer<R> {
     max_depth: usize,
     /// The tag tables of enums whose tags are not their variant indices.
     tags: &'static [EnumTags],
-    /// A field adapter (see [`crate::with`]) waiting for the length or
-    /// option it applies to, which must start at `pending_at`.
-    pending: Option<Adapter>,
-    pending_at: u64,
 }
 
 impl<'de, R: Read<'de>> Deserializer<R> {
@@ -54,35 +50,6 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             depth_left: config.depth(),
             max_depth: config.depth(),
             tags: config.enum_tags(),
-            pending: None,
-            pending_at: 0,
-        }
-    }
-
-    /// Visits the content of an adapter's newtype: the adapter must be
-    /// used by the length or option the content starts with.
-    #[cold]
-    fn adapted<V: Visitor<'de>>(&mut self, adapter: Adapter, visitor: V) -> Result<V::Value> {
-        let start = self.read.pos();
-        if self.pending.is_some() {
-            return Err(misplaced(start));
-        }
-        self.pending = Some(adapter);
-        self.pending_at = start;
-        let value = visitor.visit_newtype_struct(&mut *self)?;
-        if self.pending.take().is_some() {
-            return Err(misplaced(start));
-        }
-        Ok(value)
-    }
-
-    /// Takes the pending adapter, which must apply right here.
-    #[cold]
-    fn take_adapter(&mut self) -> Result<Adapter> {
-        let at = self.read.pos();
-        match self.pending.take() {
-            Some(adapter) if at == self.pending_at => Ok(adapter),
-            _ => Err(misplaced(self.pending_at)),
         }
     }
 
@@ -119,9 +86,8 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// The bytes of a string or byte string under an adapter.
     #[cold]
-    fn adapted_bytes(&mut self) -> Result<Reference<'de, '_>> {
+    fn adapted_bytes(&mut self, adapter: Adapter) -> Result<Reference<'de, '_>> {
         let start = self.read.pos();
-        let adapter = self.take_adapter()?;
         if let Some(len) = self.adapted_len(adapter)? {
             return self.read.bytes(len, start);
         }
@@ -134,9 +100,9 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// A string under an adapter.
     #[cold]
-    fn adapted_str<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+    fn adapted_str<V: Visitor<'de>>(&mut self, adapter: Adapter, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
-        match self.adapted_bytes()? {
+        match self.adapted_bytes(adapter)? {
             Reference::Borrowed(b) => {
                 let s =
                     std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
@@ -153,9 +119,13 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// A byte string under an adapter.
     #[cold]
-    fn adapted_byte_str<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+    fn adapted_byte_str<V: Visitor<'de>>(
+        &mut self,
+        adapter: Adapter,
+        visitor: V,
+    ) -> Result<V::Value> {
         let start = self.read.pos();
-        match self.adapted_bytes()? {
+        match self.adapted_bytes(adapter)? {
             Reference::Borrowed(b) => visitor.visit_borrowed_bytes(b),
             Reference::Copied(b) => visitor.visit_bytes(b),
         }
@@ -164,20 +134,15 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// An option under an adapter: no option byte.
     #[cold]
-    fn adapted_option<V: Visitor<'de>>(&mut self, visitor: V) -> Result<V::Value> {
+    fn adapted_option<V: Visitor<'de>>(&mut self, adapter: Adapter, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
-        match self.take_adapter()? {
+        match adapter {
             Adapter::Nullable(width) => match self.read_width(width)? {
                 None => visitor.visit_none(),
-                Some(len) => {
-                    self.pending = Some(Adapter::Known(len));
-                    self.pending_at = self.read.pos();
-                    let value = visitor.visit_some(&mut *self)?;
-                    if self.pending.take().is_some() {
-                        return Err(misplaced(start));
-                    }
-                    Ok(value)
-                }
+                Some(len) => visitor.visit_some(Adapted {
+                    de: &mut *self,
+                    adapter: Adapter::Known(len),
+                }),
             },
             Adapter::EmptyAsNone => match self.read.at_end() {
                 Some(true) => visitor.visit_none(),
@@ -191,9 +156,13 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// A sequence or map under an adapter.
     #[cold]
-    fn adapted_seq<V: Visitor<'de>>(&mut self, visitor: V, map: bool) -> Result<V::Value> {
+    fn adapted_seq<V: Visitor<'de>>(
+        &mut self,
+        adapter: Adapter,
+        visitor: V,
+        map: bool,
+    ) -> Result<V::Value> {
         let start = self.read.pos();
-        let adapter = self.take_adapter()?;
         if let Some(len) = self.adapted_len(adapter)? {
             let len = self.charge(len, start)?;
             return self.counted(len, start, visitor, map);
@@ -564,9 +533,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_str(visitor);
-        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.bytes(len, start)? {
@@ -586,9 +552,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_str(visitor);
-        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.owned(len, start)? {
@@ -608,9 +571,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_byte_str(visitor);
-        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.bytes(len, start)? {
@@ -622,9 +582,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_byte_str(visitor);
-        }
         let start = self.read.pos();
         let len = self.len()?;
         match self.read.owned(len, start)? {
@@ -636,9 +593,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_option(visitor);
-        }
         let start = self.read.pos();
         match self.byte()? {
             0 => visitor.visit_none().map_err(|e| with_offset(e, start)),
@@ -676,7 +630,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         visitor: V,
     ) -> Result<V::Value> {
         if let Some(adapter) = with::adapter(name) {
-            return self.adapted(adapter, visitor);
+            return visitor.visit_newtype_struct(Adapted { de: self, adapter });
         }
         let start = self.read.pos();
         self.enter(start)?;
@@ -689,9 +643,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_seq(visitor, false);
-        }
         let start = self.read.pos();
         let len = self.count(start)?;
         self.enter(start)?;
@@ -723,9 +674,6 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 
     #[inline]
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        if self.pending.is_some() {
-            return self.adapted_seq(visitor, true);
-        }
         let start = self.read.pos();
         let len = self.count(start)?;
         self.enter(start)?;
@@ -949,5 +897,112 @@ impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
         visitor: V,
     ) -> Result<V::Value> {
         self.fixed(fields.len(), visitor)
+    }
+}
+
+/// The deserializer of a field under an adapter of [`crate::with`]: it
+/// reads the string, bytes, sequence, map or option the field starts
+/// with, and refuses anything else.
+struct Adapted<'a, R> {
+    de: &'a mut Deserializer<R>,
+    adapter: Adapter,
+}
+
+macro_rules! misplaced {
+    ($($method:ident),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
+            Err(misplaced(self.de.read.pos()))
+        }
+    )*};
+}
+
+impl<'de, R: Read<'de>> de::Deserializer<'de> for Adapted<'_, R> {
+    type Error = Error;
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_str(self.adapter, visitor)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_str(self.adapter, visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_byte_str(self.adapter, visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_byte_str(self.adapter, visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_option(self.adapter, visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_seq(self.adapter, visitor, false)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.de.adapted_seq(self.adapter, visitor, true)
+    }
+
+    /// A newtype around what the adapter applies to is transparent.
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    misplaced! {
+        deserialize_any, deserialize_ignored_any, deserialize_identifier, deserialize_bool,
+        deserialize_i8, deserialize_i16, deserialize_i32, deserialize_i64, deserialize_i128,
+        deserialize_u8, deserialize_u16, deserialize_u32, deserialize_u64, deserialize_u128,
+        deserialize_f32, deserialize_f64, deserialize_char, deserialize_unit,
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(misplaced(self.de.read.pos()))
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
+        Err(misplaced(self.de.read.pos()))
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(misplaced(self.de.read.pos()))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(misplaced(self.de.read.pos()))
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        _visitor: V,
+    ) -> Result<V::Value> {
+        Err(misplaced(self.de.read.pos()))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
     }
 }

@@ -103,10 +103,6 @@ pub struct Serializer<'a, O> {
     limits: EncodeLimits,
     /// The tag tables of enums whose tags are not their variant indices.
     tags: &'static [EnumTags],
-    /// A field adapter (see [`crate::with`]) waiting for the length or
-    /// option it applies to, which must be written at `pending_at`.
-    pending: Option<Adapter>,
-    pending_at: usize,
 }
 
 impl<'a, O: Output> Serializer<'a, O> {
@@ -118,33 +114,6 @@ impl<'a, O: Output> Serializer<'a, O> {
             tag_width: config.tag_width(),
             limits: EncodeLimits::new(config.depth(), config.limit()),
             tags: config.enum_tags(),
-            pending: None,
-            pending_at: 0,
-        }
-    }
-
-    /// Serializes `value`, the content of an adapter's newtype: the
-    /// adapter must be used by the length or option `value` starts with.
-    #[cold]
-    fn adapted<T: ?Sized + Serialize>(&mut self, adapter: Adapter, value: &T) -> Result<()> {
-        if self.pending.is_some() {
-            return Err(misplaced());
-        }
-        self.pending = Some(adapter);
-        self.pending_at = self.out.position();
-        value.serialize(&mut *self)?;
-        if self.pending.take().is_some() {
-            return Err(misplaced());
-        }
-        Ok(())
-    }
-
-    /// Takes the pending adapter, which must apply right here.
-    #[cold]
-    fn take_adapter(&mut self) -> Result<Adapter> {
-        match self.pending.take() {
-            Some(adapter) if self.out.position() == self.pending_at => Ok(adapter),
-            _ => Err(misplaced()),
         }
     }
 
@@ -164,8 +133,8 @@ impl<'a, O: Output> Serializer<'a, O> {
 
     /// A string or byte string under an adapter.
     #[cold]
-    fn adapted_bytes(&mut self, bytes: &[u8]) -> Result<()> {
-        match self.take_adapter()? {
+    fn adapted_bytes(&mut self, adapter: Adapter, bytes: &[u8]) -> Result<()> {
+        match adapter {
             Adapter::Len(width) => self.put_width(width, bytes.len())?,
             Adapter::CStr => {
                 if let Some(at) = memchr::memchr(0, bytes) {
@@ -184,8 +153,8 @@ impl<'a, O: Output> Serializer<'a, O> {
 
     /// `None` under an adapter.
     #[cold]
-    fn adapted_none(&mut self) -> Result<()> {
-        match self.take_adapter()? {
+    fn adapted_none(&mut self, adapter: Adapter) -> Result<()> {
+        match adapter {
             Adapter::Nullable(width) => {
                 let mut buf = [0; 8];
                 self.out.put(width.encode(None, &mut buf));
@@ -196,20 +165,15 @@ impl<'a, O: Output> Serializer<'a, O> {
         }
     }
 
-    /// `Some(value)` under an adapter: no option byte.
-    #[cold]
-    fn adapted_some<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        match self.take_adapter()? {
-            Adapter::Nullable(width) => self.adapted(Adapter::Len(width), value),
-            Adapter::EmptyAsNone => value.serialize(&mut *self),
-            _ => Err(misplaced()),
-        }
-    }
-
     /// A sequence or map under an adapter.
     #[cold]
-    fn adapted_counted(&mut self, len: Option<usize>, map: bool) -> Result<Counted<'_, 'a, O>> {
-        let length = match (self.take_adapter()?, len) {
+    fn adapted_counted(
+        &mut self,
+        adapter: Adapter,
+        len: Option<usize>,
+        map: bool,
+    ) -> Result<Counted<'_, 'a, O>> {
+        let length = match (adapter, len) {
             (Adapter::Len(width), Some(n)) => {
                 self.limits.elements(n as u64)?;
                 self.put_width(width, n)?;
@@ -464,9 +428,6 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<()> {
-        if self.pending.is_some() {
-            return self.adapted_bytes(v.as_bytes());
-        }
         self.put_len(v.len())?;
         self.out.put(v.as_bytes());
         Ok(())
@@ -474,9 +435,6 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
-        if self.pending.is_some() {
-            return self.adapted_bytes(v);
-        }
         self.put_len(v.len())?;
         self.out.put(v);
         Ok(())
@@ -484,18 +442,12 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_none(self) -> Result<()> {
-        if self.pending.is_some() {
-            return self.adapted_none();
-        }
         self.out.put_u8(0);
         Ok(())
     }
 
     #[inline]
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
-        if self.pending.is_some() {
-            return self.adapted_some(value);
-        }
         self.out.put_u8(1);
         self.nested(value)
     }
@@ -527,7 +479,7 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
         value: &T,
     ) -> Result<()> {
         if let Some(adapter) = with::adapter(name) {
-            return self.adapted(adapter, value);
+            return value.serialize(Adapted { ser: self, adapter });
         }
         self.nested(value)
     }
@@ -546,9 +498,6 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq> {
-        if self.pending.is_some() {
-            return self.adapted_counted(len, false);
-        }
         self.counted(len)
     }
 
@@ -576,9 +525,6 @@ impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
 
     #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
-        if self.pending.is_some() {
-            return self.adapted_counted(len, true);
-        }
         self.counted(len)
     }
 
@@ -762,4 +708,112 @@ fields! {
             Err(budget::skipped(key))
         }
     },
+}
+
+/// The serializer of a field under an adapter of [`crate::with`]: it takes
+/// the string, bytes, sequence, map or option the field starts with, and
+/// refuses anything else.
+struct Adapted<'b, 'a, O> {
+    ser: &'b mut Serializer<'a, O>,
+    adapter: Adapter,
+}
+
+macro_rules! misplaced {
+    ($($method:ident($($arg:ty),*) -> $ret:ty;)*) => {$(
+        fn $method(self, $(_: $arg),*) -> Result<$ret> {
+            Err(misplaced())
+        }
+    )*};
+}
+
+impl<'b, 'a, O: Output> ser::Serializer for Adapted<'b, 'a, O> {
+    type Ok = ();
+    type Error = Error;
+    type SerializeSeq = Counted<'b, 'a, O>;
+    type SerializeTuple = ser::Impossible<(), Error>;
+    type SerializeTupleStruct = ser::Impossible<(), Error>;
+    type SerializeTupleVariant = ser::Impossible<(), Error>;
+    type SerializeMap = Counted<'b, 'a, O>;
+    type SerializeStruct = ser::Impossible<(), Error>;
+    type SerializeStructVariant = ser::Impossible<(), Error>;
+
+    fn serialize_str(self, v: &str) -> Result<()> {
+        self.ser.adapted_bytes(self.adapter, v.as_bytes())
+    }
+
+    fn serialize_bytes(self, v: &[u8]) -> Result<()> {
+        self.ser.adapted_bytes(self.adapter, v)
+    }
+
+    fn serialize_none(self) -> Result<()> {
+        self.ser.adapted_none(self.adapter)
+    }
+
+    /// No option byte: a nullable field's length, or the value alone.
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
+        match self.adapter {
+            Adapter::Nullable(width) => value.serialize(Adapted {
+                ser: self.ser,
+                adapter: Adapter::Len(width),
+            }),
+            Adapter::EmptyAsNone => value.serialize(&mut *self.ser),
+            _ => Err(misplaced()),
+        }
+    }
+
+    fn serialize_seq(self, len: Option<usize>) -> Result<Counted<'b, 'a, O>> {
+        self.ser.adapted_counted(self.adapter, len, false)
+    }
+
+    fn serialize_map(self, len: Option<usize>) -> Result<Counted<'b, 'a, O>> {
+        self.ser.adapted_counted(self.adapter, len, true)
+    }
+
+    /// A newtype around what the adapter applies to is transparent.
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> Result<()> {
+        value.serialize(self)
+    }
+
+    misplaced! {
+        serialize_bool(bool) -> ();
+        serialize_i8(i8) -> ();
+        serialize_i16(i16) -> ();
+        serialize_i32(i32) -> ();
+        serialize_i64(i64) -> ();
+        serialize_i128(i128) -> ();
+        serialize_u8(u8) -> ();
+        serialize_u16(u16) -> ();
+        serialize_u32(u32) -> ();
+        serialize_u64(u64) -> ();
+        serialize_u128(u128) -> ();
+        serialize_f32(f32) -> ();
+        serialize_f64(f64) -> ();
+        serialize_char(char) -> ();
+        serialize_unit() -> ();
+        serialize_unit_struct(&'static str) -> ();
+        serialize_unit_variant(&'static str, u32, &'static str) -> ();
+        serialize_tuple(usize) -> Self::SerializeTuple;
+        serialize_tuple_struct(&'static str, usize) -> Self::SerializeTupleStruct;
+        serialize_tuple_variant(&'static str, u32, &'static str, usize) -> Self::SerializeTupleVariant;
+        serialize_struct(&'static str, usize) -> Self::SerializeStruct;
+        serialize_struct_variant(&'static str, u32, &'static str, usize) -> Self::SerializeStructVariant;
+    }
+
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _variant_index: u32,
+        _variant: &'static str,
+        _value: &T,
+    ) -> Result<()> {
+        Err(misplaced())
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
 }
