@@ -7,7 +7,7 @@ mod stream_support;
 use std::collections::BTreeMap;
 
 use netwire::frame::{LengthPrefixed, SelfDelimited};
-use netwire::net::{self, Config, EnumTags, TagWidth};
+use netwire::net::{self, Config, EnumTags, TagTable, TagWidth};
 use netwire::stream::{MessageReader, MessageWriter};
 use netwire::with::Padded;
 use netwire::{ErrorKind, ascii};
@@ -377,7 +377,7 @@ struct Envelope {
     code: Opcode,
 }
 
-const TAGGED: Config = Config::new().with_enum_tags(&[
+const TAGGED: Config<TagTable> = Config::new().with_enum_tags(&[
     // ASCII letters, as in PostgreSQL.
     EnumTags::new("Op", TagWidth::U8, &[b'Q' as u64, b'S' as u64, b'X' as u64]),
     // Sparse u16 codes while the default tag is a u8.
@@ -429,12 +429,13 @@ fn enum_tags_come_from_the_table_of_the_enum_anywhere_in_a_message() {
 
 #[test]
 fn a_tag_table_that_cannot_write_a_variant_is_an_encode_error() {
-    const SHORT: Config = Config::new().with_enum_tags(&[EnumTags::new("Op", TagWidth::U8, &[1])]);
+    const SHORT: Config<TagTable> =
+        Config::new().with_enum_tags(&[EnumTags::new("Op", TagWidth::U8, &[1])]);
     assert_eq!(
         SHORT.to_vec(&Op::Sync).unwrap_err().kind(),
         &ErrorKind::TagOverflow { index: 1, max: 0 }
     );
-    const WIDE: Config =
+    const WIDE: Config<TagTable> =
         Config::new().with_enum_tags(&[EnumTags::new("Op", TagWidth::U8, &[1, 256, 3])]);
     assert_eq!(
         WIDE.to_vec(&Op::Sync).unwrap_err().kind(),

@@ -1,5 +1,6 @@
 //! [`Config`]: the widths and limits of the `net` format, and its entry points.
 
+use std::fmt;
 use std::io;
 
 use serde::Serialize;
@@ -135,6 +136,54 @@ impl EnumTags {
     }
 }
 
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::NoTags {}
+    impl Sealed for super::TagTable {}
+}
+
+/// What a [`Config`] knows of enum tags: nothing ([`NoTags`], the default:
+/// every enum's tag is its variant index), or a table of enums with tags
+/// of their own ([`TagTable`], from [`Config::with_enum_tags`]). A type
+/// parameter, so that configs without a table carry no lookup at all.
+///
+/// This trait is sealed.
+pub trait EnumTagging:
+    sealed::Sealed + Copy + fmt::Debug + PartialEq + Eq + std::hash::Hash
+{
+    /// Whether there is a table to look enums up in.
+    #[doc(hidden)]
+    const TABLE: bool;
+
+    /// The table.
+    #[doc(hidden)]
+    fn table(&self) -> &'static [EnumTags];
+}
+
+/// No enum has tags of its own (see [`EnumTagging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct NoTags;
+
+impl EnumTagging for NoTags {
+    const TABLE: bool = false;
+
+    fn table(&self) -> &'static [EnumTags] {
+        &[]
+    }
+}
+
+/// The enums of a [`Config::with_enum_tags`] table (see [`EnumTagging`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TagTable(&'static [EnumTags]);
+
+impl EnumTagging for TagTable {
+    const TABLE: bool = true;
+
+    fn table(&self) -> &'static [EnumTags] {
+        self.0
+    }
+}
+
 /// The settings of the `net` format: prefix widths, byte limit and recursion
 /// limit, with the format's entry points as methods.
 ///
@@ -156,12 +205,12 @@ impl EnumTags {
 /// # Ok::<(), netwire::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Config {
+pub struct Config<G = NoTags> {
     length_width: LengthWidth,
     tag_width: TagWidth,
     limit: usize,
     depth: usize,
-    tags: &'static [EnumTags],
+    tags: G,
 }
 
 impl Default for Config {
@@ -189,7 +238,7 @@ impl Config {
             tag_width: TagWidth::U8,
             limit: Self::DEFAULT_LIMIT,
             depth: Self::DEFAULT_DEPTH,
-            tags: &[],
+            tags: NoTags,
         }
     }
 
@@ -211,6 +260,49 @@ impl Config {
             .with_tag_width(TagWidth::U32)
     }
 
+    /// Gives the enums named in `tags` their own wire tags (a table per
+    /// enum; enums not named keep their variant index in the config's tag
+    /// width). A tag read that is not in the table is
+    /// [`ErrorKind::TagOutOfRange`] with the tag read; a variant without a
+    /// tag, or a tag too wide for its width, cannot be encoded
+    /// ([`ErrorKind::TagOverflow`]). The config's type says it has a table
+    /// (`Config<TagTable>`), so the configs without one look nothing up.
+    ///
+    /// TFTP's opcodes (RFC 1350): a `u16` from 1, while the default tag is
+    /// a `u8` from 0.
+    ///
+    /// ```
+    /// use netwire::net::{Config, EnumTags, TagTable, TagWidth};
+    ///
+    /// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
+    /// enum Packet {
+    ///     Rrq(#[serde(with = "netwire::with::cstr")] String),
+    ///     Wrq(#[serde(with = "netwire::with::cstr")] String),
+    ///     Data(u16),
+    ///     Ack(u16),
+    /// }
+    ///
+    /// const TFTP: Config<TagTable> = Config::new()
+    ///     .with_enum_tags(&[EnumTags::new("Packet", TagWidth::U16, &[1, 2, 3, 4])]);
+    ///
+    /// assert_eq!(TFTP.to_vec(&Packet::Ack(7))?, [0, 4, 0, 7]);
+    /// assert_eq!(TFTP.from_slice::<Packet>(&[0, 1, b'a', 0])?, Packet::Rrq("a".into()));
+    /// let err = TFTP.from_slice::<Packet>(&[0, 9, 0, 0]).unwrap_err();
+    /// assert_eq!(err.kind(), &netwire::ErrorKind::TagOutOfRange { tag: 9, variants: 4 });
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    pub const fn with_enum_tags(self, tags: &'static [EnumTags]) -> Config<TagTable> {
+        Config {
+            length_width: self.length_width,
+            tag_width: self.tag_width,
+            limit: self.limit,
+            depth: self.depth,
+            tags: TagTable(tags),
+        }
+    }
+}
+
+impl<G: EnumTagging> Config<G> {
     /// Sets the width of length prefixes.
     pub const fn with_length_width(mut self, width: LengthWidth) -> Self {
         self.length_width = width;
@@ -243,43 +335,13 @@ impl Config {
         self
     }
 
-    /// Gives the enums named in `tags` their own wire tags (a table per
-    /// enum; enums not named keep their variant index in the config's tag
-    /// width). A tag read that is not in the table is
-    /// [`ErrorKind::TagOutOfRange`] with the tag read; a variant without a
-    /// tag, or a tag too wide for its width, cannot be encoded
-    /// ([`ErrorKind::TagOverflow`]).
-    ///
-    /// TFTP's opcodes (RFC 1350): a `u16` from 1, while the default tag is
-    /// a `u8` from 0.
-    ///
-    /// ```
-    /// use netwire::net::{Config, EnumTags, TagWidth};
-    ///
-    /// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
-    /// enum Packet {
-    ///     Rrq(#[serde(with = "netwire::with::cstr")] String),
-    ///     Wrq(#[serde(with = "netwire::with::cstr")] String),
-    ///     Data(u16),
-    ///     Ack(u16),
-    /// }
-    ///
-    /// const TFTP: Config = Config::new()
-    ///     .with_enum_tags(&[EnumTags::new("Packet", TagWidth::U16, &[1, 2, 3, 4])]);
-    ///
-    /// assert_eq!(TFTP.to_vec(&Packet::Ack(7))?, [0, 4, 0, 7]);
-    /// assert_eq!(TFTP.from_slice::<Packet>(&[0, 1, b'a', 0])?, Packet::Rrq("a".into()));
-    /// let err = TFTP.from_slice::<Packet>(&[0, 9, 0, 0]).unwrap_err();
-    /// assert_eq!(err.kind(), &netwire::ErrorKind::TagOutOfRange { tag: 9, variants: 4 });
-    /// # Ok::<(), netwire::Error>(())
-    /// ```
-    pub const fn with_enum_tags(mut self, tags: &'static [EnumTags]) -> Self {
-        self.tags = tags;
-        self
+    /// The enums with tags of their own.
+    pub fn enum_tags(&self) -> &'static [EnumTags] {
+        self.tags.table()
     }
 
-    /// The enums with tags of their own.
-    pub const fn enum_tags(&self) -> &'static [EnumTags] {
+    /// The tag table, as the (de)serializers take it.
+    pub(crate) const fn tagging(&self) -> G {
         self.tags
     }
 
@@ -425,7 +487,7 @@ fn at_message_start(e: Error) -> Error {
     e.or_offset(0)
 }
 
-impl Encoding for Config {
+impl<G: EnumTagging> Encoding for Config<G> {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
         self.append(value, out)
     }

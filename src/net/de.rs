@@ -9,7 +9,7 @@
 use serde::de::value::U32Deserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::config::{Config, EnumTags, LengthWidth, TagWidth};
+use super::config::{Config, EnumTagging, EnumTags, LengthWidth, NoTags, TagWidth};
 use super::read::{NO_END, Owned, Read, Reference};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
@@ -17,7 +17,7 @@ use crate::hint::HintBudget;
 use crate::with::{self, Adapter, Width};
 
 /// The serde deserializer of the `net` format.
-pub struct Deserializer<R> {
+pub struct Deserializer<R, T = NoTags> {
     read: R,
     length_width: LengthWidth,
     tag_width: TagWidth,
@@ -34,12 +34,12 @@ pub struct Deserializer<R> {
     depth_left: usize,
     max_depth: usize,
     /// The tag tables of enums whose tags are not their variant indices.
-    tags: &'static [EnumTags],
+    tags: T,
 }
 
-impl<'de, R: Read<'de>> Deserializer<R> {
+impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// A deserializer over `read` with the settings of `config`.
-    pub fn new(read: R, config: &Config) -> Self {
+    pub fn new(read: R, config: &Config<T>) -> Self {
         Deserializer {
             read,
             length_width: config.length_width(),
@@ -49,7 +49,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             hints: HintBudget::new(config.limit()),
             depth_left: config.depth(),
             max_depth: config.depth(),
-            tags: config.enum_tags(),
+            tags: config.tagging(),
         }
     }
 
@@ -134,7 +134,11 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// An option under an adapter: no option byte.
     #[cold]
-    fn adapted_option<V: Visitor<'de>>(&mut self, adapter: Adapter, visitor: V) -> Result<V::Value> {
+    fn adapted_option<V: Visitor<'de>>(
+        &mut self,
+        adapter: Adapter,
+        visitor: V,
+    ) -> Result<V::Value> {
         let start = self.read.pos();
         match adapter {
             Adapter::Nullable(width) => match self.read_width(width)? {
@@ -219,7 +223,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     #[cold]
     #[inline(never)]
     fn tagged_variant(&mut self, name: &str, variants: usize) -> Result<u32> {
-        match self.tags.iter().find(|t| t.name() == name) {
+        match self.tags.table().iter().find(|t| t.name() == name) {
             Some(table) => self.mapped_variant(*table, variants),
             None => self.variant(variants),
         }
@@ -445,7 +449,7 @@ macro_rules! de_be {
     )*};
 }
 
-impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::Deserializer<'de> for &mut Deserializer<R, T> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
@@ -708,10 +712,10 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         // No locals beyond the tag: this frame is on the stack once per
         // level of a recursive enum. Errors without an offset get one from
         // `variant_seed` or from the enclosing value.
-        let tag = if self.tags.is_empty() {
-            self.variant(variants.len())
-        } else {
+        let tag = if T::TABLE {
             self.tagged_variant(name, variants.len())
+        } else {
+            self.variant(variants.len())
         };
         match tag {
             Ok(tag) => visitor.visit_enum(Enum { de: self, tag }),
@@ -725,16 +729,16 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 }
 
 /// The elements of a tuple or struct: a fixed number, no prefix.
-struct Fixed<'a, R> {
-    de: &'a mut Deserializer<R>,
+struct Fixed<'a, R, T> {
+    de: &'a mut Deserializer<R, T>,
     left: usize,
 }
 
-impl<'de, R: Read<'de>> de::SeqAccess<'de> for Fixed<'_, R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Fixed<'_, R, T> {
     type Error = Error;
 
     #[inline(always)]
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
         match self.left.checked_sub(1) {
             Some(left) => {
                 self.left = left;
@@ -752,12 +756,12 @@ impl<'de, R: Read<'de>> de::SeqAccess<'de> for Fixed<'_, R> {
 
 /// The elements of a sequence or the entries of a map: a count read from
 /// the wire.
-struct Counted<'a, R> {
-    de: &'a mut Deserializer<R>,
+struct Counted<'a, R, T> {
+    de: &'a mut Deserializer<R, T>,
     left: usize,
 }
 
-impl<'de, R: Read<'de>> Counted<'_, R> {
+impl<'de, R: Read<'de>, T: EnumTagging> Counted<'_, R, T> {
     /// The count, capped by the input bytes already in memory, while the
     /// message's hint budget lasts.
     #[inline]
@@ -767,11 +771,11 @@ impl<'de, R: Read<'de>> Counted<'_, R> {
     }
 }
 
-impl<'de, R: Read<'de>> de::SeqAccess<'de> for Counted<'_, R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Counted<'_, R, T> {
     type Error = Error;
 
     #[inline(always)]
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
         match self.left.checked_sub(1) {
             Some(left) => {
                 self.left = left;
@@ -787,7 +791,7 @@ impl<'de, R: Read<'de>> de::SeqAccess<'de> for Counted<'_, R> {
     }
 }
 
-impl<'de, R: Read<'de>> de::MapAccess<'de> for Counted<'_, R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::MapAccess<'de> for Counted<'_, R, T> {
     type Error = Error;
 
     #[inline(always)]
@@ -814,15 +818,15 @@ impl<'de, R: Read<'de>> de::MapAccess<'de> for Counted<'_, R> {
 
 /// The elements of a sequence without a count (see [`crate::with`]):
 /// to the end of the message, or to a 0 byte.
-struct Open<'a, R> {
-    de: &'a mut Deserializer<R>,
+struct Open<'a, R, T> {
+    de: &'a mut Deserializer<R, T>,
     terminated: bool,
 }
 
-impl<'de, R: Read<'de>> de::SeqAccess<'de> for Open<'_, R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Open<'_, R, T> {
     type Error = Error;
 
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+    fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
         let de = &mut *self.de;
         let start = de.read.pos();
         if self.terminated {
@@ -844,14 +848,14 @@ impl<'de, R: Read<'de>> de::SeqAccess<'de> for Open<'_, R> {
 }
 
 /// An enum whose tag has been read.
-struct Enum<'a, R> {
-    de: &'a mut Deserializer<R>,
+struct Enum<'a, R, T> {
+    de: &'a mut Deserializer<R, T>,
     tag: u32,
 }
 
-impl<'de, 'a, R: Read<'de>> de::EnumAccess<'de> for Enum<'a, R> {
+impl<'de, 'a, R: Read<'de>, T: EnumTagging> de::EnumAccess<'de> for Enum<'a, R, T> {
     type Error = Error;
-    type Variant = &'a mut Deserializer<R>;
+    type Variant = &'a mut Deserializer<R, T>;
 
     #[inline]
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
@@ -868,7 +872,7 @@ impl<'de, 'a, R: Read<'de>> de::EnumAccess<'de> for Enum<'a, R> {
     }
 }
 
-impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::VariantAccess<'de> for &mut Deserializer<R, T> {
     type Error = Error;
 
     #[inline]
@@ -877,7 +881,7 @@ impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
     }
 
     #[inline(always)]
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value> {
+    fn newtype_variant_seed<S: DeserializeSeed<'de>>(self, seed: S) -> Result<S::Value> {
         let start = self.read.pos();
         self.enter(start)?;
         let value = seed.deserialize(&mut *self)?;
@@ -903,8 +907,8 @@ impl<'de, R: Read<'de>> de::VariantAccess<'de> for &mut Deserializer<R> {
 /// The deserializer of a field under an adapter of [`crate::with`]: it
 /// reads the string, bytes, sequence, map or option the field starts
 /// with, and refuses anything else.
-struct Adapted<'a, R> {
-    de: &'a mut Deserializer<R>,
+struct Adapted<'a, R, T> {
+    de: &'a mut Deserializer<R, T>,
     adapter: Adapter,
 }
 
@@ -916,7 +920,7 @@ macro_rules! misplaced {
     )*};
 }
 
-impl<'de, R: Read<'de>> de::Deserializer<'de> for Adapted<'_, R> {
+impl<'de, R: Read<'de>, T: EnumTagging> de::Deserializer<'de> for Adapted<'_, R, T> {
     type Error = Error;
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

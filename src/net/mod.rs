@@ -235,7 +235,7 @@ use serde::de::{Deserialize, DeserializeOwned};
 
 use crate::error::Result;
 
-pub use config::{Config, EnumTags, LengthWidth, TagWidth};
+pub use config::{Config, EnumTagging, EnumTags, LengthWidth, NoTags, TagTable, TagWidth};
 
 /// Encodes `value` with the default [`Config`] into a new `Vec`.
 ///

@@ -2,7 +2,7 @@
 
 use serde::ser::{self, Serialize};
 
-use super::config::{Config, EnumTags, LengthWidth, TagWidth};
+use super::config::{Config, EnumTagging, LengthWidth, NoTags, TagWidth};
 use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
 use crate::with::{self, Adapter, Width};
@@ -33,7 +33,7 @@ pub trait Output: private::Sealed {
 }
 
 impl Output for Vec<u8> {
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
@@ -95,25 +95,25 @@ impl Output for Counter {
 }
 
 /// The serde serializer of the `net` format.
-pub struct Serializer<'a, O> {
+pub struct Serializer<'a, O, G = NoTags> {
     out: &'a mut O,
     length_width: LengthWidth,
     tag_width: TagWidth,
     /// The decoder's depth and element limits, applied while encoding.
     limits: EncodeLimits,
     /// The tag tables of enums whose tags are not their variant indices.
-    tags: &'static [EnumTags],
+    tags: G,
 }
 
-impl<'a, O: Output> Serializer<'a, O> {
+impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// A serializer writing to `out` with the widths and limits of `config`.
-    pub fn new(out: &'a mut O, config: &Config) -> Self {
+    pub fn new(out: &'a mut O, config: &Config<G>) -> Self {
         Serializer {
             out,
             length_width: config.length_width(),
             tag_width: config.tag_width(),
             limits: EncodeLimits::new(config.depth(), config.limit()),
-            tags: config.enum_tags(),
+            tags: config.tagging(),
         }
     }
 
@@ -172,7 +172,7 @@ impl<'a, O: Output> Serializer<'a, O> {
         adapter: Adapter,
         len: Option<usize>,
         map: bool,
-    ) -> Result<Counted<'_, 'a, O>> {
+    ) -> Result<Counted<'_, 'a, O, G>> {
         let length = match (adapter, len) {
             (Adapter::Len(width), Some(n)) => {
                 self.limits.elements(n as u64)?;
@@ -196,20 +196,39 @@ impl<'a, O: Output> Serializer<'a, O> {
         })
     }
 
-    /// Writes the tag of variant `index` of the enum `name`.
+    /// Writes the tag of variant `index` of the enum `name`. A config
+    /// without tag tables compiles the lookup out.
     #[inline(always)]
     fn put_variant(&mut self, name: &'static str, index: u32) -> Result<()> {
-        if self.tags.is_empty() {
-            return self.put_tag(index);
+        if G::TABLE {
+            return self.put_mapped_tag(name, index);
         }
-        self.put_mapped_tag(name, index)
+        match self.tag_width {
+            TagWidth::U8 => {
+                let v = u8::try_from(index).map_err(|_| tag_overflow(index, TagWidth::U8))?;
+                self.out.put_u8(v);
+            }
+            TagWidth::U16 => {
+                let v = u16::try_from(index).map_err(|_| tag_overflow(index, TagWidth::U16))?;
+                self.out.put(&v.to_be_bytes());
+            }
+            TagWidth::U32 => self.out.put(&index.to_be_bytes()),
+        }
+        Ok(())
     }
 
-    /// Writes a tag from the enum's table, if it has one.
-    #[cold]
+    /// Writes a tag from the enum's table, or its index in `width` when it
+    /// has none.
+    #[inline(never)]
     fn put_mapped_tag(&mut self, name: &'static str, index: u32) -> Result<()> {
-        let Some(table) = self.tags.iter().find(|t| t.name() == name) else {
-            return self.put_tag(index);
+        let width = self.tag_width;
+        let Some(table) = self.tags.table().iter().find(|t| t.name() == name) else {
+            if u64::from(index) > width.max() {
+                return Err(tag_overflow(index, width));
+            }
+            let bytes = u64::from(index).to_be_bytes();
+            self.out.put(&bytes[8 - width.size()..]);
+            return Ok(());
         };
         let Some(&tag) = table.tags().get(index as usize) else {
             return Err(Error::without_offset(ErrorKind::TagOverflow {
@@ -291,27 +310,10 @@ impl<'a, O: Output> Serializer<'a, O> {
         Ok(())
     }
 
-    /// Writes an enum tag.
-    #[inline(always)]
-    fn put_tag(&mut self, index: u32) -> Result<()> {
-        match self.tag_width {
-            TagWidth::U8 => {
-                let v = u8::try_from(index).map_err(|_| tag_overflow(index, TagWidth::U8))?;
-                self.out.put_u8(v);
-            }
-            TagWidth::U16 => {
-                let v = u16::try_from(index).map_err(|_| tag_overflow(index, TagWidth::U16))?;
-                self.out.put(&v.to_be_bytes());
-            }
-            TagWidth::U32 => self.out.put(&index.to_be_bytes()),
-        }
-        Ok(())
-    }
-
     /// Starts a counted sequence or map: writes the known count, or a
     /// placeholder to patch when the count is known at the end.
     #[inline]
-    fn counted(&mut self, len: Option<usize>) -> Result<Counted<'_, 'a, O>> {
+    fn counted(&mut self, len: Option<usize>) -> Result<Counted<'_, 'a, O, G>> {
         let length = match len {
             Some(n) => {
                 self.limits.elements(n as u64)?;
@@ -384,14 +386,14 @@ macro_rules! put_be {
     )*};
 }
 
-impl<'b, 'a, O: Output> ser::Serializer for &'b mut Serializer<'a, O> {
+impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for &'b mut Serializer<'a, O, G> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Counted<'b, 'a, O>;
+    type SerializeSeq = Counted<'b, 'a, O, G>;
     type SerializeTuple = Self;
     type SerializeTupleStruct = Self;
     type SerializeTupleVariant = Self;
-    type SerializeMap = Counted<'b, 'a, O>;
+    type SerializeMap = Counted<'b, 'a, O, G>;
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
@@ -573,13 +575,13 @@ enum Open {
 
 /// A sequence or map in progress: counts its elements so the prefix is
 /// right whether or not the length was known up front.
-pub struct Counted<'b, 'a, O> {
-    ser: &'b mut Serializer<'a, O>,
+pub struct Counted<'b, 'a, O, G> {
+    ser: &'b mut Serializer<'a, O, G>,
     length: Length,
     count: usize,
 }
 
-impl<O: Output> Counted<'_, '_, O> {
+impl<O: Output, G: EnumTagging> Counted<'_, '_, O, G> {
     #[inline]
     fn finish(self) -> Result<()> {
         self.ser.limits.leave();
@@ -626,7 +628,7 @@ impl<O: Output> Counted<'_, '_, O> {
     }
 }
 
-impl<O: Output> ser::SerializeSeq for Counted<'_, '_, O> {
+impl<O: Output, G: EnumTagging> ser::SerializeSeq for Counted<'_, '_, O, G> {
     type Ok = ();
     type Error = Error;
 
@@ -645,7 +647,7 @@ impl<O: Output> ser::SerializeSeq for Counted<'_, '_, O> {
     }
 }
 
-impl<O: Output> ser::SerializeMap for Counted<'_, '_, O> {
+impl<O: Output, G: EnumTagging> ser::SerializeMap for Counted<'_, '_, O, G> {
     type Ok = ();
     type Error = Error;
 
@@ -668,7 +670,7 @@ impl<O: Output> ser::SerializeMap for Counted<'_, '_, O> {
 
 macro_rules! fields {
     ($($tr:ident :: $method:ident($($key:ident)?) $({ $skip:item })?),* $(,)?) => {$(
-        impl<O: Output> ser::$tr for &mut Serializer<'_, O> {
+        impl<O: Output, G: EnumTagging> ser::$tr for &mut Serializer<'_, O, G> {
             type Ok = ();
             type Error = Error;
 
@@ -713,8 +715,8 @@ fields! {
 /// The serializer of a field under an adapter of [`crate::with`]: it takes
 /// the string, bytes, sequence, map or option the field starts with, and
 /// refuses anything else.
-struct Adapted<'b, 'a, O> {
-    ser: &'b mut Serializer<'a, O>,
+struct Adapted<'b, 'a, O, G> {
+    ser: &'b mut Serializer<'a, O, G>,
     adapter: Adapter,
 }
 
@@ -726,14 +728,14 @@ macro_rules! misplaced {
     )*};
 }
 
-impl<'b, 'a, O: Output> ser::Serializer for Adapted<'b, 'a, O> {
+impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for Adapted<'b, 'a, O, G> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Counted<'b, 'a, O>;
+    type SerializeSeq = Counted<'b, 'a, O, G>;
     type SerializeTuple = ser::Impossible<(), Error>;
     type SerializeTupleStruct = ser::Impossible<(), Error>;
     type SerializeTupleVariant = ser::Impossible<(), Error>;
-    type SerializeMap = Counted<'b, 'a, O>;
+    type SerializeMap = Counted<'b, 'a, O, G>;
     type SerializeStruct = ser::Impossible<(), Error>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
@@ -761,11 +763,11 @@ impl<'b, 'a, O: Output> ser::Serializer for Adapted<'b, 'a, O> {
         }
     }
 
-    fn serialize_seq(self, len: Option<usize>) -> Result<Counted<'b, 'a, O>> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Counted<'b, 'a, O, G>> {
         self.ser.adapted_counted(self.adapter, len, false)
     }
 
-    fn serialize_map(self, len: Option<usize>) -> Result<Counted<'b, 'a, O>> {
+    fn serialize_map(self, len: Option<usize>) -> Result<Counted<'b, 'a, O, G>> {
         self.ser.adapted_counted(self.adapter, len, true)
     }
 
