@@ -13,7 +13,7 @@
 //! datagram (`with::rest`), the strings end with a 0 byte (`with::cstr`),
 //! and the opcode is the enum's tag, a `u16` from 1 (`EnumTags`).
 
-use netwire::net::{Config, EnumTags, TagWidth};
+use netwire::net::{Config, EnumTags, TagTable, TagWidth};
 use serde::{Deserialize, Serialize};
 
 /// The data bytes of a full DATA packet; a shorter one ends the transfer
@@ -29,7 +29,7 @@ pub const OCTET: &str = "octet";
 
 /// The `net` settings of TFTP: the opcodes 1 to 5 of section 5, each a
 /// big-endian `u16`, as the tags of [`Packet`]'s variants in order.
-pub const TFTP: Config =
+pub const TFTP: Config<TagTable> =
     Config::new().with_enum_tags(&[EnumTags::new("Packet", TagWidth::U16, &[1, 2, 3, 4, 5])]);
 
 /// One TFTP packet, that is one UDP datagram.
