@@ -277,7 +277,10 @@ adapters! {
     cstr = "$netwire::cstr";
     /// The rest of the message: the bytes (or the elements of a sequence)
     /// from here to the end of the frame or datagram, no prefix. Only as a
-    /// message's last field, and only where its end is known.
+    /// message's last field, and only where its end is known. For large
+    /// payloads use `serde_bytes::ByteBuf` (or `&[u8]` with
+    /// `serde_bytes`): a `Vec<u8>` goes through serde one element at a
+    /// time, a byte string in one copy.
     ///
     /// ```
     /// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]
