@@ -316,6 +316,10 @@ impl Config {
     /// [`Encoding::encode_into`], without importing the trait. See
     /// [`crate::ascii::append_to_vec`].
     ///
+    /// `out` grows as the bytes come: reserving once after counting them
+    /// with [`Config::encoded_len`] is a second pass over the value, and
+    /// was not faster on the benchmark datasets (`docs/benchmarks.md`).
+    ///
     /// # Errors
     /// As [`Config::to_vec`].
     pub fn append_to_vec<T: ?Sized + Serialize>(

@@ -449,6 +449,10 @@ impl Config {
     /// error; returns the number of bytes appended. The same as
     /// [`Encoding::encode_into`], without importing the trait.
     ///
+    /// `out` grows as the bytes come: reserving once after counting them
+    /// with [`Config::encoded_len`] is a second pass over the value, and
+    /// was not faster on the benchmark datasets (`docs/benchmarks.md`).
+    ///
     /// ```
     /// let mut out = vec![0xff];
     /// let n = netwire::net::Config::new().append_to_vec(&[1u16, 2], &mut out)?;
