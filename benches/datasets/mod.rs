@@ -15,10 +15,7 @@ pub mod rng;
 
 use std::fmt::Debug;
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
-
-pub use formats::{Batch, Format, Visit, check, each_format};
+pub use formats::{Batch, Decode, Encode, Format, Visit, check, each_format};
 pub use messages::*;
 
 /// How many messages each dataset has.
@@ -32,14 +29,21 @@ pub const MESHES: usize = 16;
 /// See [`HEADERS`].
 pub const BLOBS: usize = 16;
 
-/// A message type in the comparison.
+/// A message type every format can encode and decode to an owned value:
+/// serde's derives plus wincode's (`SchemaWrite`, `SchemaRead`) and
+/// bitcode's (`Encode`, `Decode`), see [`Encode`] and [`Decode`].
+pub trait Owned: Encode + for<'de> Decode<'de> + PartialEq + Debug {}
+
+impl<T: Encode + for<'de> Decode<'de> + PartialEq + Debug> Owned for T {}
+
+/// A message type in the comparison, with borrowed decoding.
 ///
 /// `View` is the same message decoded with its strings and byte strings
 /// borrowed from the input; a type with nothing to borrow sets it to
 /// `Self` and `BORROWS` to `false` (the borrowed benches are skipped).
-pub trait Message: Serialize + DeserializeOwned + PartialEq + Debug {
+pub trait Message: Owned {
     /// The borrowing twin (encodes to the same bytes).
-    type View<'a>: Serialize + Deserialize<'a>;
+    type View<'a>: Encode + Decode<'a>;
     /// Whether `View` borrows anything.
     const BORROWS: bool;
 }
