@@ -1,4 +1,4 @@
-//! Encode, decode and size of every encoding on the five datasets.
+//! Encode, decode and size of every encoding on the six datasets.
 //!
 //! ```text
 //! cargo bench --bench formats            # everything (a few minutes)
@@ -220,6 +220,7 @@ fn run<M: Measurement>(mut c: Criterion<M>) {
     compare_borrowed(&mut c, "chat", &datasets::chats(datasets::CHATS));
     compare_borrowed(&mut c, "log", &datasets::logs(datasets::LOGS));
     compare(&mut c, "mesh", &datasets::meshes(datasets::MESHES));
+    compare(&mut c, "savedata", &datasets::players(datasets::PLAYERS));
     compare_borrowed(&mut c, "bulk", &datasets::blobs(datasets::BLOBS));
     c.final_summary();
 }

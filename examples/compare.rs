@@ -315,6 +315,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chats = datasets::chats(datasets::CHATS);
     let logs = datasets::logs(datasets::LOGS);
     let meshes = datasets::meshes(datasets::MESHES);
+    let players = datasets::players(datasets::PLAYERS);
     let blobs = datasets::blobs(datasets::BLOBS);
 
     let sample = &chats[0];
@@ -338,7 +339,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut progress = Progress {
         tty: std::io::stderr().is_terminal(),
         done: 0,
-        total: 5 * (formats + 1),
+        total: 6 * (formats + 1),
     };
     let started = Instant::now();
     let mut header = measure("header", &headers, budget, &mut progress);
@@ -348,6 +349,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         measure("chat", &chats, budget, &mut progress),
         measure("log", &logs, budget, &mut progress),
         measure("mesh", &meshes, budget, &mut progress),
+        measure("savedata", &players, budget, &mut progress),
         measure("bulk", &blobs, budget, &mut progress),
     ];
     progress.finish();

@@ -1,10 +1,11 @@
 //! Datasets and encodings shared by `benches/formats.rs` and
 //! `examples/compare.rs` (which includes this module with `#[path]`).
 //!
-//! Five datasets, generated from fixed seeds: `header` (fixed-layout
+//! Six datasets, generated from fixed seeds: `header` (fixed-layout
 //! protocol headers), `chat` (short strings, options, an enum), `log` (web
-//! server access records), `mesh` (vectors of `f32` triples) and `bulk`
-//! (large byte payloads).
+//! server access records), `mesh` (vectors of `f32` triples), `savedata`
+//! (Minecraft-like player save data: nested structs, enums with data, many
+//! small strings and vectors) and `bulk` (large byte payloads).
 // Each includer (two benches, one example) uses a different part.
 #![allow(dead_code, unused_imports)]
 
@@ -12,11 +13,13 @@ pub mod cpu;
 pub mod formats;
 pub mod messages;
 pub mod rng;
+pub mod savedata;
 
 use std::fmt::Debug;
 
 pub use formats::{Batch, Decode, Encode, Format, Visit, check, each_format};
 pub use messages::*;
+pub use savedata::{Player, players};
 
 /// How many messages each dataset has.
 pub const HEADERS: usize = 4096;
@@ -26,6 +29,8 @@ pub const CHATS: usize = 2048;
 pub const LOGS: usize = 1024;
 /// See [`HEADERS`].
 pub const MESHES: usize = 16;
+/// See [`HEADERS`].
+pub const PLAYERS: usize = 64;
 /// See [`HEADERS`].
 pub const BLOBS: usize = 16;
 
@@ -71,4 +76,9 @@ impl Message for Mesh {
 impl Message for Blob {
     type View<'a> = BlobRef<'a>;
     const BORROWS: bool = true;
+}
+
+impl Message for Player {
+    type View<'a> = Player;
+    const BORROWS: bool = false;
 }
