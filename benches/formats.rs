@@ -1,4 +1,4 @@
-//! Encode, decode and size of every encoding on the five datasets.
+//! Encode, decode and size of every encoding on the six datasets.
 //!
 //! ```text
 //! cargo bench --bench formats            # everything (a few minutes)
@@ -7,7 +7,9 @@
 //! ```
 //!
 //! Each dataset is a criterion group; ids are `<dataset>/<op>/<encoding>`
-//! with `op` one of `encode`, `decode` (owned) and `decode_borrowed`.
+//! with `op` one of `encode` (into a slice, with each crate's slice API),
+//! `encode_vec` (onto a `Vec`, with each crate's `Vec` or writer API),
+//! `decode` (owned) and `decode_borrowed`.
 //! Throughput is each encoding's own encoded bytes; the encoded sizes are
 //! printed (stderr) before each group. Every encoding is checked to round
 //! trip the dataset before it is timed.
@@ -17,10 +19,11 @@
 //! time the thread waits for a core, which is most of the noise. Set
 //! `NETWIRE_BENCH_WALL=1` to measure wall-clock time instead.
 //!
-//! To put a message type of your own in the comparison, add one line to
-//! `main` below: `compare(&mut c, "mine", &my_messages);` (owned decoding;
-//! implement [`datasets::Message`] and call [`compare_borrowed`] to time
-//! borrowed decoding as well).
+//! To put a message type of your own in the comparison, derive serde's,
+//! wincode's and bitcode's traits on it (see [`datasets::Owned`]) and add
+//! one line to `main` below: `compare(&mut c, "mine", &my_messages);`
+//! (owned decoding; implement [`datasets::Message`] and call
+//! [`compare_borrowed`] to time borrowed decoding as well).
 
 mod datasets;
 
@@ -29,13 +32,11 @@ use std::time::Duration;
 
 use criterion::measurement::{Measurement, WallTime};
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, Throughput};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use zerocopy::{FromBytes, IntoBytes};
 
 use datasets::cpu::ThreadCpu;
-use datasets::formats::{check_view, decode_all, encode_all, memcpy_all};
-use datasets::{Batch, Format, Message, Visit, check, each_format};
+use datasets::formats::{check_view, decode_all, encode_all, encode_all_slice, memcpy_all};
+use datasets::{Batch, Format, Message, Owned, Visit, check, each_format};
 
 /// Short runs: the whole suite takes a few minutes on two busy cores.
 fn criterion<M: Measurement>(measurement: M) -> Criterion<M> {
@@ -50,12 +51,9 @@ fn criterion<M: Measurement>(measurement: M) -> Criterion<M> {
 
 /// Times encode and owned decode of `messages` with every format, plus the
 /// `memcpy` floor, in a group called `name`.
-pub fn compare<M: Measurement, T>(c: &mut Criterion<M>, name: &str, messages: &[T])
-where
-    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
-{
+pub fn compare<M: Measurement, T: Owned>(c: &mut Criterion<M>, name: &str, messages: &[T]) {
     let mut group = c.benchmark_group(name);
-    let mut owned = Owned {
+    let mut owned = OwnedDecode {
         group: &mut group,
         messages,
         sizes: Vec::new(),
@@ -102,16 +100,13 @@ pub fn compare_borrowed<M: Measurement, T: Message>(
     }
 }
 
-struct Owned<'g, 'c, 'm, M: Measurement, T> {
+struct OwnedDecode<'g, 'c, 'm, M: Measurement, T> {
     group: &'g mut BenchmarkGroup<'c, M>,
     messages: &'m [T],
     sizes: Vec<(&'static str, usize)>,
 }
 
-impl<M: Measurement, T> Visit for Owned<'_, '_, '_, M, T>
-where
-    T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug,
-{
+impl<M: Measurement, T: Owned> Visit for OwnedDecode<'_, '_, '_, M, T> {
     fn visit<F: Format>(&mut self, format: &F) {
         let name = format.name();
         let batch = match check(format, self.messages) {
@@ -126,6 +121,11 @@ where
         self.group.throughput(Throughput::Bytes(batch.len() as u64));
         self.group
             .bench_function(BenchmarkId::new("encode", name), |b| {
+                let mut out = vec![0; batch.len()];
+                b.iter(|| encode_all_slice(format, messages, &mut out));
+            });
+        self.group
+            .bench_function(BenchmarkId::new("encode_vec", name), |b| {
                 let mut out = Vec::with_capacity(batch.len());
                 b.iter(|| encode_all(format, messages, &mut out));
             });
@@ -220,6 +220,7 @@ fn run<M: Measurement>(mut c: Criterion<M>) {
     compare_borrowed(&mut c, "chat", &datasets::chats(datasets::CHATS));
     compare_borrowed(&mut c, "log", &datasets::logs(datasets::LOGS));
     compare(&mut c, "mesh", &datasets::meshes(datasets::MESHES));
+    compare(&mut c, "savedata", &datasets::players(datasets::PLAYERS));
     compare_borrowed(&mut c, "bulk", &datasets::blobs(datasets::BLOBS));
     c.final_summary();
 }

@@ -14,7 +14,7 @@ import os
 import sys
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else "target/criterion"
-DATASETS = ["header", "chat", "log", "mesh", "bulk"]
+DATASETS = ["header", "chat", "log", "mesh", "savedata", "bulk"]
 
 
 def median(*parts):
@@ -47,7 +47,7 @@ def check(label, value, target):
 
 for ds in DATASETS:
     ops = {}
-    for op in ["encode", "decode", "decode_borrowed"]:
+    for op in ["encode", "encode_vec", "decode", "decode_borrowed"]:
         d = os.path.join(ROOT, ds, op)
         if os.path.isdir(d):
             ops[op] = {name: median(ds, op, name) for name in sorted(os.listdir(d))

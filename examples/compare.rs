@@ -1,6 +1,7 @@
 //! Every encoding side by side on the benchmark datasets: bytes, encode
-//! and decode speed, relative to `net`; a dump of one message on the wire;
-//! an SVG chart of it all.
+//! speed (into a slice with each crate's slice API, and onto a `Vec`) and
+//! decode speed, relative to `net`; a dump of one message on the wire; an
+//! SVG chart of it all (its encode panel is the slice API).
 //!
 //! ```text
 //! cargo run --release --example compare                      # chart in target/compare.svg
@@ -24,17 +25,19 @@ use cpu_time::ThreadTime;
 
 use zerocopy::{FromBytes, IntoBytes};
 
-use datasets::formats::{decode_all, encode_all, memcpy_all};
-use datasets::{Batch, Format, Visit, check, each_format};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use datasets::formats::{decode_all, encode_all, encode_all_slice, memcpy_all};
+use datasets::{Batch, Format, Owned, Visit, check, each_format};
 
 /// One encoding's results on one dataset.
 pub struct Row {
     name: &'static str,
     bytes: usize,
-    /// Time to encode the whole dataset.
+    /// Time to encode the whole dataset into one slice (the crate's slice
+    /// API).
     encode: Duration,
+    /// Time to encode the whole dataset onto a `Vec` (the crate's `Vec` or
+    /// writer API).
+    encode_vec: Duration,
     /// Time to decode the whole dataset (owned).
     decode: Duration,
 }
@@ -114,7 +117,7 @@ struct Measure<'a, T> {
     rows: Vec<Row>,
 }
 
-impl<T: Serialize + DeserializeOwned + PartialEq> Visit for Measure<'_, T> {
+impl<T: Owned> Visit for Measure<'_, T> {
     fn visit<F: Format>(&mut self, format: &F) {
         let name = format.name();
         self.progress.step(&format!("{} {name}", self.dataset));
@@ -125,13 +128,18 @@ impl<T: Serialize + DeserializeOwned + PartialEq> Visit for Measure<'_, T> {
                 return;
             }
         };
+        let mut slice = vec![0; batch.len()];
+        let encode = time(self.budget, || {
+            encode_all_slice(format, self.messages, &mut slice)
+        });
         let mut out = Vec::with_capacity(batch.len());
-        let encode = time(self.budget, || encode_all(format, self.messages, &mut out));
+        let encode_vec = time(self.budget, || encode_all(format, self.messages, &mut out));
         let decode = time(self.budget, || decode_all::<F, T>(format, &batch));
         self.rows.push(Row {
             name,
             bytes: batch.len(),
             encode,
+            encode_vec,
             decode,
         });
     }
@@ -139,7 +147,7 @@ impl<T: Serialize + DeserializeOwned + PartialEq> Visit for Measure<'_, T> {
 
 /// Measures every format on `messages`, plus the memcpy floor. Any serde
 /// message type works: add a line in `main` to see your own.
-fn measure<T: Serialize + DeserializeOwned + PartialEq>(
+fn measure<T: Owned>(
     dataset: &'static str,
     messages: &[T],
     budget: Duration,
@@ -167,6 +175,7 @@ fn measure<T: Serialize + DeserializeOwned + PartialEq>(
         name: "memcpy",
         bytes: net.len(),
         encode: copy,
+        encode_vec: copy,
         decode: copy,
     });
     Table {
@@ -200,6 +209,7 @@ fn zerocopy_row(headers: &[datasets::Header], budget: Duration) -> Row {
         name: "zerocopy",
         bytes: bytes.len(),
         encode,
+        encode_vec: encode,
         decode,
     }
 }
@@ -214,18 +224,28 @@ fn print_table(t: &Table) {
         t.dataset, t.count
     );
     println!(
-        "{:<18} {:>10} {:>7} {:>12} {:>7} {:>12} {:>7}",
-        "encoding", "bytes", "× net", "encode MB/s", "× net", "decode MB/s", "× net"
+        "{:<18} {:>10} {:>7} {:>12} {:>7} {:>12} {:>7} {:>12} {:>7}",
+        "encoding",
+        "bytes",
+        "× net",
+        "encode MB/s",
+        "× net",
+        "→Vec MB/s",
+        "× net",
+        "decode MB/s",
+        "× net"
     );
     let Some(net) = t.net() else { return };
     for r in &t.rows {
         println!(
-            "{:<18} {:>10} {:>7.2} {:>12.0} {:>7.2} {:>12.0} {:>7.2}",
+            "{:<18} {:>10} {:>7.2} {:>12.0} {:>7.2} {:>12.0} {:>7.2} {:>12.0} {:>7.2}",
             r.name,
             r.bytes,
             r.bytes as f64 / net.bytes as f64,
             mb_per_s(r.bytes, r.encode),
             net.encode.as_secs_f64() / r.encode.as_secs_f64(),
+            mb_per_s(r.bytes, r.encode_vec),
+            net.encode_vec.as_secs_f64() / r.encode_vec.as_secs_f64(),
             mb_per_s(r.bytes, r.decode),
             net.decode.as_secs_f64() / r.decode.as_secs_f64(),
         );
@@ -295,6 +315,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let chats = datasets::chats(datasets::CHATS);
     let logs = datasets::logs(datasets::LOGS);
     let meshes = datasets::meshes(datasets::MESHES);
+    let players = datasets::players(datasets::PLAYERS);
     let blobs = datasets::blobs(datasets::BLOBS);
 
     let sample = &chats[0];
@@ -318,7 +339,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut progress = Progress {
         tty: std::io::stderr().is_terminal(),
         done: 0,
-        total: 5 * (formats + 1),
+        total: 6 * (formats + 1),
     };
     let started = Instant::now();
     let mut header = measure("header", &headers, budget, &mut progress);
@@ -328,6 +349,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         measure("chat", &chats, budget, &mut progress),
         measure("log", &logs, budget, &mut progress),
         measure("mesh", &meshes, budget, &mut progress),
+        measure("savedata", &players, budget, &mut progress),
         measure("bulk", &blobs, budget, &mut progress),
     ];
     progress.finish();

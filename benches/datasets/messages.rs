@@ -6,14 +6,28 @@
 //! both twins encode to the same bytes.
 
 use serde::{Deserialize, Serialize};
+use wincode::{SchemaRead, SchemaWrite};
 use zerocopy::byteorder::network_endian::{U16, U32};
 use zerocopy::{FromBytes, Immutable, IntoBytes, KnownLayout, Unaligned};
 
+use super::formats::{BitcodeDecode, BitcodeEncode};
 use super::rng::Rng;
 
 /// A fixed-layout protocol header: only `u8`/`u16`/`u32` fields, 16 bytes
 /// in `net` (and as [`HeaderWire`]).
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+)]
 pub struct Header {
     pub version: u8,
     pub kind: u8,
@@ -88,7 +102,17 @@ pub fn headers(count: usize) -> Vec<Header> {
 }
 
 /// A chat message: short strings, options and an enum.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    PartialEq,
+)]
 pub struct Chat {
     pub id: u64,
     pub room: u32,
@@ -99,7 +123,17 @@ pub struct Chat {
 }
 
 /// What a chat message says.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    PartialEq,
+)]
 pub enum ChatBody {
     Text(String),
     Emote(String),
@@ -109,7 +143,16 @@ pub enum ChatBody {
 }
 
 /// [`Chat`] borrowing its strings.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    PartialEq,
+)]
 pub struct ChatRef<'a> {
     pub id: u64,
     pub room: u32,
@@ -121,7 +164,16 @@ pub struct ChatRef<'a> {
 }
 
 /// [`ChatBody`] borrowing its strings.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    PartialEq,
+)]
 pub enum ChatBodyRef<'a> {
     Text(&'a str),
     Emote(&'a str),
@@ -191,7 +243,17 @@ pub fn chats(count: usize) -> Vec<Chat> {
 }
 
 /// A web server access log record, as a log shipper would send it.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    PartialEq,
+)]
 pub struct LogRecord {
     pub addr: String,
     pub user: Option<String>,
@@ -208,7 +270,16 @@ pub struct LogRecord {
 }
 
 /// [`LogRecord`] borrowing its strings.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    PartialEq,
+)]
 pub struct LogRecordRef<'a> {
     pub addr: &'a str,
     #[serde(borrow)]
@@ -227,7 +298,19 @@ pub struct LogRecordRef<'a> {
 }
 
 /// An HTTP method.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+)]
 pub enum Method {
     Get,
     Head,
@@ -238,7 +321,19 @@ pub enum Method {
 }
 
 /// An HTTP protocol version.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+)]
 pub enum Protocol {
     Http10,
     Http11,
@@ -360,7 +455,17 @@ pub fn logs(count: usize) -> Vec<LogRecord> {
 }
 
 /// Numeric-heavy data: a triangle mesh.
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    PartialEq,
+)]
 pub struct Mesh {
     pub name: String,
     pub vertices: Vec<[f32; 3]>,
@@ -408,7 +513,17 @@ pub fn meshes(count: usize) -> Vec<Mesh> {
 }
 
 /// A large opaque payload (a file chunk, an image, compressed data).
-#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+#[derive(
+    Serialize,
+    Deserialize,
+    SchemaWrite,
+    SchemaRead,
+    bitcode::Encode,
+    bitcode::Decode,
+    Debug,
+    Clone,
+    PartialEq,
+)]
 pub struct Blob {
     pub id: u64,
     pub name: String,
@@ -417,12 +532,26 @@ pub struct Blob {
 }
 
 /// [`Blob`] borrowing its name and payload.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
+#[derive(Serialize, Deserialize, SchemaWrite, SchemaRead, Debug, PartialEq)]
 pub struct BlobRef<'a> {
     pub id: u64,
     pub name: &'a str,
     #[serde(with = "serde_bytes")]
     pub data: &'a [u8],
+}
+
+/// bitcode has no borrowed byte slices.
+impl BitcodeEncode for BlobRef<'_> {
+    fn bitcode_encode<'b>(&self, _: &'b mut bitcode::Buffer) -> Result<&'b [u8], String> {
+        Err("bitcode cannot encode a borrowed byte slice".into())
+    }
+}
+
+/// bitcode has no borrowed byte slices.
+impl<'a> BitcodeDecode<'a> for BlobRef<'a> {
+    fn bitcode_decode(_: &mut bitcode::Buffer, _: &'a [u8]) -> Result<Self, String> {
+        Err("bitcode cannot borrow a byte slice".into())
+    }
 }
 
 /// `count` blobs of random (incompressible) bytes, 16 KiB to 512 KiB.

@@ -240,3 +240,114 @@ impl Encoding for Config {
         super::scan::scan(input, from, self.limit)
     }
 }
+
+/// Output into memory the caller owns: a slice, any [`bytes::BufMut`], the
+/// end of a `Vec`.
+impl Config {
+    /// Encodes `value` as one message into the front of `buf` and returns
+    /// the part written. See [`crate::ascii::to_slice`].
+    ///
+    /// ```
+    /// use netwire::{ErrorKind, ascii::Config};
+    ///
+    /// let mut buf = [0u8; 16];
+    /// let used = Config::new().to_slice(&(7u16, "hi"), &mut buf)?;
+    /// assert_eq!(used, b"7 2:hi\n");
+    ///
+    /// // One byte short: the error says how many are needed.
+    /// let err = Config::new().to_slice(&(7u16, "hi"), &mut buf[..6]).unwrap_err();
+    /// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 7, limit: 6 });
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::to_vec`]; and when `buf` is too small,
+    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` with `len` the bytes
+    /// needed and `limit` the length of `buf` (the needed size is computed
+    /// only then, by a second pass like [`Config::encoded_len`]). A message
+    /// longer than [`Config::limit`] reports that limit instead, whatever
+    /// the slice. On error the front of `buf` may have been written to.
+    pub fn to_slice<'b, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        buf: &'b mut [u8],
+    ) -> Result<&'b mut [u8]> {
+        let size = buf.len();
+        let room = size.min(self.limit);
+        let mut out = ser::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
+        ser::write_message(&mut out, value)?;
+        match out.into_written() {
+            Some(written) => Ok(written),
+            None => Err(self.too_small(value, size)),
+        }
+    }
+
+    /// Encodes `value` as one message and puts it into `buf`, any
+    /// [`bytes::BufMut`]; returns the number of bytes put. Named after the
+    /// trait it writes to, as `to_writer` is after `io::Write`. See
+    /// [`crate::ascii::to_buf_mut`].
+    ///
+    /// ```
+    /// let mut buf = bytes::BytesMut::new();
+    /// let n = netwire::ascii::Config::new().to_buf_mut(&Some(-3i8), &mut buf)?;
+    /// assert_eq!((n, &buf[..]), (4, &b"+-3\n"[..]));
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// The bytes go straight into `buf`, without a `Vec` in between, unless
+    /// the value holds a sequence or map of unknown length (its count is
+    /// written in front of it once known, which a `BufMut` cannot do: from
+    /// there on the bytes are staged).
+    ///
+    /// # Errors
+    /// As [`Config::to_slice`], with `buf.remaining_mut()` as the room:
+    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` when more than
+    /// `remaining_mut` bytes are needed (never the panic of
+    /// [`BufMut::put_slice`](bytes::BufMut::put_slice)). On error `buf` may
+    /// already hold the first part of the message: a `BufMut` cannot take
+    /// bytes back (truncate a `Vec` or `BytesMut` to its old length).
+    pub fn to_buf_mut<B: bytes::BufMut + ?Sized, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        buf: &mut B,
+    ) -> Result<usize> {
+        let size = buf.remaining_mut();
+        let mut out = ser::BufMutOutput::new(buf, size.min(self.limit));
+        ser::write_message(&mut out, value)?;
+        out.finish().ok_or_else(|| self.too_small(value, size))
+    }
+
+    /// Appends `value`'s message to `out`, leaving it as it was on error;
+    /// returns the number of bytes appended. The same as
+    /// [`Encoding::encode_into`], without importing the trait. See
+    /// [`crate::ascii::append_to_vec`].
+    ///
+    /// `out` grows as the bytes come: reserving once after counting them
+    /// with [`Config::encoded_len`] is a second pass over the value, and
+    /// was not faster on the benchmark datasets (`docs/benchmarks.md`).
+    ///
+    /// # Errors
+    /// As [`Config::to_vec`].
+    pub fn append_to_vec<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<usize> {
+        let start = out.len();
+        self.encode_into(value, out)?;
+        Ok(out.len() - start)
+    }
+
+    /// The error of an output `room` bytes long that `value` did not fit.
+    #[cold]
+    fn too_small<T: ?Sized + Serialize>(&self, value: &T, room: usize) -> Error {
+        match self.encoded_len(value) {
+            Ok(needed) if needed > self.limit => ser::over_limit(needed as u64, self.limit),
+            Ok(needed) => Error::without_offset(ErrorKind::LengthOverLimit {
+                len: needed as u64,
+                limit: room as u64,
+            }),
+            Err(e) => e,
+        }
+    }
+}

@@ -354,6 +354,61 @@ pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> R
     Config::new().to_writer(writer, value)
 }
 
+/// Encodes `value` as one message into the front of `buf`; returns the part
+/// written.
+///
+/// ```
+/// let mut buf = [0u8; 64];
+/// let used = netwire::ascii::to_slice(&(1u8, "a b"), &mut buf)?;
+/// assert_eq!(used, b"1 3:a b\n");
+///
+/// let err = netwire::ascii::to_slice(&(1u8, "a b"), &mut buf[..4]).unwrap_err();
+/// // The slice is too small: `len` bytes are needed, `limit` were there.
+/// assert_eq!(err.kind(), &netwire::ErrorKind::LengthOverLimit { len: 8, limit: 4 });
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::to_slice`].
+pub fn to_slice<'b, T: ?Sized + Serialize>(value: &T, buf: &'b mut [u8]) -> Result<&'b mut [u8]> {
+    Config::new().to_slice(value, buf)
+}
+
+/// Encodes `value` as one message into any [`bytes::BufMut`]; returns the
+/// number of bytes put.
+///
+/// ```
+/// let mut buf = bytes::BytesMut::with_capacity(64);
+/// netwire::ascii::to_buf_mut(&[3u8, 4], &mut buf)?;
+/// assert_eq!(&buf[..], b"3 4\n");
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::to_buf_mut`].
+pub fn to_buf_mut<B: bytes::BufMut + ?Sized, T: ?Sized + Serialize>(
+    value: &T,
+    buf: &mut B,
+) -> Result<usize> {
+    Config::new().to_buf_mut(value, buf)
+}
+
+/// Appends `value`'s message to `out`; returns the number of bytes
+/// appended.
+///
+/// ```
+/// let mut out = b"1\n".to_vec();
+/// netwire::ascii::append_to_vec(&2u8, &mut out)?;
+/// assert_eq!(out, b"1\n2\n");
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::append_to_vec`].
+pub fn append_to_vec<T: ?Sized + Serialize>(value: &T, out: &mut Vec<u8>) -> Result<usize> {
+    Config::new().append_to_vec(value, out)
+}
+
 /// The length in bytes of `value`'s message, without encoding it.
 ///
 /// ```

@@ -505,3 +505,129 @@ impl<G: EnumTagging> Encoding for Config<G> {
         self.limit
     }
 }
+
+/// Output into memory the caller owns: a slice, any [`bytes::BufMut`], the
+/// end of a `Vec`.
+impl Config {
+    /// Encodes `value` into the front of `buf` and returns the part written.
+    /// Nothing is allocated (except for a sequence or map of unknown length,
+    /// whose count is patched in place).
+    ///
+    /// ```
+    /// use netwire::{ErrorKind, net::Config};
+    ///
+    /// let mut buf = [0u8; 16];
+    /// let used = Config::new().to_slice(&(7u16, "hi"), &mut buf)?;
+    /// assert_eq!(used, &[0, 7, 0, 0, 0, 2, b'h', b'i']);
+    ///
+    /// // One byte short: the error says how many are needed.
+    /// let err = Config::new().to_slice(&(7u16, "hi"), &mut buf[..7]).unwrap_err();
+    /// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 8, limit: 7 });
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::to_vec`]; and when `buf` is too small,
+    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` with `len` the bytes
+    /// needed and `limit` the length of `buf` (the needed size is computed
+    /// only then, by a second pass like [`Config::encoded_len`]). A message
+    /// larger than [`Config::limit`] reports that limit instead, whatever
+    /// the slice. On error the front of `buf` may have been written to.
+    pub fn to_slice<'b, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        buf: &'b mut [u8],
+    ) -> Result<&'b mut [u8]> {
+        let size = buf.len();
+        let room = size.min(self.limit);
+        let mut out = super::ser::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
+        value.serialize(&mut Serializer::new(&mut out, self))?;
+        if out.is_full() {
+            return Err(self.too_small(value, size));
+        }
+        Ok(out.into_written())
+    }
+
+    /// Encodes `value` and puts it into `buf`, any [`bytes::BufMut`]
+    /// (a `BytesMut`, a `Vec<u8>`, a `&mut [u8]`, a chain of them). Named
+    /// after the trait it writes to, as `to_writer` is after `io::Write`.
+    /// Returns the number of bytes put.
+    ///
+    /// ```
+    /// use bytes::BufMut;
+    ///
+    /// let mut buf = bytes::BytesMut::new();
+    /// buf.put_u8(0xff); // whatever came before stays
+    /// let n = netwire::net::Config::new().to_buf_mut(&Some(0x0102u16), &mut buf)?;
+    /// assert_eq!((n, &buf[..]), (3, &[0xff, 1, 1, 2][..]));
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// The bytes go straight into `buf`, without a `Vec` in between, unless
+    /// the value holds a sequence or map of unknown length (a `BufMut`
+    /// cannot patch its count afterwards: from there on the bytes are
+    /// staged).
+    ///
+    /// # Errors
+    /// As [`Config::to_slice`], with `buf.remaining_mut()` as the room:
+    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` when more than
+    /// `remaining_mut` bytes are needed (never the panic of
+    /// [`BufMut::put_slice`](bytes::BufMut::put_slice)). On error `buf` may
+    /// already hold the first part of the message: a `BufMut` cannot take
+    /// bytes back (truncate a `Vec` or `BytesMut` to its old length).
+    pub fn to_buf_mut<B: bytes::BufMut + ?Sized, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        buf: &mut B,
+    ) -> Result<usize> {
+        let size = buf.remaining_mut();
+        let mut out = super::ser::BufMutOutput::new(buf, size.min(self.limit));
+        value.serialize(&mut Serializer::new(&mut out, self))?;
+        out.finish().ok_or_else(|| self.too_small(value, size))
+    }
+
+    /// Appends the encoding of `value` to `out`, leaving it as it was on
+    /// error; returns the number of bytes appended. The same as
+    /// [`Encoding::encode_into`], without importing the trait.
+    ///
+    /// `out` grows as the bytes come: reserving once after counting them
+    /// with [`Config::encoded_len`] is a second pass over the value, and
+    /// was not faster on the benchmark datasets (`docs/benchmarks.md`).
+    ///
+    /// ```
+    /// let mut out = vec![0xff];
+    /// let n = netwire::net::Config::new().append_to_vec(&[1u16, 2], &mut out)?;
+    /// assert_eq!((n, out), (4, vec![0xff, 0, 1, 0, 2]));
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`Config::to_vec`].
+    pub fn append_to_vec<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut Vec<u8>,
+    ) -> Result<usize> {
+        let start = out.len();
+        self.append(value, out)?;
+        Ok(out.len() - start)
+    }
+
+    /// The error of an output `room` bytes long that `value` did not fit.
+    #[cold]
+    fn too_small<T: ?Sized + Serialize>(&self, value: &T, room: usize) -> Error {
+        let needed = match self.encoded_len(value) {
+            Ok(needed) => needed,
+            Err(e) => return e,
+        };
+        let limit = if needed > self.limit {
+            self.limit
+        } else {
+            room
+        };
+        Error::without_offset(ErrorKind::LengthOverLimit {
+            len: needed as u64,
+            limit: limit as u64,
+        })
+    }
+}

@@ -267,6 +267,61 @@ pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> R
     Config::new().to_writer(writer, value)
 }
 
+/// Encodes `value` with the default [`Config`] into the front of `buf`;
+/// returns the part written.
+///
+/// ```
+/// let mut buf = [0u8; 64];
+/// let used = netwire::net::to_slice(&(0x0102u16, "ok"), &mut buf)?;
+/// assert_eq!(used, &[1, 2, 0, 0, 0, 2, b'o', b'k']);
+///
+/// let err = netwire::net::to_slice(&(0x0102u16, "ok"), &mut buf[..5]).unwrap_err();
+/// // The slice is too small: `len` bytes are needed, `limit` were there.
+/// assert_eq!(err.kind(), &netwire::ErrorKind::LengthOverLimit { len: 8, limit: 5 });
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::to_slice`].
+pub fn to_slice<'b, T: ?Sized + Serialize>(value: &T, buf: &'b mut [u8]) -> Result<&'b mut [u8]> {
+    Config::new().to_slice(value, buf)
+}
+
+/// Encodes `value` with the default [`Config`] into any [`bytes::BufMut`];
+/// returns the number of bytes put.
+///
+/// ```
+/// let mut buf = bytes::BytesMut::with_capacity(64);
+/// netwire::net::to_buf_mut(&[1u16, 2], &mut buf)?;
+/// assert_eq!(&buf[..], [0, 1, 0, 2]);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::to_buf_mut`].
+pub fn to_buf_mut<B: bytes::BufMut + ?Sized, T: ?Sized + Serialize>(
+    value: &T,
+    buf: &mut B,
+) -> Result<usize> {
+    Config::new().to_buf_mut(value, buf)
+}
+
+/// Appends the encoding of `value` with the default [`Config`] to `out`;
+/// returns the number of bytes appended.
+///
+/// ```
+/// let mut out = b"net:".to_vec();
+/// netwire::net::append_to_vec(&7u32, &mut out)?;
+/// assert_eq!(out, [b'n', b'e', b't', b':', 0, 0, 0, 7]);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+///
+/// # Errors
+/// See [`Config::append_to_vec`].
+pub fn append_to_vec<T: ?Sized + Serialize>(value: &T, out: &mut Vec<u8>) -> Result<usize> {
+    Config::new().append_to_vec(value, out)
+}
+
 /// The number of bytes [`to_vec`] would produce for `value`.
 ///
 /// ```
