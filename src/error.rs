@@ -99,6 +99,14 @@ pub enum ErrorKind {
     /// written holds a 0 byte, which would end it early; the offset is
     /// the byte's position in the string.
     InvalidCString,
+    /// The output given to `to_slice` or `to_buf_mut` is too small for the
+    /// message; nothing says how much of it was written.
+    BufferFull {
+        /// The bytes the message needs.
+        needed: u64,
+        /// The bytes the output had room for.
+        available: u64,
+    },
     /// A struct field was left out (`#[serde(skip_serializing_if = ...)]`).
     /// Fields are positional on the wire, so a decoder would read the next
     /// field's bytes in its place; holds the field's name.
@@ -195,6 +203,10 @@ impl Display for ErrorKind {
             ErrorKind::LengthOverflow { len, max } => write!(
                 f,
                 "length {len} does not fit the length-prefix width (max {max})"
+            ),
+            ErrorKind::BufferFull { needed, available } => write!(
+                f,
+                "the message needs {needed} bytes, the output has room for {available}"
             ),
             ErrorKind::SkippedField(name) => write!(
                 f,
@@ -464,6 +476,7 @@ impl From<Error> for io::Error {
             ErrorKind::TagOverflow { .. }
             | ErrorKind::LengthOverflow { .. }
             | ErrorKind::SkippedField(_)
+            | ErrorKind::BufferFull { .. }
             | ErrorKind::InvalidCString
             | ErrorKind::EmptyMessage
             | ErrorKind::Unsupported(_) => io::ErrorKind::InvalidInput,

@@ -16,9 +16,9 @@ use serde::{Deserialize, Serialize};
 /// What a too-small output of `room` bytes reports for a `needed`-byte
 /// message.
 fn too_small(needed: usize, room: usize) -> ErrorKind {
-    ErrorKind::LengthOverLimit {
-        len: needed as u64,
-        limit: room as u64,
+    ErrorKind::BufferFull {
+        needed: needed as u64,
+        available: room as u64,
     }
 }
 
@@ -241,12 +241,13 @@ fn unknown_lengths_are_inserted() {
 fn the_limit_wins_over_the_room() {
     let cfg = Config::new().with_limit(5);
     let mut buf = [0u8; 64];
+    let over = ErrorKind::LengthOverLimit { len: 8, limit: 5 };
     let err = cfg.to_slice(&"hello", &mut buf).unwrap_err();
-    assert_eq!(err.kind(), &too_small(8, 5));
+    assert_eq!(err.kind(), &over);
     let err = cfg.to_slice(&"hello", &mut buf[..3]).unwrap_err();
-    assert_eq!(err.kind(), &too_small(8, 5));
+    assert_eq!(err.kind(), &over);
     let err = cfg.to_buf_mut(&"hello", &mut Vec::new()).unwrap_err();
-    assert_eq!(err.kind(), &too_small(8, 5));
+    assert_eq!(err.kind(), &over);
     assert_eq!(cfg.to_slice(&"he", &mut buf).unwrap(), b"2:he\n");
 }
 

@@ -613,3 +613,21 @@ fn ascii_writes_adapted_fields_as_plain_ones() {
         b"3:a\0b 1 1\n"
     );
 }
+
+#[test]
+fn every_output_refuses_a_terminated_element_that_starts_with_zero() {
+    let bad = Startup {
+        version: 0,
+        params: vec![Param(String::new(), "x".into())],
+    };
+    let mut buf = [0u8; 64];
+    let mut bytes = bytes::BytesMut::new();
+    for err in [
+        net::to_vec(&bad).unwrap_err(),
+        net::to_slice(&bad, &mut buf).unwrap_err(),
+        net::to_buf_mut(&bad, &mut bytes).unwrap_err(),
+        Config::new().encoded_len(&bad).unwrap_err(),
+    ] {
+        assert!(matches!(err.kind(), ErrorKind::Unsupported(_)), "{err:?}");
+    }
+}

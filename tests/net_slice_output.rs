@@ -27,9 +27,9 @@ const CONFIGS: [Config; 3] = [
 /// What a too-small output of `room` bytes reports for a `needed`-byte
 /// message.
 fn too_small(needed: usize, room: usize) -> ErrorKind {
-    ErrorKind::LengthOverLimit {
-        len: needed as u64,
-        limit: room as u64,
+    ErrorKind::BufferFull {
+        needed: needed as u64,
+        available: room as u64,
     }
 }
 
@@ -254,14 +254,15 @@ fn unknown_lengths_are_patched() {
 fn the_limit_wins_over_the_room() {
     let cfg = Config::new().with_limit(5);
     let mut buf = [0u8; 64];
+    let over = ErrorKind::LengthOverLimit { len: 9, limit: 5 };
     // Fits the slice, not the limit.
     let err = cfg.to_slice(&"hello", &mut buf).unwrap_err();
-    assert_eq!(err.kind(), &too_small(9, 5));
+    assert_eq!(err.kind(), &over);
     // Fits neither: still the limit, since a larger slice would not help.
     let err = cfg.to_slice(&"hello", &mut buf[..3]).unwrap_err();
-    assert_eq!(err.kind(), &too_small(9, 5));
+    assert_eq!(err.kind(), &over);
     let err = cfg.to_buf_mut(&"hello", &mut Vec::new()).unwrap_err();
-    assert_eq!(err.kind(), &too_small(9, 5));
+    assert_eq!(err.kind(), &over);
     // At the limit exactly.
     assert_eq!(cfg.to_slice(&"h", &mut buf).unwrap().len(), 5);
 }

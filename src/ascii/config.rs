@@ -256,14 +256,14 @@ impl Config {
     ///
     /// // One byte short: the error says how many are needed.
     /// let err = Config::new().to_slice(&(7u16, "hi"), &mut buf[..6]).unwrap_err();
-    /// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 7, limit: 6 });
+    /// assert_eq!(err.kind(), &ErrorKind::BufferFull { needed: 7, available: 6 });
     /// # Ok::<(), netwire::Error>(())
     /// ```
     ///
     /// # Errors
     /// As [`Config::to_vec`]; and when `buf` is too small,
-    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` with `len` the bytes
-    /// needed and `limit` the length of `buf` (the needed size is computed
+    /// [`ErrorKind::BufferFull`] `{ needed, available }` with the bytes
+    /// needed and the length of `buf` (the needed size is computed
     /// only then, by a second pass like [`Config::encoded_len`]). A message
     /// longer than [`Config::limit`] reports that limit instead, whatever
     /// the slice. On error the front of `buf` may have been written to.
@@ -275,7 +275,7 @@ impl Config {
         let size = buf.len();
         let room = size.min(self.limit);
         let mut out = ser::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
-        ser::write_message(&mut out, value)?;
+        ser::write_message(&mut out, value, self.limits())?;
         match out.into_written() {
             Some(written) => Ok(written),
             None => Err(self.too_small(value, size)),
@@ -301,7 +301,7 @@ impl Config {
     ///
     /// # Errors
     /// As [`Config::to_slice`], with `buf.remaining_mut()` as the room:
-    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` when more than
+    /// [`ErrorKind::BufferFull`] `{ needed, available }` when more than
     /// `remaining_mut` bytes are needed (never the panic of
     /// [`BufMut::put_slice`](bytes::BufMut::put_slice)). On error `buf` may
     /// already hold the first part of the message: a `BufMut` cannot take
@@ -313,7 +313,7 @@ impl Config {
     ) -> Result<usize> {
         let size = buf.remaining_mut();
         let mut out = ser::BufMutOutput::new(buf, size.min(self.limit));
-        ser::write_message(&mut out, value)?;
+        ser::write_message(&mut out, value, self.limits())?;
         out.finish().ok_or_else(|| self.too_small(value, size))
     }
 
@@ -343,9 +343,9 @@ impl Config {
     fn too_small<T: ?Sized + Serialize>(&self, value: &T, room: usize) -> Error {
         match self.encoded_len(value) {
             Ok(needed) if needed > self.limit => ser::over_limit(needed as u64, self.limit),
-            Ok(needed) => Error::without_offset(ErrorKind::LengthOverLimit {
-                len: needed as u64,
-                limit: room as u64,
+            Ok(needed) => Error::without_offset(ErrorKind::BufferFull {
+                needed: needed as u64,
+                available: room as u64,
             }),
             Err(e) => e,
         }

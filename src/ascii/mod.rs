@@ -363,8 +363,8 @@ pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> R
 /// assert_eq!(used, b"1 3:a b\n");
 ///
 /// let err = netwire::ascii::to_slice(&(1u8, "a b"), &mut buf[..4]).unwrap_err();
-/// // The slice is too small: `len` bytes are needed, `limit` were there.
-/// assert_eq!(err.kind(), &netwire::ErrorKind::LengthOverLimit { len: 8, limit: 4 });
+/// // The slice is too small: the error says how many bytes are needed.
+/// assert_eq!(err.kind(), &netwire::ErrorKind::BufferFull { needed: 8, available: 4 });
 /// # Ok::<(), netwire::Error>(())
 /// ```
 ///

@@ -508,7 +508,7 @@ impl<G: EnumTagging> Encoding for Config<G> {
 
 /// Output into memory the caller owns: a slice, any [`bytes::BufMut`], the
 /// end of a `Vec`.
-impl Config {
+impl<G: EnumTagging> Config<G> {
     /// Encodes `value` into the front of `buf` and returns the part written.
     /// Nothing is allocated (except for a sequence or map of unknown length,
     /// whose count is patched in place).
@@ -522,14 +522,14 @@ impl Config {
     ///
     /// // One byte short: the error says how many are needed.
     /// let err = Config::new().to_slice(&(7u16, "hi"), &mut buf[..7]).unwrap_err();
-    /// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 8, limit: 7 });
+    /// assert_eq!(err.kind(), &ErrorKind::BufferFull { needed: 8, available: 7 });
     /// # Ok::<(), netwire::Error>(())
     /// ```
     ///
     /// # Errors
     /// As [`Config::to_vec`]; and when `buf` is too small,
-    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` with `len` the bytes
-    /// needed and `limit` the length of `buf` (the needed size is computed
+    /// [`ErrorKind::BufferFull`] `{ needed, available }` with the bytes
+    /// needed and the length of `buf` (the needed size is computed
     /// only then, by a second pass like [`Config::encoded_len`]). A message
     /// larger than [`Config::limit`] reports that limit instead, whatever
     /// the slice. On error the front of `buf` may have been written to.
@@ -570,7 +570,7 @@ impl Config {
     ///
     /// # Errors
     /// As [`Config::to_slice`], with `buf.remaining_mut()` as the room:
-    /// [`ErrorKind::LengthOverLimit`] `{ len, limit }` when more than
+    /// [`ErrorKind::BufferFull`] `{ needed, available }` when more than
     /// `remaining_mut` bytes are needed (never the panic of
     /// [`BufMut::put_slice`](bytes::BufMut::put_slice)). On error `buf` may
     /// already hold the first part of the message: a `BufMut` cannot take
@@ -625,9 +625,15 @@ impl Config {
         } else {
             room
         };
-        Error::without_offset(ErrorKind::LengthOverLimit {
-            len: needed as u64,
-            limit: limit as u64,
+        if needed > self.limit {
+            return Error::without_offset(ErrorKind::LengthOverLimit {
+                len: needed as u64,
+                limit: limit as u64,
+            });
+        }
+        Error::without_offset(ErrorKind::BufferFull {
+            needed: needed as u64,
+            available: room as u64,
         })
     }
 }

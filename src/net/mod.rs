@@ -276,8 +276,8 @@ pub fn to_writer<W: io::Write, T: ?Sized + Serialize>(writer: W, value: &T) -> R
 /// assert_eq!(used, &[1, 2, 0, 0, 0, 2, b'o', b'k']);
 ///
 /// let err = netwire::net::to_slice(&(0x0102u16, "ok"), &mut buf[..5]).unwrap_err();
-/// // The slice is too small: `len` bytes are needed, `limit` were there.
-/// assert_eq!(err.kind(), &netwire::ErrorKind::LengthOverLimit { len: 8, limit: 5 });
+/// // The slice is too small: the error says how many bytes are needed.
+/// assert_eq!(err.kind(), &netwire::ErrorKind::BufferFull { needed: 8, available: 5 });
 /// # Ok::<(), netwire::Error>(())
 /// ```
 ///

@@ -618,13 +618,37 @@ impl<O: Output, G: EnumTagging> Counted<'_, '_, O, G> {
                 "every element of a rest or nul_terminated sequence must take at least one byte",
             )));
         }
-        if open == Open::Terminated && self.ser.out.byte_at(at) == Some(0) {
+        if open == Open::Terminated && self.ser.first_byte(at, value)? == 0 {
             return Err(Error::without_offset(ErrorKind::Unsupported(
                 "an element of a nul_terminated sequence starts with a 0 byte, \
                  which would end the sequence",
             )));
         }
         Ok(())
+    }
+}
+
+impl<O: Output, G: EnumTagging> Serializer<'_, O, G> {
+    /// The first byte of `value`, written at `at`: read back when the
+    /// output keeps its bytes, otherwise found by writing `value` again
+    /// into a scratch `Vec` (only for `nul_terminated` elements, and only
+    /// into outputs that cannot look back, such as a counter or a
+    /// `BufMut`).
+    #[cold]
+    fn first_byte<T: ?Sized + Serialize>(&self, at: usize, value: &T) -> Result<u8> {
+        if let Some(b) = self.out.byte_at(at) {
+            return Ok(b);
+        }
+        let mut probe = Vec::new();
+        let mut ser = Serializer {
+            out: &mut probe,
+            length_width: self.length_width,
+            tag_width: self.tag_width,
+            limits: self.limits,
+            tags: self.tags,
+        };
+        value.serialize(&mut ser)?;
+        Ok(probe.first().copied().unwrap_or(0))
     }
 }
 
@@ -904,6 +928,13 @@ impl Output for SliceOutput<'_> {
         if let Some(slot) = slot {
             slot.copy_from_slice(bytes);
         }
+    }
+
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        if self.full || at >= self.len {
+            return None;
+        }
+        self.buf.get(at).copied()
     }
 }
 
