@@ -4,6 +4,11 @@
 //! from the same bytes handed over at once. Every framing, `net` and
 //! `ascii`, owned messages and raw frames. Errors must match too: kind and
 //! offset (`tests/regression_ascii_partial_token.rs` holds what this found).
+//! Every read-through keeps to its work budget (`netwire_fuzz::budget`):
+//! decode attempts per message, framing calls per read, reads after the
+//! end, bytes decoded per byte received. `net` goes without frames only
+//! through `SelfDelimited::retrying()`; `SelfDelimited::new()` must refuse
+//! it at the first message.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,47 +17,60 @@ use netwire::frame::{
     AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, LengthPrefixed, SelfDelimited,
     UntilClose,
 };
-use netwire::stream::{FrameReader, MessageFraming, MessageReader};
-use netwire_fuzz::schedule::{Input, Scheduled, collect};
+use netwire_fuzz::budget::{Counted, Kind};
+use netwire_fuzz::schedule::{End, Input};
+use netwire_fuzz::streams;
 use netwire_fuzz::{Event, ascii_config, net_config};
 
-/// The next message, as its `net` encoding.
-fn read<R: std::io::Read, F: MessageFraming, E: Encoding>(
-    rx: &mut MessageReader<R, F, E>,
-) -> netwire::Result<Option<Vec<u8>>> {
-    rx.read::<Event>()
-        .map(|m| m.map(|m| netwire::net::to_vec(&m).expect("a decoded message encodes")))
+/// Framed `Event` messages, within the work budget of a framed stream.
+fn messages<F: FrameDecoder + Clone, E: Encoding + Clone>(framing: F, encoding: E, input: &Input) {
+    streams::framed_messages::<Event, _, _>(&framing, &encoding, input);
 }
 
-fn messages<F, E>(framing: F, encoding: E, input: &Input)
-where
-    F: MessageFraming + Clone,
-    E: Encoding + Clone,
-{
-    let max = input.data.len() + 1;
-    let mut rx = MessageReader::with_encoding(&input.data[..], framing.clone(), encoding.clone());
-    let at_once = collect(max, || read(&mut rx));
-    let mut rx =
-        MessageReader::with_encoding(Scheduled::new(&input.data, &input.steps), framing, encoding);
-    let scheduled = collect(max, || read(&mut rx));
-    assert_ne!(at_once.1, netwire_fuzz::schedule::End::Runaway);
-    assert_eq!(at_once, scheduled, "the read schedule changed the messages");
-}
-
+/// Raw frames, within their budget.
 fn frames<F: FrameDecoder + Clone>(framing: F, input: &Input) {
-    let max = input.data.len() + 1;
-    let mut rx = FrameReader::new(&input.data[..], framing.clone());
-    let at_once = collect(max, || rx.read_frame().map(|f| f.map(|f| f.to_vec())));
-    let mut rx = FrameReader::new(Scheduled::new(&input.data, &input.steps), framing);
-    let scheduled = collect(max, || rx.read_frame().map(|f| f.map(|f| f.to_vec())));
-    assert_ne!(at_once.1, netwire_fuzz::schedule::End::Runaway);
-    assert_eq!(at_once, scheduled, "the read schedule changed the frames");
+    streams::frames(&framing, input);
+}
+
+/// Self-delimited `Event` messages: scanned when the encoding can
+/// (`ascii`, one decode per message), else retried (`net`, which
+/// `SelfDelimited::new()` must refuse at the first message).
+fn self_delimited<E: Encoding + Clone>(encoding: E, input: &Input) {
+    let scans = encoding.scan(b"", 0) != netwire::Scan::Unknown;
+    let (framing, kind) = if scans {
+        (SelfDelimited::new(), Kind::Scanned)
+    } else {
+        (SelfDelimited::retrying(), Kind::Retrying)
+    };
+    streams::messages::<Event, _, _>(
+        |w| (framing.clone(), Counted::new(encoding.clone(), w)),
+        input,
+        kind,
+    );
+    if !scans {
+        let refused = streams::messages::<Event, _, _>(
+            |w| (SelfDelimited::new(), Counted::new(encoding.clone(), w)),
+            input,
+            Kind::Scanned,
+        );
+        assert!(refused.items.is_empty(), "SelfDelimited::new() decoded net");
+        let as_documented = match &refused.end {
+            End::Clean => input.data.is_empty(),
+            End::Error(netwire::ErrorKind::Unsupported(_), Some(0)) => !input.data.is_empty(),
+            _ => false,
+        };
+        assert!(
+            as_documented,
+            "SelfDelimited::new() over net ended with {:?}",
+            refused.end
+        );
+    }
 }
 
 /// Every framing with the given encoding, and raw frames.
 fn with_framing<E: Encoding + Clone>(pick: u8, max: usize, encoding: E, input: &Input) {
     match pick % 8 {
-        0 => messages(SelfDelimited::new(), encoding, input),
+        0 => self_delimited(encoding, input),
         1 => {
             let f = LengthPrefixed::u16().max_frame_length(max);
             messages(f.clone(), encoding, input);

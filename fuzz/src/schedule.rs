@@ -65,41 +65,107 @@ impl Input {
     }
 }
 
+/// What a [`Scheduled`] reader was asked to do, for the work budgets.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Reads {
+    /// Calls of `read`, whatever they returned.
+    pub calls: u64,
+    /// Calls that handed over at least one byte.
+    pub data: u64,
+    /// Calls that returned `Ok(0)`: the end of the stream.
+    pub eof: u64,
+    /// Bytes handed over.
+    pub received: u64,
+    /// `Interrupted` returned.
+    pub interrupted: u64,
+    /// `WouldBlock` returned.
+    pub would_block: u64,
+}
+
 /// A reader that follows a schedule over a byte string.
+///
+/// It panics when it is called with an empty buffer: its `Ok(0)` would
+/// read as the end of the stream, so no reader may ask for nothing.
 #[derive(Debug)]
 pub struct Scheduled<'a> {
     data: &'a [u8],
     steps: std::iter::Copied<std::slice::Iter<'a, Step>>,
+    /// The read size once the schedule is used up.
+    after: usize,
+    /// `WouldBlock` steps are turned into `Interrupted` (for the readers
+    /// that need a blocking source, such as `from_reader`).
+    blocking: bool,
     /// How many `WouldBlock`s it returned.
     pub would_blocks: usize,
+    /// Every call, counted.
+    pub reads: Reads,
 }
 
 impl<'a> Scheduled<'a> {
-    /// A reader of `data` following `steps`.
+    /// A reader of `data` following `steps`, then 64-byte reads.
     pub fn new(data: &'a [u8], steps: &'a [Step]) -> Self {
         Scheduled {
             data,
             steps: steps.iter().copied(),
+            after: 64,
+            blocking: false,
             would_blocks: 0,
+            reads: Reads::default(),
         }
+    }
+
+    /// A reader of `data` that hands over as much as each call asks for:
+    /// the reference the schedules are compared with.
+    pub fn at_once(data: &'a [u8]) -> Self {
+        Scheduled {
+            after: usize::MAX,
+            ..Scheduled::new(data, &[])
+        }
+    }
+
+    /// The same reader with `WouldBlock` steps turned into `Interrupted`.
+    pub fn blocking(mut self) -> Self {
+        self.blocking = true;
+        self
+    }
+
+    /// The bytes not read yet.
+    pub fn rest(&self) -> &'a [u8] {
+        self.data
     }
 }
 
 impl Read for Scheduled<'_> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        assert!(!buf.is_empty(), "read called with an empty buffer");
+        self.reads.calls += 1;
         let n = match self.steps.next() {
-            Some(Step::Interrupted) => return Err(io::ErrorKind::Interrupted.into()),
+            Some(Step::Interrupted) => {
+                self.reads.interrupted += 1;
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            Some(Step::WouldBlock) if self.blocking => {
+                self.reads.interrupted += 1;
+                return Err(io::ErrorKind::Interrupted.into());
+            }
             Some(Step::WouldBlock) => {
                 self.would_blocks += 1;
+                self.reads.would_block += 1;
                 return Err(io::ErrorKind::WouldBlock.into());
             }
             Some(Step::Bytes(n)) => n,
-            None => 64,
+            None => self.after,
         };
         let n = n.min(buf.len()).min(self.data.len());
         let (head, tail) = self.data.split_at(n);
         buf[..n].copy_from_slice(head);
         self.data = tail;
+        if n == 0 {
+            self.reads.eof += 1;
+        } else {
+            self.reads.data += 1;
+            self.reads.received += n as u64;
+        }
         Ok(n)
     }
 }
@@ -119,7 +185,7 @@ pub enum End {
 /// `LengthOverLimit` from a delimiter or end-of-stream framing, or from a
 /// self-delimited message, reports how many bytes were buffered when the
 /// limit was passed, which depends on how they arrived.
-fn comparable(kind: &netwire::ErrorKind) -> netwire::ErrorKind {
+pub fn comparable(kind: &netwire::ErrorKind) -> netwire::ErrorKind {
     match kind {
         netwire::ErrorKind::LengthOverLimit { limit, .. } => netwire::ErrorKind::LengthOverLimit {
             len: 0,
