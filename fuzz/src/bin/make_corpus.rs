@@ -13,7 +13,10 @@ use bytes::BytesMut;
 use netwire::frame::{AsciiLength, Delimited, FrameEncoder, LengthPrefixed};
 use netwire::net::Config;
 use netwire_fuzz::framing::Input;
-use netwire_fuzz::{Borrowed, Event, Piece, ascii_config, net_config, sample_messages};
+use netwire_fuzz::framings::NAMES;
+use netwire_fuzz::{
+    Borrowed, Event, Loan, Message, Piece, ascii_config, net_config, sample_messages, schedule,
+};
 
 fn write(target: &str, name: &str, bytes: &[u8]) {
     let dir = Path::new("corpus").join(target);
@@ -197,5 +200,218 @@ fn main() {
         "lines-ascii",
         &stream_seed(0x0b, &ascii_stream),
     );
+    new_target_seeds(&messages);
     println!("seed corpora written under corpus/");
+}
+
+/// A selection byte, then a `schedule::Input`: setting, no EOF point, a
+/// schedule of small reads with an `Interrupted` and a `WouldBlock`, and
+/// the bytes; checked to parse back as the targets will see it.
+fn selected_stream_seed(sel: u8, setting: u8, data: &[u8]) -> Vec<u8> {
+    let schedule: &[u8] = &[0x03, 0xe0, 0x00, 0xf0, 0x0f, 0x90, 0x01];
+    let mut out = vec![sel, setting, 0xff, 0xff];
+    for b in schedule {
+        out.extend([1, *b]);
+    }
+    out.push(0);
+    out.extend_from_slice(data);
+    let parsed = schedule::Input::parse(&out[1..]).expect("seed parses");
+    assert_eq!(
+        (parsed.setting, parsed.steps.len(), &parsed.data[..]),
+        (setting, schedule.len(), data)
+    );
+    out
+}
+
+/// The `net` or `ascii` encodings of `values`, framed by pick `setting`
+/// of `netwire_fuzz::framings` (only the picks used below).
+fn framed_by_pick<T: serde::Serialize>(setting: u8, ascii: bool, values: &[T]) -> Vec<u8> {
+    let mut wire = BytesMut::new();
+    for v in values {
+        let payload = if ascii {
+            netwire::ascii::to_vec(v).expect("sample encodes")
+        } else {
+            netwire::net::to_vec(v).expect("sample encodes")
+        };
+        match NAMES[usize::from(setting)] {
+            "length-u32" => LengthPrefixed::u32().encode(&payload, &mut wire),
+            "ascii-length-4" => AsciiLength::digits(4).encode(&payload, &mut wire),
+            "length-u16-with-header" => LengthPrefixed::u16()
+                .length_includes_header(true)
+                .encode(&payload, &mut wire),
+            "delimited-crlf" => Delimited::new(b"\r\n").encode(&payload, &mut wire),
+            "self-delimited" => {
+                wire.extend_from_slice(&payload);
+                Ok(())
+            }
+            other => panic!("no seed framing for {other}"),
+        }
+        .expect("sample frames");
+    }
+    wire.to_vec()
+}
+
+fn pick_of(name: &str) -> u8 {
+    NAMES
+        .iter()
+        .position(|n| *n == name)
+        .expect("a framing name") as u8
+}
+
+/// Seeds of the stream, codec, reader and writer targets.
+fn new_target_seeds(messages: &[Message]) {
+    let events = &messages[1].events;
+    let units = [(), (), ()];
+    // stream_framings and codec_schedule: selection bit 2 is ascii, bits
+    // 3-4 the type (0 Event, 1 unit).
+    // (seed, selection, framing, ascii, units rather than events)
+    let cases = [
+        ("net-events-u32", 0x00, "length-u32", false, false),
+        (
+            "ascii-events-self-delimited",
+            0x04,
+            "self-delimited",
+            true,
+            false,
+        ),
+        ("net-events-retrying", 0x00, "self-delimited", false, false),
+        ("ascii-events-crlf", 0x04, "delimited-crlf", true, false),
+        (
+            "net-units-u16-with-header",
+            0x08,
+            "length-u16-with-header",
+            false,
+            true,
+        ),
+        ("ascii-units-decimal", 0x0c, "ascii-length-4", true, true),
+    ];
+    for (name, sel, framing, ascii, unit) in cases {
+        let pick = pick_of(framing);
+        let data = if unit {
+            framed_by_pick(pick, ascii, &units)
+        } else {
+            framed_by_pick(pick, ascii, events)
+        };
+        let seed = selected_stream_seed(sel, pick, &data);
+        write("stream_framings", name, &seed);
+        write("codec_schedule", name, &seed);
+    }
+
+    // stream_read_borrowed: bit 2 ascii, bit 3 the rich `Borrowed`.
+    let loans = [
+        Loan {
+            name: "a",
+            raw: b"\x00\n",
+            note: Some("n"),
+            words: vec!["x", "yz"],
+        },
+        Loan {
+            name: "",
+            raw: b"",
+            note: None,
+            words: vec![],
+        },
+    ];
+    let borrowed = Borrowed {
+        name: "name",
+        bytes: b"\x01",
+        cow: "cow".into(),
+        parts: vec!["p"],
+        attrs: [("k", 1)].into_iter().collect(),
+        pieces: vec![Piece::Text("t")],
+        inner: None,
+    };
+    let u32_pick = pick_of("length-u32");
+    let decimal = pick_of("ascii-length-4");
+    write(
+        "stream_read_borrowed",
+        "net-loans-u32",
+        &selected_stream_seed(0x00, u32_pick, &framed_by_pick(u32_pick, false, &loans)),
+    );
+    write(
+        "stream_read_borrowed",
+        "ascii-loans-decimal",
+        &selected_stream_seed(0x04, decimal, &framed_by_pick(decimal, true, &loans)),
+    );
+    write(
+        "stream_read_borrowed",
+        "net-borrowed-u32",
+        &selected_stream_seed(
+            0x08,
+            u32_pick,
+            &framed_by_pick(u32_pick, false, &[borrowed]),
+        ),
+    );
+
+    // from_reader_schedule: bit 0 ascii, bit 1 configured, bits 2-3 type
+    // (0 Message, 1 Event); the setting byte is the configuration's.
+    let net_messages: Vec<u8> = messages
+        .iter()
+        .flat_map(|m| netwire::net::to_vec(m).expect("sample encodes"))
+        .collect();
+    let ascii_messages: Vec<u8> = messages
+        .iter()
+        .flat_map(|m| netwire::ascii::to_vec(m).expect("sample encodes"))
+        .collect();
+    let ascii_events: Vec<u8> = events
+        .iter()
+        .flat_map(|e| ascii_config(0x01).to_vec(e).expect("sample encodes"))
+        .collect();
+    let net_events: Vec<u8> = events
+        .iter()
+        .flat_map(|e| net_config(0x0b).to_vec(e).expect("sample encodes"))
+        .collect();
+    write(
+        "from_reader_schedule",
+        "net-messages",
+        &selected_stream_seed(0x00, 0x00, &net_messages),
+    );
+    write(
+        "from_reader_schedule",
+        "ascii-messages",
+        &selected_stream_seed(0x01, 0x00, &ascii_messages),
+    );
+    write(
+        "from_reader_schedule",
+        "net-events-0b",
+        &selected_stream_seed(0x06, 0x0b, &net_events),
+    );
+    write(
+        "from_reader_schedule",
+        "ascii-events-01",
+        &selected_stream_seed(0x07, 0x01, &ascii_events),
+    );
+
+    // writer_schedule: framing pick, config, flags (bit 0 messages, bit 1
+    // ascii, bit 2 vectored across buffers), a script, the operations
+    // (payloads: kind byte, length, bytes; kind 3 a large payload of
+    // length word and first byte; 7 a flush).
+    let script: &[u8] = &[0x03, 0xe8, 0x83, 0xf0, 0xe0, 0x05, 0x90, 0xec, 0x01];
+    let writer_seed = |pick: u8, sel: u8, flags: u8, ops: &[u8]| {
+        let mut out = vec![pick, sel, flags];
+        for b in script {
+            out.extend([1, *b]);
+        }
+        out.push(0);
+        out.extend_from_slice(ops);
+        out
+    };
+    let payload_ops: &[u8] = &[
+        0, 5, b'h', b'e', b'l', b'l', b'o', 5, 3, b'a', b'b', b'c', 3, 0x10, 0x02, 7, 7, 1, 0,
+    ];
+    for name in [
+        "length-u32",
+        "delimited-crlf",
+        "self-delimited",
+        "ascii-length-4",
+    ] {
+        let seed = writer_seed(pick_of(name), 0, 0x04, payload_ops);
+        write("writer_schedule", &format!("frames-{name}"), &seed);
+    }
+    // Messages: the operations are `arbitrary`'s reading of the bytes.
+    let message_ops: Vec<u8> = (0u8..96).map(|i| i.wrapping_mul(37)).collect();
+    for (name, flags) in [("length-u32", 0x05), ("self-delimited", 0x07)] {
+        let seed = writer_seed(pick_of(name), 0, flags, &message_ops);
+        write("writer_schedule", &format!("messages-{name}"), &seed);
+    }
 }
