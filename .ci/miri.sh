@@ -25,6 +25,18 @@ if ! rustup toolchain list | grep -q '^nightly'; then
 fi
 rustup component add miri rust-src --toolchain nightly
 cargo +nightly miri --version
+# criterion (a dev-dependency) builds a little C for the target; Miri never
+# runs it, but the build needs the target's C compiler.
+for target in ${TARGETS}; do
+    case "$target" in
+        s390x-unknown-linux-gnu) cc_pkg=gcc-s390x-linux-gnu cc_bin=s390x-linux-gnu-gcc ;;
+        i686-unknown-linux-gnu) cc_pkg=gcc-i686-linux-gnu cc_bin=i686-linux-gnu-gcc ;;
+        *) continue ;;
+    esac
+    if ! command -v "$cc_bin" >/dev/null 2>&1; then
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends "$cc_pkg" >/dev/null
+    fi
+done
 
 TESTS=(
     --lib
@@ -42,6 +54,8 @@ TESTS=(
     --test stream_messages
     --test stream_writer
     --test hardening
+    --test net_adapters
+    --test net_slice_output
 )
 SKIP=(
     --skip nested_counts_share_one_element_budget
@@ -50,6 +64,10 @@ SKIP=(
     --skip cost::tests
     --skip over_the_encoding_limit
     --skip huge_capacity
+    --skip every_adapter_round_trips
+    --skip every_truncation_of_an_adapted_message
+    --skip ascii_writes_adapted_fields
+    --skip every_shape_in_every_config
     --skip eof_at_every_offset
     --skip at_every_position
     --skip never_retries_without_new_bytes
