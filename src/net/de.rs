@@ -102,19 +102,8 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     #[cold]
     fn adapted_str<V: Visitor<'de>>(&mut self, adapter: Adapter, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
-        match self.adapted_bytes(adapter)? {
-            Reference::Borrowed(b) => {
-                let s =
-                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
-                visitor.visit_borrowed_str(s)
-            }
-            Reference::Copied(b) => {
-                let s =
-                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
-                visitor.visit_str(s)
-            }
-        }
-        .map_err(|e| with_offset(e, start))
+        let bytes = self.adapted_bytes(adapter)?;
+        visit_str(bytes, start, visitor)
     }
 
     /// A byte string under an adapter.
@@ -362,6 +351,27 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     }
 }
 
+/// Visits the bytes of a string that starts at `start`, borrowed when the
+/// input lets it be.
+#[inline(always)]
+fn visit_str<'de, V: Visitor<'de>>(
+    bytes: Reference<'de, '_>,
+    start: u64,
+    visitor: V,
+) -> Result<V::Value> {
+    match bytes {
+        Reference::Borrowed(b) => {
+            let s = std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+            visitor.visit_borrowed_str(s)
+        }
+        Reference::Copied(b) => {
+            let s = std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+            visitor.visit_str(s)
+        }
+    }
+    .map_err(|e| with_offset(e, start))
+}
+
 /// Checks that a sequence or map visitor read every element it was given.
 #[inline]
 fn finish_counted<T>(result: Result<T>, left: usize, start: u64) -> Result<T> {
@@ -539,19 +549,8 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::Deserializer<'de> for &mut Deseriali
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
         let len = self.len()?;
-        match self.read.bytes(len, start)? {
-            Reference::Borrowed(b) => {
-                let s =
-                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
-                visitor.visit_borrowed_str(s)
-            }
-            Reference::Copied(b) => {
-                let s =
-                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
-                visitor.visit_str(s)
-            }
-        }
-        .map_err(|e| with_offset(e, start))
+        let bytes = self.read.bytes(len, start)?;
+        visit_str(bytes, start, visitor)
     }
 
     #[inline]
