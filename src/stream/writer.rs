@@ -179,6 +179,12 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     /// - Any other I/O error: the connection is broken.
     pub fn write_frame(&mut self, payload: &[u8]) -> Result<()> {
         self.send_queue()?;
+        self.write_after_drain(payload)
+    }
+
+    /// [`FrameWriter::write_frame`] once the queue has been sent.
+    #[inline]
+    pub(crate) fn write_after_drain(&mut self, payload: &[u8]) -> Result<()> {
         if payload.len() < VECTORED_MIN {
             self.queue_frame(payload)?;
             return queued(self.send_queue());
@@ -196,7 +202,11 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     }
 
     /// Sends what is already queued; a transient error means some is left.
+    #[inline]
     pub(crate) fn drain(&mut self) -> Result<()> {
+        if self.queue.is_empty() {
+            return Ok(());
+        }
         self.send_queue()
     }
 
@@ -449,7 +459,7 @@ impl<W: Write, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E> {
     pub fn write<T: ?Sized + Serialize>(&mut self, message: &T) -> Result<()> {
         self.frames.drain()?;
         self.encode(message)?;
-        self.frames.write_frame(&self.scratch)
+        self.frames.write_after_drain(&self.scratch)
     }
 
     /// Encodes and frames `message` into the queue without writing; the
