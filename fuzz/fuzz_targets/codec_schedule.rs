@@ -11,8 +11,8 @@
 //! `FrameReader` / `MessageReader` over the whole input in one slice; a
 //! call that returns an item has consumed bytes, one that returns
 //! `Ok(None)` has consumed none; `decode_eof` ends cleanly only on an
-//! empty buffer; the number of calls stays within bytes + chunks + a
-//! constant (no spinning); and the decoding work keeps to the stream
+//! empty buffer; the number of calls stays within bytes + chunks fed +
+//! 2 (no spinning); and the decoding work keeps to the stream
 //! budgets (`netwire_fuzz::budget`, a chunk counted as a read).
 //!
 //! Input: a selection byte (bits 0-1 limit, bit 2 encoding, bits 3-4
@@ -102,11 +102,11 @@ fn feed<D: Decoder<Error = netwire::Error>>(
     let mut rest = &input.data[..];
     let mut steps = input.steps.iter();
     // Every call returns an item (which takes a byte), or ends a chunk,
-    // the input or the stream.
-    let bound = input.data.len() + input.steps.len() + 8;
+    // the input or the stream: at most bytes + chunks fed + 2 calls.
     let mut calls = 0;
-    let count = |calls: &mut usize| {
+    let count = |calls: &mut usize, chunks: u64| {
         *calls += 1;
+        let bound = input.data.len() + chunks as usize + 2;
         assert!(
             *calls <= bound,
             "more than {bound} decode calls: the codec spins"
@@ -125,7 +125,7 @@ fn feed<D: Decoder<Error = netwire::Error>>(
         fed.reads.data += 1;
         fed.reads.received += chunk.len() as u64;
         loop {
-            count(&mut calls);
+            count(&mut calls, fed.reads.calls);
             match call(&mut dec, &mut src, false, item) {
                 Ok(Some(i)) => fed.items.push(i),
                 Ok(None) => break,
@@ -138,7 +138,7 @@ fn feed<D: Decoder<Error = netwire::Error>>(
     }
     fed.reads.eof = 1;
     loop {
-        count(&mut calls);
+        count(&mut calls, fed.reads.calls);
         match call(&mut dec, &mut src, true, item) {
             Ok(Some(i)) => {
                 fed.items.push(i);
