@@ -47,7 +47,7 @@ export ASAN_OPTIONS="quarantine_size_mb=16${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 for t in "${targets[@]}"; do
     step "fuzz $t for ${SECONDS_EACH}s"
     dict=()
-    case "$t" in ascii_* | stream_*) dict=(-dict=ascii.dict) ;; esac
+    case "$t" in ascii_* | stream_* | codec_* | from_reader_*) dict=(-dict=ascii.dict) ;; esac
     # A fresh work directory per run, seeded from the committed corpus, so
     # a CI checkout is not filled with generated inputs.
     work="$(mktemp -d)"

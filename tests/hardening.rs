@@ -486,3 +486,108 @@ fn every_strategy_caps_its_frames_at_a_message_layers_limit() {
     refuses(FixedLength::new(5), b"");
     refuses(ByType::new().prefixed(1, 1), &[1, 9]);
 }
+
+#[test]
+fn an_empty_message_cannot_be_sent_until_close() {
+    use netwire::frame::UntilClose;
+    let mut tx = MessageWriter::new(Vec::new(), UntilClose::new());
+    assert_eq!(tx.write(&()).unwrap_err().kind(), &ErrorKind::EmptyMessage);
+    tx.write(&7u8).unwrap();
+    assert_eq!(tx.into_inner(), [7]);
+}
+
+/// A reader that counts its calls, and how many returned 0 bytes.
+struct Ends<'a> {
+    input: &'a [u8],
+    calls: usize,
+    ends: usize,
+}
+
+impl Read for Ends<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.calls += 1;
+        let n = self.input.read(buf)?;
+        if n == 0 {
+            self.ends += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn from_reader_asks_an_ended_reader_once() {
+    for input in [&b"0"[..], b"1", b"-12", b"1.5"] {
+        let mut reader = Ends {
+            input,
+            calls: 0,
+            ends: 0,
+        };
+        // A message cut before its line end: an error, after one end.
+        let err = ascii::from_reader::<_, f64>(&mut reader).unwrap_err();
+        assert!(err.is_eof(), "{err:?}");
+        assert_eq!(reader.ends, 1, "{input:?}: {} reads", reader.calls);
+    }
+}
+
+#[test]
+fn a_scanned_message_is_decoded_from_its_own_bytes() {
+    // Many messages in one read: each decode sees one message, not all
+    // that follow it.
+    #[derive(Default)]
+    struct Given(std::cell::Cell<usize>);
+    struct Counting<'a>(ascii::Config, &'a Given);
+    impl netwire::Encoding for Counting<'_> {
+        fn encode_into<T: ?Sized + Serialize>(
+            &self,
+            v: &T,
+            out: &mut Vec<u8>,
+        ) -> netwire::Result<()> {
+            self.0.encode_into(v, out)
+        }
+        fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> netwire::Result<T> {
+            self.1.0.set(self.1.0.get() + input.len());
+            self.0.decode(input)
+        }
+        fn decode_prefix<'de, T: Deserialize<'de>>(
+            &self,
+            input: &'de [u8],
+        ) -> netwire::Result<(T, usize)> {
+            self.1.0.set(self.1.0.get() + input.len());
+            self.0.decode_prefix(input)
+        }
+        fn limit(&self) -> usize {
+            self.0.limit()
+        }
+        fn scan(&self, input: &[u8], from: usize) -> netwire::Scan {
+            self.0.scan(input, from)
+        }
+    }
+    let wire = b"1\n".repeat(4000);
+    let given = Given::default();
+    let mut rx = MessageReader::with_encoding(
+        &wire[..],
+        SelfDelimited::new(),
+        Counting(ascii::Config::new(), &given),
+    );
+    let (count, err) = read_some_all::<u8, _, _, _>(&mut rx);
+    assert_eq!((count, err.map(|e| e.kind().clone())), (4000, None));
+    assert_eq!(given.0.get(), wire.len(), "bytes given to the decoder");
+}
+
+/// As [`read_some`], without the cap on the count.
+fn read_some_all<T, R, F, E>(rx: &mut MessageReader<R, F, E>) -> (usize, Option<Error>)
+where
+    T: serde::de::DeserializeOwned,
+    R: Read,
+    F: netwire::stream::MessageFraming,
+    E: netwire::Encoding,
+{
+    let mut count = 0;
+    for item in rx.messages::<T>() {
+        match item {
+            Ok(_) => count += 1,
+            Err(e) => return (count, Some(e)),
+        }
+    }
+    (count, None)
+}

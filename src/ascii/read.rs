@@ -113,6 +113,9 @@ impl<'de> Read<'de> for SliceRead<'de> {
 pub(crate) struct IoRead<R> {
     inner: R,
     peeked: Option<u8>,
+    /// The reader has returned 0 bytes: it is not asked again (on a
+    /// terminal each read at the end waits for another end of file).
+    ended: bool,
     pos: u64,
     limit: u64,
     recording: bool,
@@ -124,6 +127,7 @@ impl<R: io::Read> IoRead<R> {
         IoRead {
             inner,
             peeked: None,
+            ended: false,
             pos: 0,
             limit: limit as u64,
             recording: false,
@@ -137,13 +141,16 @@ impl<'de, R: io::Read> Read<'de> for IoRead<R> {
         if self.peeked.is_some() {
             return Ok(self.peeked);
         }
-        if self.pos >= self.limit {
+        if self.pos >= self.limit || self.ended {
             return Ok(None);
         }
         let mut byte = [0u8; 1];
         loop {
             match self.inner.read(&mut byte) {
-                Ok(0) => return Ok(None),
+                Ok(0) => {
+                    self.ended = true;
+                    return Ok(None);
+                }
                 Ok(_) => {
                     self.peeked = Some(byte[0]);
                     return Ok(self.peeked);

@@ -175,14 +175,17 @@ impl SelfDelimited {
         }
         let limit = encoding.limit();
         let within = input.get(..limit).unwrap_or(input);
-        match encoding.scan(within, self.resume) {
+        // A message whose end the scan found is decoded from its own bytes:
+        // the bytes after it may be many messages more.
+        let message = match encoding.scan(within, self.resume) {
             Scan::Partial { resume } => return self.partial(resume, input.len(), limit),
             Scan::Unknown if !self.retrying => {
                 return Err(Error::new(ErrorKind::Unsupported(CANNOT_SCAN), 0));
             }
-            _ => {}
-        }
-        match self.attempt(encoding, input) {
+            Scan::Complete(end) => input.get(..end).unwrap_or(input),
+            _ => input,
+        };
+        match self.attempt(encoding, message) {
             Ok(found) => Ok(Some(found)),
             Err(err) => self.incomplete(err, input.len(), limit),
         }

@@ -125,8 +125,13 @@ impl FrameEncoder for UntilClose {
     ///
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
-    /// when the payload is longer than the maximum.
+    /// when the payload is longer than the maximum;
+    /// [`ErrorKind::EmptyMessage`](crate::ErrorKind::EmptyMessage) for an
+    /// empty payload, which a reader could not tell from no message.
     fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
+        if payload.is_empty() {
+            return Err(crate::Error::without_offset(crate::ErrorKind::EmptyMessage));
+        }
         util::check_payload(payload, self.max_frame_length)
     }
 }
