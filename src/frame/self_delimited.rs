@@ -280,7 +280,8 @@ impl SelfDelimited {
         if input.is_empty() {
             return Ok(None);
         }
-        if !self.retrying && encoding.scan(&[], 0) == Scan::Unknown {
+        let within = input.get(..encoding.limit()).unwrap_or(input);
+        if !self.retrying && encoding.scan(within, self.resume) == Scan::Unknown {
             return Err(Error::new(ErrorKind::Unsupported(CANNOT_SCAN), 0));
         }
         if input.len() >= self.wait_for {

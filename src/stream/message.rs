@@ -237,10 +237,7 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
         // Let go of the previous frame first so the buffer can be reused.
         self.current = Bytes::new();
         if !self.prepared {
-            self.prepared = true;
-            self.frames
-                .framing_mut()
-                .limit_frame_length(self.encoding.limit());
+            self.prepare();
         }
         let Some(frame) = self.frames.read_frame()? else {
             return Ok(None);
