@@ -259,7 +259,7 @@ adapters! {
     /// # Ok::<(), netwire::Error>(())
     /// ```
     nullable_i16 = "$netwire::nullable_i16";
-    /// As [`nullable_i16`](super::nullable_i16) with an `i32` length
+    /// As [`nullable_i16`] with an `i32` length
     /// (Kafka's `NULLABLE_BYTES`).
     nullable_i32 = "$netwire::nullable_i32";
     /// A C string: the bytes of this string (or byte string), then a 0

@@ -25,7 +25,7 @@ use super::reader::FrameReader;
 /// reads into one reusable buffer, `Interrupted` retried, `WouldBlock` and
 /// `TimedOut` returned with all state kept so that calling again continues
 /// the same message, `Ok(None)` only at a clean end of stream and
-/// [`ErrorKind::Truncated`] in the middle of a message.
+/// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated) in the middle of a message.
 ///
 /// A message that fails to decode is consumed with its frame: the next call
 /// reads the next frame, so one bad message does not desynchronise a framed
