@@ -15,6 +15,7 @@ pub mod fuzz;
 mod hint;
 pub mod net;
 pub mod order;
+mod output;
 pub mod stream;
 pub mod with;
 

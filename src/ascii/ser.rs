@@ -8,6 +8,7 @@ use serde::ser::{self, Serialize};
 
 use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
+pub(crate) use crate::output::{BufMutOutput, SliceOutput};
 
 /// Where the serializer puts its bytes.
 pub(crate) trait Output {
@@ -504,194 +505,43 @@ pub(crate) fn over_limit(len: u64, limit: usize) -> Error {
     })
 }
 
-/// An [`Output`] writing into a caller's slice. It never panics: a put that
-/// does not fit marks it full, and from then on it writes nothing (the
-/// entry point turns that into an error).
-pub(crate) struct SliceOutput<'s> {
-    buf: &'s mut [u8],
-    len: usize,
-    full: bool,
-}
-
-impl<'s> SliceOutput<'s> {
-    /// An empty output over `buf`.
-    pub(crate) fn new(buf: &'s mut [u8]) -> Self {
-        SliceOutput {
-            buf,
-            len: 0,
-            full: false,
-        }
-    }
-
-    /// The bytes written (the front of the slice), or `None` if a put did
-    /// not fit.
-    pub(crate) fn into_written(self) -> Option<&'s mut [u8]> {
-        if self.full {
-            None
-        } else {
-            self.buf.get_mut(..self.len)
-        }
-    }
-
-    /// Marks the output full; with `len` at the end of the slice every
-    /// later put fails its bounds check, so the hot path tests nothing else.
-    #[cold]
-    fn overflow(&mut self) {
-        self.full = true;
-        self.len = self.buf.len();
-    }
-}
-
 impl Output for SliceOutput<'_> {
     #[inline]
     fn put(&mut self, byte: u8) {
-        match self.buf.get_mut(self.len) {
-            Some(slot) => {
-                *slot = byte;
-                self.len += 1;
-            }
-            None => self.overflow(),
-        }
+        self.put_u8(byte);
     }
 
     #[inline]
     fn put_slice(&mut self, bytes: &[u8]) {
-        // Cannot overflow: both lengths are at most `isize::MAX`.
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(slot) => {
-                slot.copy_from_slice(bytes);
-                self.len = end;
-            }
-            None => self.overflow(),
-        }
+        SliceOutput::put_slice(self, bytes);
     }
 
     fn mark(&self) -> u64 {
-        self.len as u64
+        self.len() as u64
     }
 
     /// Shifts the bytes after `at` right to make room.
     fn insert(&mut self, at: u64, bytes: &[u8]) {
-        if self.full {
-            return;
-        }
-        let at = usize::try_from(at).map_or(self.len, |at| at.min(self.len));
-        let end = self.len + bytes.len();
-        if end > self.buf.len() {
-            return self.overflow();
-        }
-        let len = self.len;
-        if let Some(tail) = self.buf.get_mut(at..end) {
-            tail.copy_within(..len - at, bytes.len());
-            if let Some(slot) = tail.get_mut(..bytes.len()) {
-                slot.copy_from_slice(bytes);
-            }
-        }
-        self.len = end;
-    }
-}
-
-/// An [`Output`] putting its bytes into a [`bytes::BufMut`], at most `room`
-/// of them (the buffer's `remaining_mut` or the byte limit), without
-/// panicking: past `room` it marks itself full and writes nothing more.
-///
-/// A `BufMut` cannot insert, so from the first [`Output::mark`] on (a
-/// sequence of unknown length) the bytes are staged in a `Vec` and put
-/// into the buffer by [`BufMutOutput::finish`].
-pub(crate) struct BufMutOutput<'b, B: ?Sized> {
-    buf: &'b mut B,
-    /// How many more bytes may be put.
-    room: usize,
-    /// Bytes put into `buf` so far.
-    written: usize,
-    /// Bytes put since staging started, not yet in `buf`.
-    staged: Vec<u8>,
-    /// Set by the first `mark`; never cleared, so every mark handed out is
-    /// at or after `written`, inside `staged`.
-    staging: std::cell::Cell<bool>,
-    full: bool,
-}
-
-impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
-    /// An output putting at most `room` bytes into `buf`.
-    pub(crate) fn new(buf: &'b mut B, room: usize) -> Self {
-        BufMutOutput {
-            buf,
-            room,
-            written: 0,
-            staged: Vec::new(),
-            staging: std::cell::Cell::new(false),
-            full: false,
-        }
-    }
-
-    /// Puts the staged bytes into the buffer; returns the number of bytes
-    /// put in all, or `None` when the output is full (the buffer then holds
-    /// the bytes that were put before).
-    pub(crate) fn finish(self) -> Option<usize> {
-        if self.full {
-            return None;
-        }
-        if !self.staged.is_empty() {
-            self.buf.put_slice(&self.staged);
-        }
-        Some(self.written + self.staged.len())
-    }
-
-    #[cold]
-    fn overflow(&mut self) {
-        self.full = true;
-        self.room = 0;
+        SliceOutput::insert(self, usize::try_from(at).unwrap_or(usize::MAX), bytes);
     }
 }
 
 impl<B: bytes::BufMut + ?Sized> Output for BufMutOutput<'_, B> {
     #[inline]
     fn put(&mut self, byte: u8) {
-        if self.room == 0 {
-            return self.overflow();
-        }
-        self.room -= 1;
-        if self.staging.get() {
-            self.staged.push(byte);
-        } else {
-            self.buf.put_u8(byte);
-            self.written += 1;
-        }
+        self.put_u8(byte);
     }
 
     #[inline]
     fn put_slice(&mut self, bytes: &[u8]) {
-        if bytes.len() > self.room {
-            return self.overflow();
-        }
-        self.room -= bytes.len();
-        if self.staging.get() {
-            self.staged.extend_from_slice(bytes);
-        } else {
-            self.buf.put_slice(bytes);
-            self.written += bytes.len();
-        }
+        BufMutOutput::put_slice(self, bytes);
     }
 
     fn mark(&self) -> u64 {
-        self.staging.set(true);
-        (self.written + self.staged.len()) as u64
+        self.position() as u64
     }
 
     fn insert(&mut self, at: u64, bytes: &[u8]) {
-        if self.full {
-            return;
-        }
-        if bytes.len() > self.room {
-            return self.overflow();
-        }
-        self.room -= bytes.len();
-        let at = usize::try_from(at)
-            .ok()
-            .and_then(|at| at.checked_sub(self.written))
-            .map_or(self.staged.len(), |at| at.min(self.staged.len()));
-        self.staged.splice(at..at, bytes.iter().copied());
+        BufMutOutput::insert(self, usize::try_from(at).unwrap_or(usize::MAX), bytes);
     }
 }

@@ -540,12 +540,10 @@ impl<G: EnumTagging> Config<G> {
     ) -> Result<&'b mut [u8]> {
         let size = buf.len();
         let room = size.min(self.limit);
-        let mut out = super::ser::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
+        let mut out = crate::output::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
         value.serialize(&mut Serializer::new(&mut out, self))?;
-        if out.is_full() {
-            return Err(self.too_small(value, size));
-        }
-        Ok(out.into_written())
+        out.into_written()
+            .ok_or_else(|| self.too_small(value, size))
     }
 
     /// Encodes `value` and puts it into `buf`, any [`bytes::BufMut`]
@@ -581,7 +579,7 @@ impl<G: EnumTagging> Config<G> {
         buf: &mut B,
     ) -> Result<usize> {
         let size = buf.remaining_mut();
-        let mut out = super::ser::BufMutOutput::new(buf, size.min(self.limit));
+        let mut out = crate::output::BufMutOutput::new(buf, size.min(self.limit));
         value.serialize(&mut Serializer::new(&mut out, self))?;
         out.finish().ok_or_else(|| self.too_small(value, size))
     }

@@ -5,6 +5,7 @@ use serde::ser::{self, Serialize};
 use super::config::{Config, EnumTagging, LengthWidth, NoTags, TagWidth};
 use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::{BufMutOutput, SliceOutput};
 use crate::with::{self, Adapter, Width};
 
 mod private {
@@ -847,196 +848,47 @@ impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for Adapted<'b, 'a, O, G
 impl private::Sealed for SliceOutput<'_> {}
 impl<B: bytes::BufMut + ?Sized> private::Sealed for BufMutOutput<'_, B> {}
 
-/// An [`Output`] writing into a caller's slice. It never panics: a put that
-/// does not fit marks it full, and from then on it writes nothing (the
-/// entry point turns that into an error).
-pub struct SliceOutput<'s> {
-    buf: &'s mut [u8],
-    len: usize,
-    full: bool,
-}
-
-impl<'s> SliceOutput<'s> {
-    /// An empty output over `buf`.
-    pub fn new(buf: &'s mut [u8]) -> Self {
-        SliceOutput {
-            buf,
-            len: 0,
-            full: false,
-        }
-    }
-
-    /// Whether a put did not fit.
-    pub fn is_full(&self) -> bool {
-        self.full
-    }
-
-    /// The bytes written: the front of the slice.
-    pub fn into_written(self) -> &'s mut [u8] {
-        let len = self.len;
-        self.buf.get_mut(..len).unwrap_or_default()
-    }
-
-    /// Marks the output full. Setting `len` to the end of the slice makes
-    /// every later put fail the same bounds check, so the hot path needs no
-    /// test of `full`.
-    #[cold]
-    fn overflow(&mut self) {
-        self.full = true;
-        self.len = self.buf.len();
-    }
-}
-
 impl Output for SliceOutput<'_> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        // Cannot overflow: both lengths are at most `isize::MAX`.
-        let end = self.len + bytes.len();
-        match self.buf.get_mut(self.len..end) {
-            Some(slot) => {
-                slot.copy_from_slice(bytes);
-                self.len = end;
-            }
-            None => self.overflow(),
-        }
+        self.put_slice(bytes);
     }
 
     #[inline]
     fn put_u8(&mut self, byte: u8) {
-        match self.buf.get_mut(self.len) {
-            Some(slot) => {
-                *slot = byte;
-                self.len += 1;
-            }
-            None => self.overflow(),
-        }
+        SliceOutput::put_u8(self, byte);
     }
 
     #[inline]
     fn position(&self) -> usize {
-        self.len
+        self.len()
     }
 
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        if self.full {
-            return;
-        }
-        let slot = at
-            .checked_add(bytes.len())
-            .filter(|&end| end <= self.len)
-            .and_then(|end| self.buf.get_mut(at..end));
-        if let Some(slot) = slot {
-            slot.copy_from_slice(bytes);
-        }
+        SliceOutput::patch(self, at, bytes);
     }
 
     fn byte_at(&self, at: usize) -> Option<u8> {
-        if self.full || at >= self.len {
-            return None;
-        }
-        self.buf.get(at).copied()
-    }
-}
-
-/// An [`Output`] putting its bytes into a [`bytes::BufMut`], at most `room`
-/// of them (the buffer's `remaining_mut` or the byte limit), without
-/// panicking: past `room` it marks itself full and writes nothing more.
-///
-/// A `BufMut` cannot go back to patch a placeholder length prefix, so from
-/// the first [`Output::position`] on (a sequence of unknown length) the
-/// bytes are staged in a `Vec` and put into the buffer by
-/// [`BufMutOutput::finish`].
-pub struct BufMutOutput<'b, B: ?Sized> {
-    buf: &'b mut B,
-    /// How many more bytes may be put.
-    room: usize,
-    /// Bytes put into `buf` so far.
-    written: usize,
-    /// Bytes put since staging started, not yet in `buf`.
-    staged: Vec<u8>,
-    /// Set by the first `position`; never cleared, so every position handed
-    /// out is at or after `written`, inside `staged`.
-    staging: std::cell::Cell<bool>,
-    full: bool,
-}
-
-impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
-    /// An output putting at most `room` bytes into `buf`.
-    pub fn new(buf: &'b mut B, room: usize) -> Self {
-        BufMutOutput {
-            buf,
-            room,
-            written: 0,
-            staged: Vec::new(),
-            staging: std::cell::Cell::new(false),
-            full: false,
-        }
-    }
-
-    /// Puts the staged bytes into the buffer; returns the number of bytes
-    /// put in all, or `None` when the output is full (the buffer then holds
-    /// the bytes that were put before).
-    pub fn finish(self) -> Option<usize> {
-        if self.full {
-            return None;
-        }
-        if !self.staged.is_empty() {
-            self.buf.put_slice(&self.staged);
-        }
-        Some(self.written + self.staged.len())
-    }
-
-    #[cold]
-    fn overflow(&mut self) {
-        self.full = true;
-        self.room = 0;
+        SliceOutput::byte_at(self, at)
     }
 }
 
 impl<B: bytes::BufMut + ?Sized> Output for BufMutOutput<'_, B> {
     #[inline]
     fn put(&mut self, bytes: &[u8]) {
-        if bytes.len() > self.room {
-            return self.overflow();
-        }
-        self.room -= bytes.len();
-        if self.staging.get() {
-            self.staged.extend_from_slice(bytes);
-        } else {
-            self.buf.put_slice(bytes);
-            self.written += bytes.len();
-        }
+        self.put_slice(bytes);
     }
 
     #[inline]
     fn put_u8(&mut self, byte: u8) {
-        if self.room == 0 {
-            return self.overflow();
-        }
-        self.room -= 1;
-        if self.staging.get() {
-            self.staged.push(byte);
-        } else {
-            self.buf.put_u8(byte);
-            self.written += 1;
-        }
+        BufMutOutput::put_u8(self, byte);
     }
 
     fn position(&self) -> usize {
-        self.staging.set(true);
-        self.written + self.staged.len()
+        BufMutOutput::position(self)
     }
 
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        if self.full {
-            return;
-        }
-        let slot = at.checked_sub(self.written).and_then(|from| {
-            let to = from.checked_add(bytes.len())?;
-            self.staged.get_mut(from..to)
-        });
-        if let Some(slot) = slot {
-            slot.copy_from_slice(bytes);
-        }
+        BufMutOutput::patch(self, at, bytes);
     }
 }

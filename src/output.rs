@@ -1,0 +1,232 @@
+//! Output buffers the caller owns, shared by both formats' serializers:
+//! a slice, and any [`bytes::BufMut`]. Neither panics: a put that does not
+//! fit marks the output full, from then on nothing more is written, and
+//! the entry point turns that into an error.
+
+use std::cell::Cell;
+
+/// Writes into the front of a caller's slice.
+pub(crate) struct SliceOutput<'s> {
+    buf: &'s mut [u8],
+    len: usize,
+    full: bool,
+}
+
+impl<'s> SliceOutput<'s> {
+    /// An empty output over `buf`.
+    pub(crate) fn new(buf: &'s mut [u8]) -> Self {
+        SliceOutput {
+            buf,
+            len: 0,
+            full: false,
+        }
+    }
+
+    /// The bytes written (the front of the slice), or `None` if a put did
+    /// not fit.
+    pub(crate) fn into_written(self) -> Option<&'s mut [u8]> {
+        if self.full {
+            None
+        } else {
+            self.buf.get_mut(..self.len)
+        }
+    }
+
+    /// Bytes written so far.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Marks the output full. Setting `len` to the end of the slice makes
+    /// every later put fail the same bounds check, so the hot path needs no
+    /// test of `full`.
+    #[cold]
+    fn overflow(&mut self) {
+        self.full = true;
+        self.len = self.buf.len();
+    }
+
+    #[inline]
+    pub(crate) fn put_u8(&mut self, byte: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) => {
+                *slot = byte;
+                self.len += 1;
+            }
+            None => self.overflow(),
+        }
+    }
+
+    #[inline]
+    pub(crate) fn put_slice(&mut self, bytes: &[u8]) {
+        // Cannot overflow: both lengths are at most `isize::MAX`.
+        let end = self.len + bytes.len();
+        match self.buf.get_mut(self.len..end) {
+            Some(slot) => {
+                slot.copy_from_slice(bytes);
+                self.len = end;
+            }
+            None => self.overflow(),
+        }
+    }
+
+    /// Overwrites bytes written before, at `at`.
+    pub(crate) fn patch(&mut self, at: usize, bytes: &[u8]) {
+        if self.full {
+            return;
+        }
+        let slot = at
+            .checked_add(bytes.len())
+            .filter(|&end| end <= self.len)
+            .and_then(|end| self.buf.get_mut(at..end));
+        if let Some(slot) = slot {
+            slot.copy_from_slice(bytes);
+        }
+    }
+
+    /// Inserts `bytes` at `at`, shifting the bytes after it right.
+    pub(crate) fn insert(&mut self, at: usize, bytes: &[u8]) {
+        if self.full {
+            return;
+        }
+        let at = at.min(self.len);
+        let end = self.len + bytes.len();
+        if end > self.buf.len() {
+            return self.overflow();
+        }
+        let len = self.len;
+        if let Some(tail) = self.buf.get_mut(at..end) {
+            tail.copy_within(..len - at, bytes.len());
+            if let Some(slot) = tail.get_mut(..bytes.len()) {
+                slot.copy_from_slice(bytes);
+            }
+        }
+        self.len = end;
+    }
+
+    /// The byte written at `at`, if it was.
+    pub(crate) fn byte_at(&self, at: usize) -> Option<u8> {
+        if self.full || at >= self.len {
+            return None;
+        }
+        self.buf.get(at).copied()
+    }
+}
+
+/// Puts bytes into a [`bytes::BufMut`], at most `room` of them (the
+/// buffer's `remaining_mut` or the byte limit).
+///
+/// A `BufMut` cannot go back, so from the first [`BufMutOutput::position`]
+/// on (a length to patch or insert later) the bytes are staged in a `Vec`
+/// and put into the buffer by [`BufMutOutput::finish`].
+pub(crate) struct BufMutOutput<'b, B: ?Sized> {
+    buf: &'b mut B,
+    /// How many more bytes may be put.
+    room: usize,
+    /// Bytes put into `buf` so far.
+    written: usize,
+    /// Bytes put since staging started, not yet in `buf`.
+    staged: Vec<u8>,
+    /// Set by the first `position`; never cleared, so every position handed
+    /// out is at or after `written`, inside `staged`.
+    staging: Cell<bool>,
+    full: bool,
+}
+
+impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
+    /// An output putting at most `room` bytes into `buf`.
+    pub(crate) fn new(buf: &'b mut B, room: usize) -> Self {
+        BufMutOutput {
+            buf,
+            room,
+            written: 0,
+            staged: Vec::new(),
+            staging: Cell::new(false),
+            full: false,
+        }
+    }
+
+    /// Puts the staged bytes into the buffer; returns the number of bytes
+    /// put in all, or `None` when the output is full (the buffer then holds
+    /// the bytes that were put before).
+    pub(crate) fn finish(self) -> Option<usize> {
+        if self.full {
+            return None;
+        }
+        if !self.staged.is_empty() {
+            self.buf.put_slice(&self.staged);
+        }
+        Some(self.written + self.staged.len())
+    }
+
+    #[cold]
+    fn overflow(&mut self) {
+        self.full = true;
+        self.room = 0;
+    }
+
+    #[inline]
+    pub(crate) fn put_u8(&mut self, byte: u8) {
+        if self.room == 0 {
+            return self.overflow();
+        }
+        self.room -= 1;
+        if self.staging.get() {
+            self.staged.push(byte);
+        } else {
+            self.buf.put_u8(byte);
+            self.written += 1;
+        }
+    }
+
+    #[inline]
+    pub(crate) fn put_slice(&mut self, bytes: &[u8]) {
+        if bytes.len() > self.room {
+            return self.overflow();
+        }
+        self.room -= bytes.len();
+        if self.staging.get() {
+            self.staged.extend_from_slice(bytes);
+        } else {
+            self.buf.put_slice(bytes);
+            self.written += bytes.len();
+        }
+    }
+
+    /// Bytes put so far; from now on they are staged, so that what comes
+    /// after this position can still be patched or inserted into.
+    pub(crate) fn position(&self) -> usize {
+        self.staging.set(true);
+        self.written + self.staged.len()
+    }
+
+    /// Overwrites staged bytes at `at`.
+    pub(crate) fn patch(&mut self, at: usize, bytes: &[u8]) {
+        if self.full {
+            return;
+        }
+        let slot = at.checked_sub(self.written).and_then(|from| {
+            let to = from.checked_add(bytes.len())?;
+            self.staged.get_mut(from..to)
+        });
+        if let Some(slot) = slot {
+            slot.copy_from_slice(bytes);
+        }
+    }
+
+    /// Inserts `bytes` into the staged bytes at `at`.
+    pub(crate) fn insert(&mut self, at: usize, bytes: &[u8]) {
+        if self.full {
+            return;
+        }
+        if bytes.len() > self.room {
+            return self.overflow();
+        }
+        self.room -= bytes.len();
+        let at = at
+            .checked_sub(self.written)
+            .map_or(self.staged.len(), |at| at.min(self.staged.len()));
+        self.staged.splice(at..at, bytes.iter().copied());
+    }
+}
