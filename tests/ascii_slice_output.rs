@@ -2,6 +2,8 @@
 //! `append_to_vec` write exactly the bytes of `to_vec`, and a buffer one
 //! byte short fails with the size it needed instead of panicking.
 
+#[path = "common/short_output.rs"]
+mod short_output;
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
@@ -12,25 +14,7 @@ use quickcheck::{QuickCheck, TestResult};
 use serde::de::DeserializeOwned;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
-
-/// What a too-small output of `room` bytes reports for a `needed`-byte
-/// message.
-fn too_small(needed: usize, room: usize) -> ErrorKind {
-    ErrorKind::BufferFull {
-        needed: needed as u64,
-        available: room as u64,
-    }
-}
-
-/// All short lengths of a short message, the edges and the middle of a
-/// long one.
-fn short_lengths(len: usize) -> Vec<usize> {
-    if len <= 32 {
-        (0..len).collect()
-    } else {
-        vec![0, 1, len / 2, len - 2, len - 1]
-    }
-}
+use short_output::{short_lengths, too_small};
 
 /// Checks every output against `to_vec` for `value`: the same bytes, a
 /// round trip through `from_slice`, and the exact error for every short

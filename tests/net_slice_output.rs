@@ -4,6 +4,8 @@
 
 #[path = "common/net_types.rs"]
 mod net_types;
+#[path = "common/short_output.rs"]
+mod short_output;
 
 use std::fmt::Debug;
 
@@ -15,6 +17,7 @@ use quickcheck::{QuickCheck, TestResult};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde::ser::{Error as _, SerializeMap, SerializeSeq, Serializer};
+use short_output::{short_lengths, too_small};
 
 const CONFIGS: [Config; 3] = [
     Config::new(),
@@ -23,25 +26,6 @@ const CONFIGS: [Config; 3] = [
         .with_length_width(LengthWidth::U16)
         .with_tag_width(TagWidth::U16),
 ];
-
-/// What a too-small output of `room` bytes reports for a `needed`-byte
-/// message.
-fn too_small(needed: usize, room: usize) -> ErrorKind {
-    ErrorKind::BufferFull {
-        needed: needed as u64,
-        available: room as u64,
-    }
-}
-
-/// The short lengths worth trying for a message of `len` bytes: all of
-/// them for short messages, the edges and the middle for long ones.
-fn short_lengths(len: usize) -> Vec<usize> {
-    if len <= 32 {
-        (0..len).collect()
-    } else {
-        vec![0, 1, len / 2, len - 2, len - 1]
-    }
-}
 
 /// Checks every output against `to_vec` for `value`: the same bytes, a
 /// round trip through `from_slice`, and the exact error for every short
