@@ -136,7 +136,7 @@ impl Peer {
         if !initiator {
             tx.write(ours)?;
         }
-        let frames = || LengthPrefixed::u32().max_frame_length(MAX_PAYLOAD);
+        let frames = || LengthPrefixed::u32().with_limit(MAX_PAYLOAD);
         let peer = Peer {
             rx: rx.map_framing(|_| frames()),
             tx: tx.map_framing(|_| frames()),

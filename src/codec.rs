@@ -27,16 +27,16 @@
 use std::fmt;
 use std::marker::PhantomData;
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tokio_util::codec::{Decoder, Encoder};
 
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
-use crate::frame::{self, FrameDecoder, FrameEncoder};
+use crate::frame::{FrameDecoder, FrameEncoder};
+use crate::message::{MessageDecoder, MessageFraming, encode_framed};
 use crate::net;
-use crate::stream::MessageFraming;
 
 /// Counts the bytes a decoding step took from `src` and shifts its errors
 /// to stream offsets.
@@ -119,7 +119,7 @@ impl<F: FrameEncoder, B: AsRef<[u8]>> Encoder<B> for FrameCodec<F> {
 /// `MessageCodec<&Msg, _>` on the writing side (`&Msg` is `Serialize`).
 ///
 /// The framing is any [`FrameDecoder`] + [`FrameEncoder`], or
-/// [`SelfDelimited`](crate::frame::SelfDelimited). The message type comes
+/// [`SelfDelimited`](crate::message::SelfDelimited). The message type comes
 /// first so the encoding can default to `net`:
 ///
 /// ```
@@ -137,12 +137,9 @@ impl<F: FrameEncoder, B: AsRef<[u8]>> Encoder<B> for FrameCodec<F> {
 /// # Ok::<(), netwire::Error>(())
 /// ```
 pub struct MessageCodec<T, F, E = net::Config> {
-    framing: F,
-    encoding: E,
-    /// The framing has been fitted to the encoding.
-    prepared: bool,
-    consumed: u64,
-    scratch: Vec<u8>,
+    decoder: MessageDecoder<F, E>,
+    /// Scratch space for the frame head and tail of the message encoded.
+    edges: BytesMut,
     _type: PhantomData<fn(T) -> T>,
 }
 
@@ -157,85 +154,63 @@ impl<T, F> MessageCodec<T, F> {
 impl<T, F, E> MessageCodec<T, F, E> {
     /// A codec of `T` messages in `encoding`, framed by `framing`.
     pub fn with_encoding(framing: F, encoding: E) -> Self {
+        Self::with_decoder(MessageDecoder::with_encoding(framing, encoding))
+    }
+
+    /// A codec around `decoder`, whose framing and encoding also encode.
+    pub fn with_decoder(decoder: MessageDecoder<F, E>) -> Self {
         MessageCodec {
-            framing,
-            encoding,
-            prepared: false,
-            consumed: 0,
-            scratch: Vec::new(),
+            decoder,
+            edges: BytesMut::new(),
             _type: PhantomData,
         }
     }
 
-    /// The framing.
+    /// The framing, with its state.
     pub fn framing(&self) -> &F {
-        &self.framing
+        self.decoder.framing()
     }
 
     /// The encoding.
     pub fn encoding(&self) -> &E {
-        &self.encoding
+        self.decoder.encoding()
+    }
+
+    /// The message decoder, with the stream position.
+    pub fn decoder(&self) -> &MessageDecoder<F, E> {
+        &self.decoder
     }
 }
 
+/// Decodes each message straight from the read buffer, then drops its
+/// bytes (also when the message is invalid, like the stream reader).
 impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCodec<T, F, E> {
     type Item = T;
     type Error = Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
-        self.decode_step(src, false)
+        self.decoder.decode_buf(src)
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
-        self.decode_step(src, true)
+        self.decoder.decode_buf_eof(src)
     }
 }
 
-impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> MessageCodec<T, F, E> {
-    /// Decodes a message straight from `src`, then drops its bytes (also
-    /// when the message is invalid, like the stream reader).
-    fn decode_step(&mut self, src: &mut BytesMut, eof: bool) -> Result<Option<T>> {
-        if !self.prepared {
-            self.prepared = true;
-            // A codec reads what `FramedRead` gives it; the framing's own
-            // limit and the encoding's bound each message.
-            let _ = self.framing.prepare(&self.encoding);
-        }
-        let (framing, encoding) = (&mut self.framing, &self.encoding);
-        counted(&mut self.consumed, src, |src| {
-            let (result, used) = framing.decode_message(encoding, &src[..], eof);
-            src.advance(used.min(src.len()));
-            if let Ok(None) = result {
-                frame::grow(src, framing.needed_hint());
-            }
-            result
-        })
-    }
-}
-
+/// Encodes each message straight into the write buffer, after its frame's
+/// head.
 impl<F: FrameEncoder, E: Encoding, T: Serialize> Encoder<T> for MessageCodec<T, F, E> {
     type Error = Error;
 
     fn encode(&mut self, message: T, dst: &mut BytesMut) -> Result<()> {
-        self.scratch.clear();
-        self.encoding.encode_into(&message, &mut self.scratch)?;
-        let mark = dst.len();
-        self.framing
-            .encode(&self.scratch, dst)
-            .inspect_err(|_| dst.truncate(mark))
+        let (framing, encoding) = self.decoder.parts_mut();
+        encode_framed(framing, encoding, &mut self.edges, &message, dst)
     }
 }
 
 impl<F: Clone, E: Clone, T> Clone for MessageCodec<T, F, E> {
     fn clone(&self) -> Self {
-        MessageCodec {
-            framing: self.framing.clone(),
-            encoding: self.encoding.clone(),
-            prepared: self.prepared,
-            consumed: self.consumed,
-            scratch: Vec::new(),
-            _type: PhantomData,
-        }
+        Self::with_decoder(self.decoder.clone())
     }
 }
 
@@ -251,9 +226,7 @@ impl<F: fmt::Debug> fmt::Debug for FrameCodec<F> {
 impl<F: fmt::Debug, E: fmt::Debug, T> fmt::Debug for MessageCodec<T, F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageCodec")
-            .field("framing", &self.framing)
-            .field("encoding", &self.encoding)
-            .field("consumed", &self.consumed)
+            .field("decoder", &self.decoder)
             .finish()
     }
 }

@@ -83,9 +83,10 @@ mod tests {
     use crate::encoding::Encoding;
     use crate::frame::{
         AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, FrameEncoder, HeaderDescribed,
-        LengthPrefixed, SelfDelimited, UntilClose,
+        LengthPrefixed, UntilClose,
     };
-    use crate::stream::{FrameReader, MessageFraming, MessageReader};
+    use crate::message::{MessageFraming, SelfDelimited};
+    use crate::stream::{FrameReader, MessageReader};
     use crate::{ascii, net};
 
     /// Bytes in the smaller run.

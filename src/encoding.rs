@@ -7,6 +7,7 @@
 //! and [`crate::ascii::Config`] implement this trait; so can a user's own
 //! format.
 
+use bytes::BytesMut;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
@@ -22,6 +23,24 @@ use crate::error::Result;
 pub trait Encoding {
     /// Appends the encoding of `value` to `out`.
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()>;
+
+    /// Appends the encoding of `value` to `out`, which is left as it was
+    /// on an error. The message layer encodes straight into its output
+    /// buffer with this.
+    ///
+    /// # Implementer notes
+    /// The default encodes into a new `Vec<u8>` and copies it; a format
+    /// that can write into a [`BytesMut`] directly should do so.
+    fn encode_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut BytesMut,
+    ) -> Result<()> {
+        let mut bytes = Vec::new();
+        self.encode_into(value, &mut bytes)?;
+        out.extend_from_slice(&bytes);
+        Ok(())
+    }
 
     /// Decodes one value that must fill `input` exactly.
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T>;
@@ -40,7 +59,7 @@ pub trait Encoding {
     /// Encodings whose messages end with a mark that can be found without
     /// knowing the message's type implement this (`ascii`: the first line
     /// end outside string bodies). A
-    /// [`SelfDelimited`](crate::frame::SelfDelimited) stream then decodes
+    /// [`SelfDelimited`](crate::message::SelfDelimited) stream then decodes
     /// each message once, when all of it has arrived, instead of trying
     /// after every read. The default, [`Scan::Unknown`], keeps the trying.
     ///
@@ -94,6 +113,13 @@ pub enum Scan {
 impl<E: Encoding + ?Sized> Encoding for &E {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
         (**self).encode_into(value, out)
+    }
+    fn encode_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut BytesMut,
+    ) -> Result<()> {
+        (**self).encode_into_bytes(value, out)
     }
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         (**self).decode(input)

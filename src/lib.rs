@@ -11,8 +11,10 @@ mod cost;
 pub mod encoding;
 pub mod error;
 pub mod frame;
+#[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod hint;
+pub mod message;
 pub mod net;
 pub mod order;
 mod output;

@@ -176,7 +176,7 @@ fn ascii_cases(c: &mut Cases) {
 /// Every stream reader over a hostile stream, with the encoding and the
 /// framing limited to `LIMIT`.
 fn stream_cases(c: &mut Cases) {
-    use netwire::frame::SelfDelimited;
+    use netwire::message::SelfDelimited;
     use netwire::stream::{FrameReader, MessageReader};
     const BODY: [u8; 10] = [0x5a; 10];
     for (what, len) in [
@@ -188,7 +188,7 @@ fn stream_cases(c: &mut Cases) {
         c.check(
             &format!("stream FrameReader u32 frames, length {what}"),
             move || {
-                FrameReader::new(&input()[..], LengthPrefixed::u32().max_frame_length(LIMIT))
+                FrameReader::new(&input()[..], LengthPrefixed::u32().with_limit(LIMIT))
                     .read_frame()
                     .err()
             },
@@ -196,7 +196,7 @@ fn stream_cases(c: &mut Cases) {
         c.check(
             &format!("stream MessageReader net u32 frames, length {what}"),
             move || {
-                let framing = LengthPrefixed::u32().max_frame_length(LIMIT);
+                let framing = LengthPrefixed::u32().with_limit(LIMIT);
                 MessageReader::with_encoding(&input()[..], framing, net())
                     .read::<String>()
                     .err()
@@ -338,41 +338,41 @@ fn framing_cases(c: &mut Cases) {
     const BODY: [u8; 10] = [0x5a; 10];
     c.check("frame LengthPrefixed u32, length u32::MAX", || {
         let input = prefixed(u32::MAX, &BODY);
-        feed(LengthPrefixed::u32().max_frame_length(LIMIT), &input)
+        feed(LengthPrefixed::u32().with_limit(LIMIT), &input)
     });
     c.check("frame LengthPrefixed u64, length u64::MAX", || {
         let input = [&u64::MAX.to_be_bytes()[..], &BODY].concat();
-        feed(LengthPrefixed::u64().max_frame_length(LIMIT), &input)
+        feed(LengthPrefixed::u64().with_limit(LIMIT), &input)
     });
     c.check("frame LengthPrefixed u32, length remaining+1", || {
         let input = prefixed(BODY.len() as u32 + 1, &BODY);
-        feed(LengthPrefixed::u32().max_frame_length(LIMIT), &input)
+        feed(LengthPrefixed::u32().with_limit(LIMIT), &input)
     });
     c.check(
         "frame LengthPrefixed u32, length = limit, input short",
         || {
             let input = prefixed(LIMIT as u32, &BODY);
-            feed(LengthPrefixed::u32().max_frame_length(LIMIT), &input)
+            feed(LengthPrefixed::u32().with_limit(LIMIT), &input)
         },
     );
     c.check("frame AsciiLength 19 digits, all nines", || {
         let input = [&[b'9'; 19][..], &BODY].concat();
-        feed(AsciiLength::digits(19).max_frame_length(LIMIT), &input)
+        feed(AsciiLength::digits(19).with_limit(LIMIT), &input)
     });
     c.check("frame ByType u64 length, u64::MAX", || {
         let input = [&[7u8][..], &u64::MAX.to_be_bytes(), &BODY].concat();
-        feed(ByType::new().prefixed(7, 8).max_frame_length(LIMIT), &input)
+        feed(ByType::new().prefixed(7, 8).with_limit(LIMIT), &input)
     });
     c.check("frame HeaderDescribed u64 body length, u64::MAX", || {
         let input = [&u64::MAX.to_be_bytes()[..], &BODY].concat();
-        let codec = HeaderDescribed::new(|h: &Header| h.len.get()).max_frame_length(LIMIT);
+        let codec = HeaderDescribed::new(|h: &Header| h.len.get()).with_limit(LIMIT);
         feed(codec, &input)
     });
     c.check("frame Delimited, no delimiter in 4x the limit", || {
-        feed_reads(Delimited::lines().max_frame_length(LIMIT), endless())
+        feed_reads(Delimited::lines().with_limit(LIMIT), endless())
     });
     c.check("frame UntilClose, 4x the limit", || {
-        feed_reads(UntilClose::new().max_frame_length(LIMIT), endless())
+        feed_reads(UntilClose::new().with_limit(LIMIT), endless())
     });
 }
 

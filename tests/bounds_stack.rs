@@ -9,7 +9,8 @@
 use std::thread;
 
 use netwire::ErrorKind;
-use netwire::frame::{LengthPrefixed, SelfDelimited};
+use netwire::frame::LengthPrefixed;
+use netwire::message::SelfDelimited;
 use netwire::net::Config;
 use netwire::stream::MessageReader;
 use serde::{Deserialize, Serialize};

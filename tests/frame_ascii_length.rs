@@ -35,7 +35,7 @@ fn a_non_digit_is_refused_where_it_stands_even_before_the_header_is_whole() {
 
 #[test]
 fn huge_declared_lengths_are_refused_before_reserving() {
-    let mut codec = AsciiLength::digits(19).max_frame_length(1000);
+    let mut codec = AsciiLength::digits(19).with_limit(1000);
     let mut src = BytesMut::with_capacity(19);
     src.extend_from_slice(b"9999999999999999999");
     let cap = src.capacity();
@@ -58,7 +58,7 @@ fn encoder_limits() {
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::LengthOverflow { len: 10, max: 9 });
     let err = AsciiLength::digits(5)
-        .max_frame_length(8)
+        .with_limit(8)
         .encode(&[0; 9], &mut dst)
         .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: 9, limit: 8 });

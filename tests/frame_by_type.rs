@@ -29,7 +29,7 @@ fn the_function_sees_every_tag() {
 
 #[test]
 fn hostile_lengths_are_refused_before_reserving() {
-    let mut codec = ByType::new().prefixed(9, 8).max_frame_length(64);
+    let mut codec = ByType::new().prefixed(9, 8).with_limit(64);
     let mut src = BytesMut::with_capacity(9);
     src.extend_from_slice(&[9, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
     let cap = src.capacity();
@@ -46,7 +46,7 @@ fn hostile_lengths_are_refused_before_reserving() {
 
 #[test]
 fn the_limit_counts_the_whole_frame() {
-    let mut codec = ByType::new().prefixed(1, 1).fixed(2, 5).max_frame_length(4);
+    let mut codec = ByType::new().prefixed(1, 1).fixed(2, 5).with_limit(4);
     let mut src = BytesMut::from(&[1, 2, b'a', b'b', 1, 3][..]);
     assert_eq!(
         codec.decode(&mut src).unwrap().unwrap(),

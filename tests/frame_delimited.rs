@@ -47,7 +47,7 @@ fn false_starts_of_the_delimiter_stay_in_the_payload() {
 
 #[test]
 fn over_limit_as_soon_as_no_delimiter_can_fit() {
-    let mut codec = Delimited::new(b"\n").max_frame_length(4);
+    let mut codec = Delimited::new(b"\n").with_limit(4);
     let mut src = BytesMut::new();
     assert!(feed(&mut codec, &mut src, b"abcd").is_empty());
     src.extend_from_slice(b"e");
@@ -57,7 +57,7 @@ fn over_limit_as_soon_as_no_delimiter_can_fit() {
 
     // A payload of exactly the limit is fine, also with a 2-byte delimiter
     // whose first byte is the one past the limit.
-    let mut codec = Delimited::new(b"\r\n").max_frame_length(4);
+    let mut codec = Delimited::new(b"\r\n").with_limit(4);
     let mut src = BytesMut::new();
     assert!(feed(&mut codec, &mut src, b"abcd\r").is_empty());
     assert_eq!(feed(&mut codec, &mut src, b"\n"), [b"abcd".to_vec()]);
@@ -68,7 +68,7 @@ fn over_limit_as_soon_as_no_delimiter_can_fit() {
 
 #[test]
 fn a_delimiter_beyond_the_limit_in_one_big_read_is_refused() {
-    let mut codec = Delimited::new(b"\n").max_frame_length(3);
+    let mut codec = Delimited::new(b"\n").with_limit(3);
     let mut src = BytesMut::from(&b"ab\nabcdefgh\nx"[..]);
     assert_eq!(codec.decode(&mut src).unwrap().unwrap(), &b"ab"[..]);
     let err = codec.decode(&mut src).unwrap_err();
@@ -139,7 +139,7 @@ fn encoder_refuses_payloads_that_would_split() {
 
 #[test]
 fn encoder_limit_excludes_the_delimiter() {
-    let mut codec = Delimited::new(b"\r\n").max_frame_length(2);
+    let mut codec = Delimited::new(b"\r\n").with_limit(2);
     let mut dst = BytesMut::new();
     codec.encode(b"ok", &mut dst).unwrap();
     assert_eq!(dst, b"ok\r\n"[..]);

@@ -72,7 +72,7 @@ fn until_close_yields_everything_once_at_the_end() {
 
 #[test]
 fn until_close_refuses_a_stream_over_the_limit() {
-    let mut codec = UntilClose::new().max_frame_length(3);
+    let mut codec = UntilClose::new().with_limit(3);
     let mut src = BytesMut::from(&b"abc"[..]);
     assert_eq!(codec.decode(&mut src).unwrap(), None);
     assert_eq!(

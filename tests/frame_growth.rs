@@ -34,16 +34,13 @@ fn one_gib_header() -> Vec<(&'static str, Decode)> {
         })
     }
     vec![
-        ("u32", run(LengthPrefixed::u32().max_frame_length(BIG))),
-        ("u64", run(LengthPrefixed::u64().max_frame_length(BIG))),
-        ("ascii", run(AsciiLength::digits(10).max_frame_length(BIG))),
-        (
-            "by type",
-            run(ByType::new().prefixed(7, 4).max_frame_length(BIG)),
-        ),
+        ("u32", run(LengthPrefixed::u32().with_limit(BIG))),
+        ("u64", run(LengthPrefixed::u64().with_limit(BIG))),
+        ("ascii", run(AsciiLength::digits(10).with_limit(BIG))),
+        ("by type", run(ByType::new().prefixed(7, 4).with_limit(BIG))),
         (
             "header",
-            run(HeaderDescribed::new(|h: &U32| u64::from(h.get())).max_frame_length(BIG)),
+            run(HeaderDescribed::new(|h: &U32| u64::from(h.get())).with_limit(BIG)),
         ),
     ]
 }
@@ -109,7 +106,7 @@ fn a_frame_reader_waiting_on_a_hostile_header_stays_small() {
     let header = ((1u32 << 30) - 1).to_be_bytes().to_vec();
     let script = [Step::Bytes(4), Step::WouldBlock];
     let reader = ScriptedReader::new(header, script);
-    let mut rx = FrameReader::new(reader, LengthPrefixed::u32().max_frame_length(1 << 30));
+    let mut rx = FrameReader::new(reader, LengthPrefixed::u32().with_limit(1 << 30));
     let err = rx.read_frame().unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Io(io::ErrorKind::WouldBlock));
     assert_eq!(rx.buffer().len(), 4);

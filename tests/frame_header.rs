@@ -45,7 +45,7 @@ fn the_frame_reads_as_header_and_body() {
 
 #[test]
 fn hostile_lengths_are_refused_before_reserving() {
-    let mut codec = codec().max_frame_length(100);
+    let mut codec = codec().with_limit(100);
     let mut src = BytesMut::with_capacity(12);
     src.extend_from_slice(&[1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
     let cap = src.capacity();
@@ -95,7 +95,7 @@ fn the_encoder_checks_header_against_body() {
     codec.encode(&frame(7, b"abc"), &mut dst).unwrap();
     assert_eq!(dst, frame(7, b"abc")[..]);
     let err = codec
-        .max_frame_length(14)
+        .with_limit(14)
         .encode(&frame(7, b"abc"), &mut dst)
         .unwrap_err();
     assert_eq!(

@@ -20,7 +20,7 @@ fn hostile_lengths_are_refused_before_any_reservation() {
         (LengthPrefixed::u8(), &[101], 101),
     ];
     for (codec, header, len) in cases {
-        let mut codec = codec.max_frame_length(100);
+        let mut codec = codec.with_limit(100);
         let mut src = buffer_with(header);
         src.extend_from_slice(b"some payload bytes");
         let cap = src.capacity();
@@ -34,7 +34,7 @@ fn hostile_lengths_are_refused_before_any_reservation() {
 
 #[test]
 fn limit_is_inclusive() {
-    let mut codec = LengthPrefixed::u16().max_frame_length(3);
+    let mut codec = LengthPrefixed::u16().with_limit(3);
     let mut src = buffer_with(&[0, 3, 1, 2, 3, 0, 4]);
     assert_eq!(codec.decode(&mut src).unwrap().unwrap(), &[1, 2, 3][..]);
     let err = codec.decode(&mut src).unwrap_err();
@@ -121,7 +121,7 @@ fn encoder_enforces_width_and_limit() {
         &ErrorKind::LengthOverflow { len: 256, max: 255 }
     );
     let err = LengthPrefixed::u32()
-        .max_frame_length(10)
+        .with_limit(10)
         .encode(&[0; 11], &mut wire)
         .unwrap_err();
     assert_eq!(

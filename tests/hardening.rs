@@ -8,7 +8,8 @@ mod stream_support;
 use std::io::{self, Read};
 use std::marker::PhantomData;
 
-use netwire::frame::{FrameDecoder, LengthPrefixed, SelfDelimited};
+use netwire::frame::{FrameDecoder, LengthPrefixed};
+use netwire::message::SelfDelimited;
 use netwire::stream::{FrameReader, MessageReader, MessageWriter};
 use netwire::{Error, ErrorKind, ascii, net};
 use serde::{Deserialize, Serialize};
@@ -26,7 +27,7 @@ fn read_some<T, R, F, E>(rx: &mut MessageReader<R, F, E>) -> (usize, Option<Erro
 where
     T: serde::de::DeserializeOwned,
     R: Read,
-    F: netwire::stream::MessageFraming,
+    F: netwire::message::MessageFraming,
     E: netwire::Encoding,
 {
     let mut count = 0;
@@ -173,7 +174,7 @@ fn a_framed_stream_refuses_a_frame_over_the_encoding_limit_from_its_header() {
     assert_eq!((err.kind(), err.offset()), (&over, Some(0)));
 
     // The framing's own, smaller bound still wins.
-    let framing = LengthPrefixed::u32().max_frame_length(10);
+    let framing = LengthPrefixed::u32().with_limit(10);
     let mut rx = MessageReader::with_encoding(&wire[..], framing, config);
     let err = rx.read::<serde_bytes::ByteBuf>().unwrap_err();
     assert_eq!(
@@ -468,7 +469,7 @@ fn truncation_errors_count_and_say_what_they_mean() {
 fn every_strategy_caps_its_frames_at_a_message_layers_limit() {
     use netwire::frame::{AsciiLength, ByType, Delimited, FixedLength, UntilClose};
     fn refuses<F: FrameDecoder>(mut framing: F, input: &[u8]) {
-        framing.limit_frame_length(4);
+        framing.lower_limit(4);
         let mut src = bytes::BytesMut::from(input);
         let err = match framing.decode(&mut src) {
             Err(e) => e,
@@ -579,7 +580,7 @@ fn read_some_all<T, R, F, E>(rx: &mut MessageReader<R, F, E>) -> (usize, Option<
 where
     T: serde::de::DeserializeOwned,
     R: Read,
-    F: netwire::stream::MessageFraming,
+    F: netwire::message::MessageFraming,
     E: netwire::Encoding,
 {
     let mut count = 0;

@@ -6,7 +6,8 @@ mod stream_support;
 
 use std::collections::BTreeMap;
 
-use netwire::frame::{LengthPrefixed, SelfDelimited};
+use netwire::frame::LengthPrefixed;
+use netwire::message::SelfDelimited;
 use netwire::net::{self, Config, EnumTags, TagTable, TagWidth};
 use netwire::stream::{MessageReader, MessageWriter};
 use netwire::with::Padded;

@@ -37,7 +37,7 @@ fn handshake_reader<R: Read>(input: R) -> MessageReader<R, FixedLength> {
 
 /// The messages after the handshake: `u32` length-prefixed frames.
 fn frames() -> LengthPrefixed {
-    LengthPrefixed::u32().max_frame_length(MAX_PAYLOAD)
+    LengthPrefixed::u32().with_limit(MAX_PAYLOAD)
 }
 
 /// The bytes of a handshake, written by hand from BEP 3: the byte 19,

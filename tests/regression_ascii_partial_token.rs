@@ -15,7 +15,7 @@
 //! continuation could change the outcome.
 
 use netwire::ErrorKind;
-use netwire::frame::SelfDelimited;
+use netwire::message::SelfDelimited;
 use netwire::stream::MessageReader;
 use serde::Deserialize;
 

@@ -6,7 +6,8 @@ use bytes::BytesMut;
 use futures_util::{SinkExt, StreamExt};
 use netwire::ErrorKind;
 use netwire::codec::{FrameCodec, MessageCodec};
-use netwire::frame::{Delimited, LengthPrefixed, SelfDelimited};
+use netwire::frame::{Delimited, LengthPrefixed};
+use netwire::message::SelfDelimited;
 use serde::{Deserialize, Serialize};
 use tokio_util::codec::{Decoder, Encoder, FramedRead, FramedWrite};
 
@@ -93,7 +94,7 @@ fn decoding_byte_by_byte_without_a_runtime() {
 
 #[test]
 fn codec_errors_carry_stream_offsets() {
-    let mut codec = FrameCodec::new(Delimited::new(b"\n").max_frame_length(4));
+    let mut codec = FrameCodec::new(Delimited::new(b"\n").with_limit(4));
     let mut buf = BytesMut::from(&b"ab\ncd\n"[..]);
     assert_eq!(codec.decode(&mut buf).unwrap().unwrap(), &b"ab"[..]);
     assert_eq!(codec.decode(&mut buf).unwrap().unwrap(), &b"cd"[..]);

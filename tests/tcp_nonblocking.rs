@@ -97,7 +97,7 @@ fn writer_keeps_a_large_frame_queued_on_a_full_socket() {
     let sent_before = tx.position();
 
     let reader = thread::spawn(move || {
-        let mut rx = FrameReader::new(server, LengthPrefixed::u32().max_frame_length(8 << 20));
+        let mut rx = FrameReader::new(server, LengthPrefixed::u32().with_limit(8 << 20));
         let frame = rx.read_frame().unwrap().unwrap();
         assert_eq!(rx.read_frame().unwrap(), None);
         frame

@@ -11,7 +11,7 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let s = input.setting;
     let digits = usize::from(s & 0xff) % 19 + 1;
-    let codec = AsciiLength::digits(digits).max_frame_length(framing::max_len(s >> 8, 100));
+    let codec = AsciiLength::digits(digits).with_limit(framing::max_len(s >> 8, 100));
     let outcome = framing::check(&codec, &input);
     framing::check_reencode(&codec, &input.data, &outcome);
 });

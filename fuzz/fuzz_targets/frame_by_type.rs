@@ -35,7 +35,7 @@ fuzz_target!(|bytes: &[u8]| {
             .prefixed(4, 2)
             .prefixed(5, 8)
     }
-    .max_frame_length(max);
+    .with_limit(max);
     let outcome = framing::check(&codec, &input);
     framing::check_reencode(&codec, &input.data, &outcome);
 });

@@ -18,7 +18,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Some(delimiter) = DELIMITERS.get(pick) else {
         // Text lines: "\n" or "\r\n" ends a frame, so re-encoding (always
         // "\n") cannot be compared byte for byte; check the span instead.
-        let codec = Delimited::lines().max_frame_length(max);
+        let codec = Delimited::lines().with_limit(max);
         let outcome = framing::check(&codec, &input);
         let mut start = 0;
         for (frame, &end) in outcome.frames.iter().zip(&outcome.ends) {
@@ -33,7 +33,7 @@ fuzz_target!(|bytes: &[u8]| {
         }
         return;
     };
-    let codec = Delimited::new(delimiter).max_frame_length(max);
+    let codec = Delimited::new(delimiter).with_limit(max);
     let outcome = framing::check(&codec, &input);
     framing::check_reencode(&codec, &input.data, &outcome);
 });

@@ -30,19 +30,19 @@ fuzz_target!(|bytes: &[u8]| {
     match input.setting & 3 {
         0 => {
             let codec =
-                HeaderDescribed::new(|h: &Header| u64::from(h.len.get())).max_frame_length(max);
+                HeaderDescribed::new(|h: &Header| u64::from(h.len.get())).with_limit(max);
             let outcome = framing::check(&codec, &input);
             framing::check_reencode(&codec, &input.data, &outcome);
         }
         1 => {
-            let codec = HeaderDescribed::new(|h: &Tiny| u64::from(h.len)).max_frame_length(max);
+            let codec = HeaderDescribed::new(|h: &Tiny| u64::from(h.len)).with_limit(max);
             let outcome = framing::check(&codec, &input);
             framing::check_reencode(&codec, &input.data, &outcome);
         }
         _ => {
             // The body length wraps past u64::MAX once the header is added.
             let codec = HeaderDescribed::new(|h: &Header| u64::MAX - u64::from(h.kind.get()))
-                .max_frame_length(max);
+                .with_limit(max);
             let outcome = framing::check(&codec, &input);
             framing::check_reencode(&codec, &input.data, &outcome);
         }

@@ -19,7 +19,7 @@ fuzz_target!(|bytes: &[u8]| {
     }
     .length_includes_header(s & 4 != 0)
     .length_adjustment(isize::from((s >> 3 & 0x1f) as i8) - 16)
-    .max_frame_length(framing::max_len(s >> 8, 1024));
+    .with_limit(framing::max_len(s >> 8, 1024));
     let outcome = framing::check(&codec, &input);
     framing::check_reencode(&codec, &input.data, &outcome);
 });

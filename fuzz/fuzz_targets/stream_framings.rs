@@ -15,7 +15,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use netwire::frame::{FrameDecoder, FrameEncoder, SelfDelimited};
+use netwire::frame::{FrameDecoder, FrameEncoder};
+use netwire::message::SelfDelimited;
 use netwire::{Encoding, ErrorKind};
 use netwire_fuzz::budget::{Counted, Kind};
 use netwire_fuzz::framings::{self, Visit};

@@ -21,7 +21,8 @@ use std::io::Read;
 use std::rc::Rc;
 
 use libfuzzer_sys::fuzz_target;
-use netwire::frame::{FrameDecoder, FrameEncoder, LengthPrefixed, SelfDelimited};
+use netwire::frame::{FrameDecoder, FrameEncoder, LengthPrefixed};
+use netwire::message::SelfDelimited;
 use netwire::stream::{FrameReader, MessageReader};
 use netwire::{Encoding, Error, ErrorKind};
 use netwire_fuzz::budget::{self, Counted, CountedFraming, Kind, Work};
@@ -86,7 +87,7 @@ fn reference<L: Lender, F: FrameDecoder + Clone, E: Encoding>(
     data: &[u8],
 ) -> (Vec<Vec<u8>>, End) {
     let mut framing = framing.clone();
-    framing.limit_frame_length(encoding.limit());
+    framing.lower_limit(encoding.limit());
     let mut rx = FrameReader::new(data, framing);
     let mut items = Vec::new();
     loop {

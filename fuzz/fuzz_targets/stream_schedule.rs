@@ -13,10 +13,8 @@
 
 use libfuzzer_sys::fuzz_target;
 use netwire::Encoding;
-use netwire::frame::{
-    AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, LengthPrefixed, SelfDelimited,
-    UntilClose,
-};
+use netwire::frame::{AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, LengthPrefixed, UntilClose};
+use netwire::message::SelfDelimited;
 use netwire_fuzz::budget::{Counted, Kind};
 use netwire_fuzz::schedule::{End, Input};
 use netwire_fuzz::streams;
@@ -72,29 +70,29 @@ fn with_framing<E: Encoding + Clone>(pick: u8, max: usize, encoding: E, input: &
     match pick % 8 {
         0 => self_delimited(encoding, input),
         1 => {
-            let f = LengthPrefixed::u16().max_frame_length(max);
+            let f = LengthPrefixed::u16().with_limit(max);
             messages(f.clone(), encoding, input);
             frames(f, input);
         }
         2 => {
             let f = LengthPrefixed::u8()
                 .length_adjustment(-1)
-                .max_frame_length(max);
+                .with_limit(max);
             messages(f.clone(), encoding, input);
             frames(f, input);
         }
         3 => {
-            let f = Delimited::lines().max_frame_length(max);
+            let f = Delimited::lines().with_limit(max);
             messages(f.clone(), encoding, input);
             frames(f, input);
         }
         4 => {
-            let f = AsciiLength::digits(3).max_frame_length(max);
+            let f = AsciiLength::digits(3).with_limit(max);
             messages(f.clone(), encoding, input);
             frames(f, input);
         }
         5 => {
-            let f = UntilClose::new().max_frame_length(max);
+            let f = UntilClose::new().with_limit(max);
             messages(f.clone(), encoding, input);
             frames(f, input);
         }
@@ -107,7 +105,7 @@ fn with_framing<E: Encoding + Clone>(pick: u8, max: usize, encoding: E, input: &
             let f = ByType::new()
                 .fixed(0, 2)
                 .prefixed(1, 1)
-                .max_frame_length(max);
+                .with_limit(max);
             messages(f.clone(), encoding, input);
             frames(f, input);
         }

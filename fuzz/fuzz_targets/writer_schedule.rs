@@ -25,7 +25,8 @@
 use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use netwire::Encoding;
-use netwire::frame::{FrameDecoder, FrameEncoder, SelfDelimited};
+use netwire::frame::{FrameDecoder, FrameEncoder};
+use netwire::message::SelfDelimited;
 use netwire_fuzz::framings::{self, Visit};
 use netwire_fuzz::writer::{self, MsgSpec, Op, Script, WStep};
 use netwire_fuzz::{MAX_LIMIT, ascii_config, net_config};

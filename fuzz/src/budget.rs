@@ -125,8 +125,8 @@ impl<F: FrameDecoder> FrameDecoder for CountedFraming<F> {
         self.inner.decode_span_eof(src)
     }
 
-    fn limit_frame_length(&mut self, max: usize) {
-        self.inner.limit_frame_length(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.inner.lower_limit(max);
     }
 
     fn needed(&self) -> Option<usize> {

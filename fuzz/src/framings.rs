@@ -2,10 +2,8 @@
 //! same check over each: the stream readers, the codecs and the writers.
 //! Each framing is its own type, so the pick calls a [`Visit`]or.
 
-use netwire::frame::{
-    AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, FrameEncoder, HeaderDescribed,
-    LengthPrefixed, SelfDelimited, UntilClose,
-};
+use netwire::frame::{AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, FrameEncoder, HeaderDescribed, LengthPrefixed, UntilClose};
+use netwire::message::SelfDelimited;
 use zerocopy::network_endian::{U16, U32};
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
@@ -75,27 +73,27 @@ pub const NAMES: [&str; COUNT as usize] = [
 pub fn pick<V: Visit>(pick: u8, max: usize, fixed: usize, scans: bool, v: V) -> V::Out {
     match pick % COUNT {
         0 => v.framed(
-            HeaderDescribed::new(|h: &Header| u64::from(h.len.get())).max_frame_length(max),
+            HeaderDescribed::new(|h: &Header| u64::from(h.len.get())).with_limit(max),
             0,
         ),
         1 => v.framed(
-            HeaderDescribed::new(|h: &Tiny| u64::from(h.len)).max_frame_length(max),
+            HeaderDescribed::new(|h: &Tiny| u64::from(h.len)).with_limit(max),
             0,
         ),
-        2 => v.framed(Delimited::new(b"\r\n").max_frame_length(max), 0),
-        3 => v.framed(Delimited::new(b"aba").max_frame_length(max), 0),
-        4 => v.framed(Delimited::lines().max_frame_length(max), 0),
-        5 => v.framed(LengthPrefixed::u32().max_frame_length(max), 4),
+        2 => v.framed(Delimited::new(b"\r\n").with_limit(max), 0),
+        3 => v.framed(Delimited::new(b"aba").with_limit(max), 0),
+        4 => v.framed(Delimited::lines().with_limit(max), 0),
+        5 => v.framed(LengthPrefixed::u32().with_limit(max), 4),
         6 => v.framed(
             LengthPrefixed::u64()
                 .length_includes_header(true)
-                .max_frame_length(max),
+                .with_limit(max),
             8,
         ),
         7 => v.framed(
             LengthPrefixed::u16()
                 .length_includes_header(true)
-                .max_frame_length(max),
+                .with_limit(max),
             2,
         ),
         8 => v.framed(
@@ -104,12 +102,12 @@ pub fn pick<V: Visit>(pick: u8, max: usize, fixed: usize, scans: bool, v: V) -> 
                 .fixed(1, 5)
                 .prefixed(2, 1)
                 .prefixed(3, 4)
-                .max_frame_length(max),
+                .with_limit(max),
             0,
         ),
-        9 => v.framed(AsciiLength::digits(4).max_frame_length(max), 4),
+        9 => v.framed(AsciiLength::digits(4).with_limit(max), 4),
         10 => v.framed(FixedLength::new(fixed.max(1)), 0),
-        11 => v.framed(UntilClose::new().max_frame_length(max), 0),
+        11 => v.framed(UntilClose::new().with_limit(max), 0),
         12 if scans => v.self_delimited(SelfDelimited::new(), false),
         12 => v.self_delimited(SelfDelimited::retrying(), true),
         _ => v.self_delimited(SelfDelimited::new(), false),

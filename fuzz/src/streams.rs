@@ -7,7 +7,8 @@ use std::rc::Rc;
 
 use netwire::Encoding;
 use netwire::frame::FrameDecoder;
-use netwire::stream::{FrameReader, MessageFraming, MessageReader};
+use netwire::message::MessageFraming;
+use netwire::stream::{FrameReader, MessageReader};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 

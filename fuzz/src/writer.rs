@@ -9,7 +9,8 @@ use std::io::{self, IoSlice, Write};
 use arbitrary::Arbitrary;
 use bytes::BytesMut;
 use netwire::frame::{FrameDecoder, FrameEncoder};
-use netwire::stream::{FrameReader, FrameWriter, MessageFraming, MessageReader, MessageWriter};
+use netwire::message::MessageFraming;
+use netwire::stream::{FrameReader, FrameWriter, MessageReader, MessageWriter};
 use netwire::{Encoding, Error, ErrorKind};
 use serde::Serialize;
 

@@ -11,6 +11,7 @@ use super::ser::{self, Counter};
 use crate::budget::EncodeLimits;
 use crate::encoding::{Encoding, Scan};
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::Growable;
 
 /// Limits of the `ascii` format, and the format's entry points as methods.
 ///
@@ -202,6 +203,22 @@ impl Config {
         EncodeLimits::new(self.depth, self.limit)
     }
 
+    /// Appends one message to a growable output, which is left as it was
+    /// on an error.
+    fn append<O, T>(&self, value: &T, out: &mut O) -> Result<()>
+    where
+        O: ser::Output + Growable,
+        T: ?Sized + Serialize,
+    {
+        let start = out.held();
+        let res = ser::write_message(out, value, self.limits())
+            .and_then(|()| self.check_len(out.held().saturating_sub(start) as u64));
+        if res.is_err() {
+            out.cut(start);
+        }
+        res
+    }
+
     fn check_len(&self, len: u64) -> Result<()> {
         if len > self.limit as u64 {
             Err(ser::over_limit(len, self.limit))
@@ -213,13 +230,15 @@ impl Config {
 
 impl Encoding for Config {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
-        let start = out.len();
-        let res = ser::write_message(out, value, self.limits())
-            .and_then(|()| self.check_len(out.len().saturating_sub(start) as u64));
-        if res.is_err() {
-            out.truncate(start);
-        }
-        res
+        self.append(value, out)
+    }
+
+    fn encode_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut bytes::BytesMut,
+    ) -> Result<()> {
+        self.append(value, out)
     }
 
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {

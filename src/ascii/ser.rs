@@ -41,6 +41,27 @@ impl Output for Vec<u8> {
     }
 }
 
+impl Output for bytes::BytesMut {
+    #[inline]
+    fn put(&mut self, byte: u8) {
+        self.extend_from_slice(&[byte]);
+    }
+    #[inline]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    fn mark(&self) -> u64 {
+        self.len() as u64
+    }
+    fn insert(&mut self, at: u64, bytes: &[u8]) {
+        let at = usize::try_from(at).map_or(self.len(), |at| at.min(self.len()));
+        self.extend_from_slice(bytes);
+        if let Some(moved) = self.get_mut(at..) {
+            moved.rotate_right(bytes.len());
+        }
+    }
+}
+
 /// An [`Output`] that only counts.
 #[derive(Default)]
 pub(crate) struct Counter(pub(crate) u64);

@@ -4,7 +4,7 @@
 use bytes::BytesMut;
 
 use super::util::{self, HeaderThenBody, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
+use super::{DEFAULT_LIMIT, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The largest digit count: 19 nines still fit in a `u64`.
@@ -22,7 +22,7 @@ const MAX_DIGITS: usize = 19;
 /// The decoded frame is the payload alone. Digits are checked as they
 /// arrive, so a header holding anything else is refused without waiting
 /// for the rest of it. The payload length is bounded by both the digit
-/// count and [`max_frame_length`](Self::max_frame_length) (16 MiB by
+/// count and [`with_limit`](Self::with_limit) (16 MiB by
 /// default), checked before anything is reserved.
 ///
 /// # Examples
@@ -68,7 +68,7 @@ const MAX_DIGITS: usize = 19;
 #[derive(Clone, Debug)]
 pub struct AsciiLength {
     digits: usize,
-    max_frame_length: usize,
+    limit: usize,
     state: State,
 }
 
@@ -84,16 +84,28 @@ impl AsciiLength {
         );
         AsciiLength {
             digits,
-            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            limit: DEFAULT_LIMIT,
             state: State::Head,
         }
     }
 
     /// The largest payload accepted, in bytes, when decoding and encoding.
     #[must_use]
-    pub fn max_frame_length(mut self, max: usize) -> Self {
-        self.max_frame_length = max;
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
         self
+    }
+
+    /// The old name of `with_limit`.
+    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+    #[must_use]
+    pub fn max_frame_length(self, max: usize) -> Self {
+        self.with_limit(max)
+    }
+
+    /// The largest frame accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// The largest length the digits can write: `10^digits - 1`.
@@ -121,7 +133,7 @@ impl AsciiLength {
         if head.len() < self.digits {
             return Ok(None);
         }
-        util::check_limit(value, self.max_frame_length, 0).map(Some)
+        util::check_limit(value, self.limit, 0).map(Some)
     }
 }
 
@@ -136,7 +148,7 @@ impl HeaderThenBody for AsciiLength {
         let Some(payload) = self.parse_head(src)? else {
             return Ok(None);
         };
-        util::with_header(payload, self.digits, self.max_frame_length).map(Some)
+        util::with_header(payload, self.digits, self.limit).map(Some)
     }
 
     #[inline]
@@ -146,8 +158,8 @@ impl HeaderThenBody for AsciiLength {
 }
 
 impl FrameDecoder for AsciiLength {
-    fn limit_frame_length(&mut self, max: usize) {
-        self.max_frame_length = self.max_frame_length.min(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.limit = self.limit.min(max);
     }
 
     /// # Errors
@@ -173,6 +185,10 @@ impl FrameDecoder for AsciiLength {
 }
 
 impl FrameEncoder for AsciiLength {
+    fn head_len(&self) -> Option<usize> {
+        Some(self.digits)
+    }
+
     /// Writes the zero-padded digits.
     ///
     /// # Errors
@@ -180,7 +196,7 @@ impl FrameEncoder for AsciiLength {
     /// maximum, [`ErrorKind::LengthOverflow`] when its length needs more
     /// digits than configured.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
-        util::check_payload(payload, self.max_frame_length)?;
+        util::check_payload(payload, self.limit)?;
         let len = payload.len() as u64;
         let max = self.digits_max();
         if len > max {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use bytes::BytesMut;
 
 use super::util::{self, HeaderThenBody, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
+use super::{DEFAULT_LIMIT, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// How long a frame of one type is.
@@ -49,7 +49,7 @@ enum Rules {
 /// the same reason the encoder writes the payload unchanged: the payload
 /// must already be a complete frame (a known type, and the size or length
 /// field its rule asks for). A frame longer than
-/// [`max_frame_length`](Self::max_frame_length) (16 MiB by default) is
+/// [`with_limit`](Self::with_limit) (16 MiB by default) is
 /// refused before anything is reserved for it.
 ///
 /// # Examples
@@ -115,7 +115,7 @@ enum Rules {
 #[derive(Clone)]
 pub struct ByType {
     rules: Rules,
-    max_frame_length: usize,
+    limit: usize,
     state: State,
 }
 
@@ -136,7 +136,7 @@ impl ByType {
     fn from_rules(rules: Rules) -> Self {
         ByType {
             rules,
-            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            limit: DEFAULT_LIMIT,
             state: State::Head,
         }
     }
@@ -177,9 +177,21 @@ impl ByType {
     /// The largest frame accepted, in bytes (type byte and length field
     /// included), when decoding and encoding.
     #[must_use]
-    pub fn max_frame_length(mut self, max: usize) -> Self {
-        self.max_frame_length = max;
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
         self
+    }
+
+    /// The old name of `with_limit`.
+    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+    #[must_use]
+    pub fn max_frame_length(self, max: usize) -> Self {
+        self.with_limit(max)
+    }
+
+    /// The largest frame accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// Frames of type `tag` carry a big-endian length of `width` bytes
@@ -264,7 +276,7 @@ impl ByType {
                 }
             }
         };
-        util::check_limit(total, self.max_frame_length, 0).map(Some)
+        util::check_limit(total, self.limit, 0).map(Some)
     }
 }
 
@@ -286,7 +298,7 @@ impl fmt::Debug for ByType {
             }
             Rules::Fn(_) => d.field("table", &"<function>"),
         };
-        d.field("max_frame_length", &self.max_frame_length)
+        d.field("limit", &self.limit)
             .field("state", &self.state)
             .finish()
     }
@@ -311,8 +323,8 @@ impl HeaderThenBody for ByType {
 }
 
 impl FrameDecoder for ByType {
-    fn limit_frame_length(&mut self, max: usize) {
-        self.max_frame_length = self.max_frame_length.min(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.limit = self.limit.min(max);
     }
 
     /// # Errors
@@ -338,6 +350,10 @@ impl FrameDecoder for ByType {
 }
 
 impl FrameEncoder for ByType {
+    fn head_len(&self) -> Option<usize> {
+        Some(0)
+    }
+
     /// Checks that the payload is one whole frame; writes nothing.
     ///
     /// # Errors

@@ -3,7 +3,7 @@
 use bytes::BytesMut;
 
 use super::util;
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
+use super::{DEFAULT_LIMIT, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Frames that end with a delimiter: a byte (`"\0"`, `"\n"`) or a byte
@@ -19,7 +19,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// remembers how far it has searched, so a frame arriving one byte at a
 /// time costs linear work, also when a multi-byte delimiter is split
 /// between reads. A payload longer than
-/// [`max_frame_length`](Self::max_frame_length) (16 MiB by default) is
+/// [`with_limit`](Self::with_limit) (16 MiB by default) is
 /// refused as soon as that many bytes have arrived without a delimiter;
 /// input that ends without a final delimiter is
 /// [`Truncated`](ErrorKind::Truncated).
@@ -83,7 +83,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// use netwire::ErrorKind;
 /// use netwire::frame::{Delimited, FrameDecoder};
 ///
-/// let mut codec = Delimited::nul().max_frame_length(4);
+/// let mut codec = Delimited::nul().with_limit(4);
 /// let mut wire = BytesMut::from(&b"abc\0defgh"[..]);
 /// assert_eq!(codec.decode(&mut wire)?.unwrap(), &b"abc"[..]);
 /// let err = codec.decode(&mut wire).unwrap_err();
@@ -94,7 +94,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct Delimited {
     delimiter: Box<[u8]>,
     strip_cr: bool,
-    max_frame_length: usize,
+    limit: usize,
     /// Where the next search starts: no delimiter begins before it.
     searched: usize,
 }
@@ -110,7 +110,7 @@ impl Delimited {
         Delimited {
             delimiter,
             strip_cr: false,
-            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            limit: DEFAULT_LIMIT,
             searched: 0,
         }
     }
@@ -118,7 +118,7 @@ impl Delimited {
     /// Text lines: frames ended by `"\n"` or `"\r\n"`; the encoder writes
     /// `"\n"` and refuses a payload ending in `"\r"`, which would not come
     /// back unchanged. A `"\r"` before the `"\n"` counts towards
-    /// [`max_frame_length`](Self::max_frame_length).
+    /// [`with_limit`](Self::with_limit).
     pub fn lines() -> Self {
         Delimited {
             strip_cr: true,
@@ -134,9 +134,21 @@ impl Delimited {
     /// The largest payload accepted, in bytes (delimiter not counted), when
     /// decoding and encoding.
     #[must_use]
-    pub fn max_frame_length(mut self, max: usize) -> Self {
-        self.max_frame_length = max;
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
         self
+    }
+
+    /// The old name of `with_limit`.
+    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+    #[must_use]
+    pub fn max_frame_length(self, max: usize) -> Self {
+        self.with_limit(max)
+    }
+
+    /// The largest frame accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 }
 
@@ -159,8 +171,8 @@ fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 }
 
 impl FrameDecoder for Delimited {
-    fn limit_frame_length(&mut self, max: usize) {
-        self.max_frame_length = self.max_frame_length.min(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.limit = self.limit.min(max);
     }
 
     /// # Errors
@@ -171,7 +183,7 @@ impl FrameDecoder for Delimited {
         let dlen = self.delimiter.len();
         // A delimiter that starts after the maximum payload length cannot
         // end an acceptable frame, so the search stops there.
-        let window_len = src.len().min(self.max_frame_length.saturating_add(dlen));
+        let window_len = src.len().min(self.limit.saturating_add(dlen));
         let window = src.get(..window_len).unwrap_or_default();
         if self.searched > window_len {
             self.searched = 0;
@@ -186,12 +198,8 @@ impl FrameDecoder for Delimited {
             }
             return Ok(Some(Span::new(0..end, at + dlen)));
         }
-        if src.len() >= self.max_frame_length.saturating_add(dlen) {
-            return Err(util::over_limit(
-                src.len() as u64,
-                self.max_frame_length,
-                Some(0),
-            ));
+        if src.len() >= self.limit.saturating_add(dlen) {
+            return Err(util::over_limit(src.len() as u64, self.limit, Some(0)));
         }
         // The last `dlen - 1` bytes may begin a delimiter still arriving.
         self.searched = window_len.saturating_sub(dlen - 1);
@@ -200,6 +208,10 @@ impl FrameDecoder for Delimited {
 }
 
 impl FrameEncoder for Delimited {
+    fn head_len(&self) -> Option<usize> {
+        Some(0)
+    }
+
     /// Checks the payload; the delimiter is written by
     /// [`encode_tail`](Self::encode_tail).
     ///
@@ -210,7 +222,7 @@ impl FrameEncoder for Delimited {
     /// `"\r"` for [`lines`](Self::lines)), with the error's offset at that
     /// position in the payload.
     fn encode_head(&mut self, payload: &[u8], _dst: &mut BytesMut) -> Result<()> {
-        util::check_payload(payload, self.max_frame_length)?;
+        util::check_payload(payload, self.limit)?;
         let d = &self.delimiter[..];
         if let Some(at) = find(payload, d, 0) {
             return Err(Error::new(

@@ -84,7 +84,7 @@ use crate::error::{Error, ErrorKind, Result};
 pub struct FixedLength {
     len: usize,
     /// The largest frame a message layer allows (see
-    /// [`FrameDecoder::limit_frame_length`]).
+    /// [`FrameDecoder::lower_limit`]).
     max: usize,
 }
 
@@ -120,7 +120,7 @@ impl FrameDecoder for FixedLength {
     /// # Errors
     /// [`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit)
     /// at once when the frame length is over a limit set with
-    /// [`FrameDecoder::limit_frame_length`].
+    /// [`FrameDecoder::lower_limit`].
     #[inline]
     fn decode_span(&mut self, src: &[u8]) -> Result<Option<Span>> {
         if self.len > self.max {
@@ -129,7 +129,7 @@ impl FrameDecoder for FixedLength {
         Ok(util::frame_span(src, 0, self.len))
     }
 
-    fn limit_frame_length(&mut self, max: usize) {
+    fn lower_limit(&mut self, max: usize) {
         self.max = self.max.min(max);
     }
 
@@ -149,6 +149,10 @@ impl FrameDecoder for FixedLength {
 }
 
 impl FrameEncoder for FixedLength {
+    fn head_len(&self) -> Option<usize> {
+        Some(0)
+    }
+
     /// Writes nothing: the frame is the payload.
     ///
     /// # Errors

@@ -8,7 +8,7 @@ use bytes::BytesMut;
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
 
 use super::util::{self, HeaderThenBody, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
+use super::{DEFAULT_LIMIT, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Frames that start with a fixed header `H` from which a function reads
@@ -25,7 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// read in place with `H::ref_from_prefix(&frame)`, which also hands back
 /// the body. The encoder writes the payload unchanged after checking that
 /// it starts with a header whose length agrees with the rest. A frame
-/// longer than [`max_frame_length`](Self::max_frame_length) (16 MiB by
+/// longer than [`with_limit`](Self::with_limit) (16 MiB by
 /// default, header included) is refused before anything is reserved.
 ///
 /// # Examples
@@ -63,7 +63,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// ```
 pub struct HeaderDescribed<H> {
     body_len: fn(&H) -> u64,
-    max_frame_length: usize,
+    limit: usize,
     state: State,
     header: PhantomData<fn() -> H>,
 }
@@ -82,7 +82,7 @@ where
         assert!(size_of::<H>() > 0, "a frame header cannot be zero-sized");
         HeaderDescribed {
             body_len,
-            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            limit: DEFAULT_LIMIT,
             state: State::Head,
             header: PhantomData,
         }
@@ -91,9 +91,21 @@ where
     /// The largest frame accepted, in bytes (header included), when
     /// decoding and encoding.
     #[must_use]
-    pub fn max_frame_length(mut self, max: usize) -> Self {
-        self.max_frame_length = max;
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
         self
+    }
+
+    /// The old name of `with_limit`.
+    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+    #[must_use]
+    pub fn max_frame_length(self, max: usize) -> Self {
+        self.with_limit(max)
+    }
+
+    /// The largest frame accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// The total size of the frame starting at `frame`, once its header has
@@ -105,7 +117,7 @@ where
         let header = H::ref_from_bytes(head)
             .map_err(|_| Error::new(ErrorKind::InvalidHeader("header does not fit its type"), 0))?;
         let total = (self.body_len)(header).saturating_add(size_of::<H>() as u64);
-        util::check_limit(total, self.max_frame_length, 0).map(Some)
+        util::check_limit(total, self.limit, 0).map(Some)
     }
 }
 
@@ -113,7 +125,7 @@ impl<H> Clone for HeaderDescribed<H> {
     fn clone(&self) -> Self {
         HeaderDescribed {
             body_len: self.body_len,
-            max_frame_length: self.max_frame_length,
+            limit: self.limit,
             state: self.state,
             header: PhantomData,
         }
@@ -125,7 +137,7 @@ impl<H> fmt::Debug for HeaderDescribed<H> {
         f.debug_struct("HeaderDescribed")
             .field("header", &std::any::type_name::<H>())
             .field("header_len", &size_of::<H>())
-            .field("max_frame_length", &self.max_frame_length)
+            .field("limit", &self.limit)
             .field("state", &self.state)
             .finish()
     }
@@ -156,8 +168,8 @@ impl<H> FrameDecoder for HeaderDescribed<H>
 where
     H: FromBytes + KnownLayout + Immutable + Unaligned,
 {
-    fn limit_frame_length(&mut self, max: usize) {
-        self.max_frame_length = self.max_frame_length.min(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.limit = self.limit.min(max);
     }
 
     /// # Errors
@@ -185,6 +197,10 @@ impl<H> FrameEncoder for HeaderDescribed<H>
 where
     H: FromBytes + KnownLayout + Immutable + Unaligned,
 {
+    fn head_len(&self) -> Option<usize> {
+        Some(0)
+    }
+
     /// Checks that the payload is a header and the body it describes;
     /// writes nothing.
     ///

@@ -3,7 +3,7 @@
 use bytes::BytesMut;
 
 use super::util::{self, HeaderThenBody, State};
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
+use super::{DEFAULT_LIMIT, FrameDecoder, FrameEncoder, Span};
 use crate::error::{Error, ErrorKind, Result};
 
 /// Length-prefixed frames: a big-endian binary length, then that many bytes.
@@ -25,7 +25,7 @@ use crate::error::{Error, ErrorKind, Result};
 ///   field's value to get the payload length (after the header adjustment,
 ///   when both are set).
 ///
-/// A field announcing more than [`LengthPrefixed::max_frame_length`] bytes
+/// A field announcing more than [`LengthPrefixed::with_limit`] bytes
 /// of payload (16 MiB by default) is rejected as soon as the field has
 /// arrived, before anything is reserved for it.
 ///
@@ -106,7 +106,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// use netwire::ErrorKind;
 /// use netwire::frame::{FrameDecoder, LengthPrefixed};
 ///
-/// let mut codec = LengthPrefixed::u64().max_frame_length(1024);
+/// let mut codec = LengthPrefixed::u64().with_limit(1024);
 /// let mut wire = BytesMut::from(&[0xff; 8][..]);
 /// let err = codec.decode(&mut wire).unwrap_err();
 /// assert_eq!(err.kind(), &ErrorKind::LengthOverLimit { len: u64::MAX, limit: 1024 });
@@ -122,7 +122,7 @@ use crate::error::{Error, ErrorKind, Result};
 #[derive(Clone, Debug)]
 pub struct LengthPrefixed {
     width: usize,
-    max_frame_length: usize,
+    limit: usize,
     length_adjustment: isize,
     includes_header: bool,
     state: State,
@@ -132,7 +132,7 @@ impl LengthPrefixed {
     fn with_width(width: usize) -> Self {
         LengthPrefixed {
             width,
-            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            limit: DEFAULT_LIMIT,
             length_adjustment: 0,
             includes_header: false,
             state: State::Head,
@@ -160,11 +160,23 @@ impl LengthPrefixed {
     }
 
     /// The largest payload accepted, in bytes, when decoding and encoding.
-    /// Defaults to [`DEFAULT_MAX_FRAME_LENGTH`] (16 MiB).
+    /// Defaults to [`DEFAULT_LIMIT`] (16 MiB).
     #[must_use]
-    pub fn max_frame_length(mut self, max: usize) -> Self {
-        self.max_frame_length = max;
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
         self
+    }
+
+    /// The old name of `with_limit`.
+    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+    #[must_use]
+    pub fn max_frame_length(self, max: usize) -> Self {
+        self.with_limit(max)
+    }
+
+    /// The largest frame accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
     }
 
     /// A signed amount added to the length field to get the payload length
@@ -207,7 +219,7 @@ impl LengthPrefixed {
             ));
         }
         let len = u64::try_from(len).unwrap_or(u64::MAX);
-        util::check_limit(len, self.max_frame_length, 0)
+        util::check_limit(len, self.limit, 0)
     }
 }
 
@@ -230,7 +242,7 @@ impl HeaderThenBody for LengthPrefixed {
             return Ok(None);
         };
         let payload = self.payload_len(util::read_be(field))?;
-        util::with_header(payload, self.width, self.max_frame_length).map(Some)
+        util::with_header(payload, self.width, self.limit).map(Some)
     }
 
     #[inline]
@@ -240,8 +252,8 @@ impl HeaderThenBody for LengthPrefixed {
 }
 
 impl FrameDecoder for LengthPrefixed {
-    fn limit_frame_length(&mut self, max: usize) {
-        self.max_frame_length = self.max_frame_length.min(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.limit = self.limit.min(max);
     }
 
     /// # Errors
@@ -267,6 +279,10 @@ impl FrameDecoder for LengthPrefixed {
 }
 
 impl FrameEncoder for LengthPrefixed {
+    fn head_len(&self) -> Option<usize> {
+        Some(self.width)
+    }
+
     /// Writes the length field.
     ///
     /// # Errors
@@ -275,7 +291,7 @@ impl FrameEncoder for LengthPrefixed {
     /// hold the value, [`ErrorKind::InvalidHeader`] when the adjustment
     /// would make the field negative. Nothing is written on error.
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
-        util::check_payload(payload, self.max_frame_length)?;
+        util::check_payload(payload, self.limit)?;
         let field = payload.len() as i128 - self.adjustment();
         let max = util::width_max(self.width);
         let field = u64::try_from(field).map_err(|_| {
@@ -319,7 +335,7 @@ mod tests {
     fn adjustment_is_exact_at_the_extremes() {
         let codec = LengthPrefixed::u64()
             .length_adjustment(isize::MIN)
-            .max_frame_length(usize::MAX);
+            .with_limit(usize::MAX);
         assert_eq!(
             codec.payload_len(u64::MAX).unwrap() as u64,
             u64::MAX - (1 << 63)

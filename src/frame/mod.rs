@@ -18,8 +18,8 @@
 //! | [`ByType`] | `ByType::new().fixed(t, n).prefixed(t, w)`, `ByType::with(f)` | `\| type: u8 \| (len: w bytes BE) \| rest \|` | whole frame |
 //! | [`HeaderDescribed`] | `HeaderDescribed::new(\|h: &H\| len)` | `\| header: H \| body \|` | whole frame |
 //!
-//! Every strategy but [`FixedLength`] has a `max_frame_length` setter
-//! (default [`DEFAULT_MAX_FRAME_LENGTH`], 16 MiB) bounding the frames
+//! Every strategy but [`FixedLength`] has a `with_limit` setter
+//! (default [`DEFAULT_LIMIT`], 16 MiB) bounding the frames
 //! `decode` returns; a header announcing more is refused before anything is
 //! reserved, and a delimiter or end of stream that does not come in time is
 //! refused as soon as the limit is passed. The strategies keep the state of
@@ -67,8 +67,13 @@ pub use length_prefixed::LengthPrefixed;
 pub use until_close::UntilClose;
 
 /// The default largest frame the strategies accept: 16 MiB (`1 << 24`),
-/// the same bound the `net` and `ascii` formats put on one message.
-pub const DEFAULT_MAX_FRAME_LENGTH: usize = 1 << 24;
+/// the same bound the `net` and `ascii` formats put on one message
+/// ([`net::Config::DEFAULT_LIMIT`](crate::net::Config::DEFAULT_LIMIT)).
+pub const DEFAULT_LIMIT: usize = 1 << 24;
+
+/// The old name of [`DEFAULT_LIMIT`].
+#[deprecated(since = "0.2.0", note = "renamed to `DEFAULT_LIMIT`")]
+pub const DEFAULT_MAX_FRAME_LENGTH: usize = DEFAULT_LIMIT;
 
 /// Where the next frame lies in a decoder's input, as found by
 /// [`FrameDecoder::decode_span`].
@@ -187,7 +192,7 @@ pub trait FrameDecoder {
     /// # Implementer notes
     /// The default does nothing, which is right only for a decoder that
     /// has no maximum of its own; one that has should take the smaller.
-    fn limit_frame_length(&mut self, max: usize) {
+    fn lower_limit(&mut self, max: usize) {
         let _ = max;
     }
 
@@ -281,6 +286,16 @@ pub trait FrameEncoder {
     /// Validates the payload (length limits, a delimiter inside it).
     fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()>;
 
+    /// How many bytes [`encode_head`](Self::encode_head) writes, when that
+    /// is the same for every payload (a length field of fixed width, or no
+    /// head at all). The message layer then reserves the head, encodes the
+    /// message in place after it and writes the head over the reserved
+    /// bytes; with the default, `None`, it moves the payload once the head
+    /// is known.
+    fn head_len(&self) -> Option<usize> {
+        None
+    }
+
     /// Appends the bytes that go after `payload` (a delimiter, ...).
     fn encode_tail(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
         let _ = (payload, dst);
@@ -294,6 +309,3 @@ pub trait FrameEncoder {
         self.encode_tail(payload, dst)
     }
 }
-
-mod self_delimited;
-pub use self_delimited::SelfDelimited;

@@ -3,7 +3,7 @@
 use bytes::BytesMut;
 
 use super::util;
-use super::{DEFAULT_MAX_FRAME_LENGTH, FrameDecoder, FrameEncoder, Span};
+use super::{DEFAULT_LIMIT, FrameDecoder, FrameEncoder, Span};
 use crate::error::Result;
 
 /// One message per stream, ended by the end of the stream: the socket
@@ -18,7 +18,7 @@ use crate::error::Result;
 ///
 /// [`decode`](FrameDecoder::decode) never yields a frame: it only checks
 /// that the bytes gathered so far stay within
-/// [`max_frame_length`](Self::max_frame_length) (16 MiB by default).
+/// [`with_limit`](Self::with_limit) (16 MiB by default).
 /// [`decode_eof`](FrameDecoder::decode_eof) yields everything, once. A
 /// stream that ends before any byte arrives carries no message
 /// (`Ok(None)`), so an empty payload cannot be told apart from no message
@@ -56,7 +56,7 @@ use crate::error::Result;
 /// use netwire::ErrorKind;
 /// use netwire::frame::{FrameDecoder, UntilClose};
 ///
-/// let mut codec = UntilClose::new().max_frame_length(4);
+/// let mut codec = UntilClose::new().with_limit(4);
 /// let mut wire = BytesMut::from(&b"abcd"[..]);
 /// assert_eq!(codec.decode(&mut wire)?, None);
 /// wire.extend_from_slice(b"e");
@@ -66,26 +66,38 @@ use crate::error::Result;
 /// ```
 #[derive(Clone, Debug)]
 pub struct UntilClose {
-    max_frame_length: usize,
+    limit: usize,
 }
 
 impl UntilClose {
-    /// One message per stream, at most [`DEFAULT_MAX_FRAME_LENGTH`] bytes.
+    /// One message per stream, at most [`DEFAULT_LIMIT`] bytes.
     pub fn new() -> Self {
         UntilClose {
-            max_frame_length: DEFAULT_MAX_FRAME_LENGTH,
+            limit: DEFAULT_LIMIT,
         }
     }
 
     /// The largest message accepted, in bytes, when decoding and encoding.
     #[must_use]
-    pub fn max_frame_length(mut self, max: usize) -> Self {
-        self.max_frame_length = max;
+    pub fn with_limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
         self
     }
 
+    /// The old name of `with_limit`.
+    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+    #[must_use]
+    pub fn max_frame_length(self, max: usize) -> Self {
+        self.with_limit(max)
+    }
+
+    /// The largest frame accepted, in bytes.
+    pub fn limit(&self) -> usize {
+        self.limit
+    }
+
     fn check(&self, src: &[u8]) -> Result<()> {
-        util::check_limit(src.len() as u64, self.max_frame_length, 0).map(drop)
+        util::check_limit(src.len() as u64, self.limit, 0).map(drop)
     }
 }
 
@@ -96,8 +108,8 @@ impl Default for UntilClose {
 }
 
 impl FrameDecoder for UntilClose {
-    fn limit_frame_length(&mut self, max: usize) {
-        self.max_frame_length = self.max_frame_length.min(max);
+    fn lower_limit(&mut self, max: usize) {
+        self.limit = self.limit.min(max);
     }
 
     /// Always `Ok(None)` while the stream is open.
@@ -121,6 +133,10 @@ impl FrameDecoder for UntilClose {
 }
 
 impl FrameEncoder for UntilClose {
+    fn head_len(&self) -> Option<usize> {
+        Some(0)
+    }
+
     /// Writes nothing: the frame is the payload.
     ///
     /// # Errors
@@ -132,6 +148,6 @@ impl FrameEncoder for UntilClose {
         if payload.is_empty() {
             return Err(crate::Error::without_offset(crate::ErrorKind::EmptyMessage));
         }
-        util::check_payload(payload, self.max_frame_length)
+        util::check_payload(payload, self.limit)
     }
 }

@@ -8,9 +8,10 @@ use serde::de::{Deserialize, DeserializeOwned};
 
 use super::de::Deserializer;
 use super::read::{IoReader, SliceReader};
-use super::ser::{Counter, Serializer};
+use super::ser::{Counter, Output, Serializer};
 use crate::encoding::Encoding;
 use crate::error::{Error, ErrorKind, Result};
+use crate::output::Growable;
 
 /// How many bytes carry a length prefix (of a string, a byte string, a
 /// sequence or a map). Always big-endian.
@@ -459,21 +460,25 @@ impl<G: EnumTagging> Config<G> {
 
     /// Appends the encoding of `value` to `out`; on error `out` is left as
     /// it was.
-    fn append<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
-        let start = out.len();
+    fn append<O, T>(&self, value: &T, out: &mut O) -> Result<()>
+    where
+        O: Output + Growable,
+        T: ?Sized + Serialize,
+    {
+        let start = out.held();
         let result = value.serialize(&mut Serializer::new(out, self));
-        let written = out.len().saturating_sub(start);
+        let written = out.held().saturating_sub(start);
         match result {
             Ok(()) if written <= self.limit => Ok(()),
             Ok(()) => {
-                out.truncate(start);
+                out.cut(start);
                 Err(Error::without_offset(ErrorKind::LengthOverLimit {
                     len: written as u64,
                     limit: self.limit as u64,
                 }))
             }
             Err(e) => {
-                out.truncate(start);
+                out.cut(start);
                 Err(e)
             }
         }
@@ -489,6 +494,14 @@ fn at_message_start(e: Error) -> Error {
 
 impl<G: EnumTagging> Encoding for Config<G> {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
+        self.append(value, out)
+    }
+
+    fn encode_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut bytes::BytesMut,
+    ) -> Result<()> {
         self.append(value, out)
     }
 

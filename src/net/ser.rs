@@ -11,6 +11,7 @@ use crate::with::{self, Adapter, Width};
 mod private {
     pub trait Sealed {}
     impl Sealed for Vec<u8> {}
+    impl Sealed for bytes::BytesMut {}
     impl Sealed for super::Counter {}
 }
 
@@ -42,6 +43,36 @@ impl Output for Vec<u8> {
     #[inline]
     fn put_u8(&mut self, byte: u8) {
         self.push(byte);
+    }
+
+    #[inline]
+    fn position(&self) -> usize {
+        self.len()
+    }
+
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        let slot = at
+            .checked_add(bytes.len())
+            .and_then(|end| self.get_mut(at..end));
+        if let Some(slot) = slot {
+            slot.copy_from_slice(bytes);
+        }
+    }
+
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        self.get(at).copied()
+    }
+}
+
+impl Output for bytes::BytesMut {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    fn put_u8(&mut self, byte: u8) {
+        self.extend_from_slice(&[byte]);
     }
 
     #[inline]

@@ -5,22 +5,21 @@ use std::fmt;
 use std::io::Read;
 use std::marker::PhantomData;
 
-use bytes::Bytes;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
+use super::reader::{FrameReader, fill};
 use crate::encoding::Encoding;
 use crate::error::Result;
 use crate::frame::FrameDecoder;
+use crate::message::buffer::{DEFAULT_CHUNK, ReadBuffer};
+use crate::message::{MessageDecoder, MessageFraming};
 use crate::net;
-
-use super::framing::MessageFraming;
-use super::reader::FrameReader;
 
 /// Reads typed messages from any [`Read`]: framing × encoding.
 ///
 /// The framing is a [`FrameDecoder`] (each message is one frame's payload)
-/// or [`SelfDelimited`](crate::frame::SelfDelimited) (messages back to back,
+/// or [`SelfDelimited`](crate::message::SelfDelimited) (messages back to back,
 /// the encoding finds each end). Reading works as in [`FrameReader`]: large
 /// reads into one reusable buffer, `Interrupted` retried, `WouldBlock` and
 /// `TimedOut` returned with all state kept so that calling again continues
@@ -49,7 +48,7 @@ use super::reader::FrameReader;
 /// Another encoding, and no framing: `ascii` messages end with their own
 /// line end, which the decoder finds (a `\n` inside a string is not one).
 /// ```
-/// use netwire::{ascii, frame::SelfDelimited, stream::MessageReader};
+/// use netwire::{ascii, message::SelfDelimited, stream::MessageReader};
 ///
 /// let input: &[u8] = b"1 3:a\nb\n0 0:\n";
 /// let mut rx = MessageReader::with_encoding(input, SelfDelimited::new(), ascii::Config::new());
@@ -59,13 +58,13 @@ use super::reader::FrameReader;
 /// # Ok::<(), netwire::Error>(())
 /// ```
 pub struct MessageReader<R, F, E = net::Config> {
-    frames: FrameReader<R, F>,
-    encoding: E,
-    /// The framing has been fitted to the encoding (see
-    /// [`MessageFraming::prepare`]).
-    prepared: bool,
-    /// The frame the last borrowed message was decoded from.
-    current: Bytes,
+    inner: R,
+    buf: ReadBuffer,
+    decoder: MessageDecoder<F, E>,
+    /// The decoder said it needs more bytes than the buffer holds.
+    need_read: bool,
+    /// Reads are capped at the decoder's buffer limit.
+    capped: bool,
 }
 
 impl<R, F> MessageReader<R, F> {
@@ -80,55 +79,75 @@ impl<R, F, E> MessageReader<R, F, E> {
     /// A reader of messages in `encoding` (such as
     /// [`ascii::Config`](crate::ascii::Config)), framed by `framing`.
     pub fn with_encoding(reader: R, framing: F, encoding: E) -> Self {
-        Self::from_frame_reader(FrameReader::new(reader, framing), encoding)
+        Self::with_decoder(reader, MessageDecoder::with_encoding(framing, encoding))
+    }
+
+    /// A reader that decodes with `decoder` (a [`MessageDecoder`] that may
+    /// have decoded earlier input already: its position goes on).
+    pub fn with_decoder(reader: R, decoder: MessageDecoder<F, E>) -> Self {
+        Self::from_raw(reader, ReadBuffer::new(DEFAULT_CHUNK), decoder)
+    }
+
+    fn from_raw(inner: R, buf: ReadBuffer, decoder: MessageDecoder<F, E>) -> Self {
+        MessageReader {
+            inner,
+            buf,
+            decoder,
+            need_read: false,
+            capped: false,
+        }
     }
 
     /// A message reader on top of `frames` (say, one made with
     /// [`FrameReader::with_capacity`], or one that has already read a
-    /// handshake frame); its buffered bytes are kept.
+    /// handshake frame); its buffered bytes and position are kept.
     pub fn from_frame_reader(frames: FrameReader<R, F>, encoding: E) -> Self {
-        MessageReader {
-            frames,
-            encoding,
-            prepared: false,
-            current: Bytes::new(),
-        }
+        let (inner, framing, buf, position) = frames.into_raw();
+        let decoder = MessageDecoder::with_encoding(framing, encoding).starting_at(position);
+        Self::from_raw(inner, buf, decoder)
     }
 
     /// The encoding messages are decoded with.
     pub fn encoding(&self) -> &E {
-        &self.encoding
+        self.decoder.encoding()
+    }
+
+    /// The message decoder, with the framing's state and the position.
+    pub fn decoder(&self) -> &MessageDecoder<F, E> {
+        &self.decoder
     }
 
     /// The underlying reader.
     pub fn get_ref(&self) -> &R {
-        self.frames.get_ref()
+        &self.inner
     }
 
     /// The underlying reader, mutably (to set a timeout, say).
     pub fn get_mut(&mut self) -> &mut R {
-        self.frames.get_mut()
+        &mut self.inner
     }
 
     /// Stream offset of the next unread message.
     pub fn position(&self) -> u64 {
-        self.frames.position()
+        self.decoder.position()
     }
 
     /// Bytes read but not yet part of a returned message.
     pub fn buffer(&self) -> &[u8] {
-        self.frames.buffer()
+        self.buf.data()
     }
 
     /// Returns the underlying reader; buffered bytes are lost (see
     /// [`MessageReader::into_frame_reader`]).
     pub fn into_inner(self) -> R {
-        self.frames.into_inner()
+        self.inner
     }
 
     /// Returns the frame reader underneath, buffered bytes included.
     pub fn into_frame_reader(self) -> FrameReader<R, F> {
-        self.frames
+        let position = self.decoder.position();
+        let (framing, _) = self.decoder.into_parts();
+        FrameReader::from_raw(self.inner, framing, self.buf, position)
     }
 
     /// Goes on with another framing, keeping the bytes read so far: a
@@ -149,12 +168,9 @@ impl<R, F, E> MessageReader<R, F, E> {
     /// # Ok::<(), netwire::Error>(())
     /// ```
     pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageReader<R, G, E> {
-        MessageReader {
-            frames: self.frames.map_framing(f),
-            encoding: self.encoding,
-            prepared: false,
-            current: self.current,
-        }
+        let mut buf = self.buf;
+        buf.cap_reads(usize::MAX);
+        MessageReader::from_raw(self.inner, buf, self.decoder.map_framing(f))
     }
 }
 
@@ -169,23 +185,42 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
     /// stream plus the offset inside the payload).
     #[inline]
     pub fn read<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
-        if !self.current.is_empty() {
-            self.current = Bytes::new();
+        // Hot path: the message is already buffered.
+        if !self.need_read {
+            let (message, used) = self.decoder.decode::<T>(self.buf.data());
+            self.buf.consume(used);
+            if let Some(message) = message? {
+                return Ok(Some(message));
+            }
+            self.need_read = true;
         }
-        if !self.prepared {
-            self.prepare();
-        }
-        let encoding = &self.encoding;
-        self.frames
-            .next_with(|framing, src, eof| framing.decode_message::<T, E>(encoding, src, eof))
+        self.read_more()
     }
 
-    /// Fits the framing to the encoding, once.
-    #[cold]
-    fn prepare(&mut self) {
-        self.prepared = true;
-        if let Some(cap) = self.frames.framing_mut().prepare(&self.encoding) {
-            self.frames.cap_reads(cap);
+    /// The rest of [`MessageReader::read`]: read, decode again, until a
+    /// message, the end of the stream or an error.
+    fn read_more<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        if !self.capped {
+            self.capped = true;
+            if let Some(cap) = self.decoder.buffer_limit() {
+                self.buf.cap_reads(cap);
+            }
+        }
+        loop {
+            let eof = fill(&mut self.inner, &mut self.buf, self.decoder.position())? == 0;
+            let data = self.buf.data();
+            let (message, used) = if eof {
+                self.decoder.decode_eof::<T>(data)
+            } else {
+                self.decoder.decode::<T>(data)
+            };
+            self.buf.consume(used);
+            self.need_read = false;
+            match message? {
+                Some(message) => return Ok(Some(message)),
+                None if eof => return Ok(None),
+                None => self.need_read = true,
+            }
         }
     }
 
@@ -211,14 +246,16 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
 }
 
 impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
-    /// Reads the next message as a type that may borrow from its frame
-    /// (`&str`, `&[u8]` with `serde_bytes`, ...). The value borrows the
-    /// reader until it is dropped; the frame stays alive until the next call.
+    /// Reads the next message as a type that may borrow from the reader's
+    /// buffer (`&str`, `&[u8]` with `serde_bytes`, ...): decoded in place,
+    /// no copy. The value borrows the reader until it is dropped.
     ///
-    /// Only framed streams offer this: with
-    /// [`SelfDelimited`](crate::frame::SelfDelimited) the reader would have to
-    /// hand out a borrow of its buffer while it might still need to grow it,
-    /// which safe Rust cannot express; read owned types there.
+    /// Only framed streams offer this: the frame tells that a message is
+    /// whole before it is decoded. With
+    /// [`SelfDelimited`](crate::message::SelfDelimited) only decoding tells,
+    /// and a decoded value cannot borrow the buffer while more is read into
+    /// it; read owned types there (or use a
+    /// [`MessageDecoder`] on your own buffer).
     ///
     /// ```
     /// use netwire::frame::LengthPrefixed;
@@ -234,20 +271,21 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
     /// # Errors
     /// As [`MessageReader::read`].
     pub fn read_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>> {
-        // Let go of the previous frame first so the buffer can be reused.
-        self.current = Bytes::new();
-        if !self.prepared {
-            self.prepare();
-        }
-        let Some(frame) = self.frames.read_frame()? else {
-            return Ok(None);
+        let mut eof = false;
+        let span = loop {
+            if !self.need_read || eof {
+                match self.decoder.next_frame(self.buf.data(), eof)? {
+                    Some(span) => break span,
+                    None if eof => return Ok(None),
+                    None => self.need_read = true,
+                }
+            }
+            eof = fill(&mut self.inner, &mut self.buf, self.decoder.position())? == 0;
+            self.need_read = false;
         };
-        let base = self.frames.last_payload();
-        self.current = frame;
-        match super::framing::decode_payload::<T, E>(&self.encoding, &self.current) {
-            Ok(value) => Ok(Some(value)),
-            Err(err) => Err(err.at_base(base)),
-        }
+        let frame = self.buf.take(span.len);
+        let (message, _) = self.decoder.decode_frame::<T>(frame, &span);
+        message.map(Some)
     }
 }
 
@@ -317,8 +355,9 @@ fn next_message<R: Read, F: MessageFraming, E: Encoding, T: DeserializeOwned>(
 impl<R: fmt::Debug, F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageReader<R, F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageReader")
-            .field("frames", &self.frames)
-            .field("encoding", &self.encoding)
+            .field("inner", &self.inner)
+            .field("decoder", &self.decoder)
+            .field("buffered", &self.buf.data().len())
             .finish()
     }
 }

@@ -6,7 +6,7 @@
 //! | [`MessageReader`]   | [`MessageWriter`]   | a typed serde message         |
 //!
 //! A message stream is *framing × encoding*, chosen independently: any
-//! [`crate::frame`] strategy (or [`SelfDelimited`](crate::frame::SelfDelimited),
+//! [`crate::frame`] strategy (or [`SelfDelimited`](crate::message::SelfDelimited),
 //! no frame at all) with any [`Encoding`](crate::Encoding).
 //!
 //! # The socket traps these types handle
@@ -72,12 +72,10 @@
 //! # Ok::<(), netwire::Error>(())
 //! ```
 
-mod framing;
 mod message;
 mod reader;
 mod writer;
 
-pub use framing::MessageFraming;
 pub use message::{IntoMessages, MessageReader, Messages};
 pub use reader::FrameReader;
 pub use writer::{FrameWriter, MessageWriter};

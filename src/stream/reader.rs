@@ -3,21 +3,12 @@
 use std::fmt;
 use std::io::{self, Read};
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
-use crate::error::{Error, ErrorKind, Result};
-use crate::frame::{self, FrameDecoder};
-
-/// How much a reader asks for per `read` call unless told otherwise.
-pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
-
-/// The largest chunk a reader asks for: reading more than the largest
-/// default frame at once buys nothing.
-pub(crate) const MAX_CHUNK: usize = frame::DEFAULT_MAX_FRAME_LENGTH;
-
-/// While a large frame arrives, reads grow with the bytes buffered, up to
-/// this much per call.
-const MAX_GROWTH: usize = 1 << 20;
+use crate::error::{Error, Result};
+use crate::frame::{FrameDecoder, Span};
+use crate::message::buffer::{DEFAULT_CHUNK, ReadBuffer};
+use crate::message::framing_span;
 
 /// Reads frames from any [`Read`]: a socket, a file, a `&[u8]`.
 ///
@@ -35,10 +26,10 @@ const MAX_GROWTH: usize = 1 << 20;
 /// - [`io::ErrorKind::WouldBlock`] (a non-blocking socket with nothing to
 ///   read) and [`io::ErrorKind::TimedOut`] (or `WouldBlock`, depending on the
 ///   platform, from a blocking socket with a read timeout) are returned as
-///   [`ErrorKind::Io`] **with all state kept**: call again when the socket is
+///   [`ErrorKind::Io`](crate::ErrorKind::Io) **with all state kept**: call again when the socket is
 ///   readable and the same frame continues.
 /// - A `read` of 0 bytes is the end of the stream: `Ok(None)` at a frame
-///   boundary, [`ErrorKind::Truncated`] in the middle of a frame.
+///   boundary, [`ErrorKind::Truncated`](crate::ErrorKind::Truncated) in the middle of a frame.
 ///
 /// After any other error (a malformed header, a frame over the limit, a
 /// connection reset) the stream is not in a known state; drop the reader.
@@ -59,30 +50,11 @@ const MAX_GROWTH: usize = 1 << 20;
 pub struct FrameReader<R, F> {
     inner: R,
     framing: F,
-    /// `buf[..filled]` are bytes read (those before `pos` handed out
-    /// already); `buf[filled..]` is zeroed room for the next reads, kept
-    /// from one read to the next so no byte is zeroed twice.
-    buf: BytesMut,
-    /// How many bytes at the front of `buf` hold data.
-    filled: usize,
-    /// How many bytes at the front of `buf` are consumed. Dropping them is
-    /// put off until the buffer is refilled or a frame is split off, so a
-    /// message decoded in place costs no buffer bookkeeping.
-    pos: usize,
-    /// Stream offset of `buf[0]`.
-    consumed: u64,
-    /// Stream offset where the frame in progress starts.
-    frame_start: u64,
-    /// Stream offset of the payload of the last frame handed out.
-    last_payload: u64,
-    /// Stream offset of `buf[0]` when the last decoding step began.
-    step_base: u64,
-    /// The framing said it needs more bytes than `buf` holds.
+    buf: ReadBuffer,
+    /// Stream offset of the first byte of `buf.data()`.
+    position: u64,
+    /// The framing said it needs more bytes than the buffer holds.
     need_read: bool,
-    /// Minimum size of one `read` call.
-    chunk: usize,
-    /// The most bytes worth buffering (see [`FrameReader::cap_reads`]).
-    read_cap: usize,
 }
 
 impl<R, F> FrameReader<R, F> {
@@ -93,9 +65,9 @@ impl<R, F> FrameReader<R, F> {
 
     /// As [`FrameReader::new`], reading at least `chunk` bytes per call,
     /// clamped to between 64 bytes and
-    /// [`DEFAULT_MAX_FRAME_LENGTH`](crate::frame::DEFAULT_MAX_FRAME_LENGTH)
-    /// (16 MiB): memory is only reserved as reads need it, so no value
-    /// can make the reader fail to allocate up front.
+    /// [`DEFAULT_LIMIT`](crate::frame::DEFAULT_LIMIT) (16 MiB): memory is
+    /// only reserved as reads need it, so no value can make the reader fail
+    /// to allocate up front.
     ///
     /// ```
     /// use netwire::frame::LengthPrefixed;
@@ -110,16 +82,9 @@ impl<R, F> FrameReader<R, F> {
         FrameReader {
             inner: reader,
             framing,
-            buf: BytesMut::new(),
-            filled: 0,
-            pos: 0,
-            consumed: 0,
-            frame_start: 0,
-            last_payload: 0,
-            step_base: 0,
+            buf: ReadBuffer::new(chunk),
+            position: 0,
             need_read: false,
-            chunk: chunk.clamp(64, MAX_CHUNK),
-            read_cap: usize::MAX,
         }
     }
 
@@ -142,13 +107,13 @@ impl<R, F> FrameReader<R, F> {
     /// Bytes read from the underlying reader that no frame has taken yet
     /// (the start of the next frame, or more).
     pub fn buffer(&self) -> &[u8] {
-        self.buf.get(self.pos..self.filled).unwrap_or_default()
+        self.buf.data()
     }
 
     /// Stream offset of the first byte in [`FrameReader::buffer`]: how many
     /// bytes the frames returned so far occupied, headers included.
     pub fn position(&self) -> u64 {
-        self.consumed
+        self.position
     }
 
     /// Returns the underlying reader. Buffered bytes are lost; see
@@ -159,10 +124,8 @@ impl<R, F> FrameReader<R, F> {
 
     /// Returns the underlying reader and the bytes read from it that no
     /// frame has taken yet, for handing the connection to other code.
-    pub fn into_parts(mut self) -> (R, BytesMut) {
-        self.compact();
-        self.buf.truncate(self.filled);
-        (self.inner, self.buf)
+    pub fn into_parts(self) -> (R, BytesMut) {
+        (self.inner, self.buf.into_bytes())
     }
 
     /// Goes on with another framing, keeping the bytes read so far and the
@@ -183,213 +146,50 @@ impl<R, F> FrameReader<R, F> {
     /// # Ok::<(), netwire::Error>(())
     /// ```
     pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> FrameReader<R, G> {
+        let (inner, framing, buf, position) = self.into_raw();
+        FrameReader::from_raw(inner, f(framing), buf, position)
+    }
+
+    /// The reader taken apart, for the message reader built on it.
+    pub(crate) fn into_raw(self) -> (R, F, ReadBuffer, u64) {
+        (self.inner, self.framing, self.buf, self.position)
+    }
+
+    /// A reader at stream offset `position` with `buf` already read.
+    pub(crate) fn from_raw(inner: R, framing: F, mut buf: ReadBuffer, position: u64) -> Self {
+        buf.cap_reads(usize::MAX);
         FrameReader {
-            inner: self.inner,
-            framing: f(self.framing),
-            buf: self.buf,
-            filled: self.filled,
-            pos: self.pos,
-            consumed: self.consumed,
-            frame_start: self.frame_start,
-            last_payload: self.last_payload,
-            step_base: self.step_base,
-            // The new framing may find a frame in what is buffered.
+            inner,
+            framing,
+            buf,
+            position,
+            // The framing may find a frame in what is buffered.
             need_read: false,
-            chunk: self.chunk,
-            read_cap: usize::MAX,
         }
-    }
-
-    /// The framing, mutably (to adjust its limits to a message layer's).
-    pub(crate) fn framing_mut(&mut self) -> &mut F {
-        &mut self.framing
-    }
-
-    /// Reads stop adding to the buffer once it holds `cap` bytes (a read
-    /// still happens when it holds more, so an item can always make
-    /// progress): a self-delimited message longer than the encoding's
-    /// limit is refused at that many bytes, so buffering more is waste.
-    pub(crate) fn cap_reads(&mut self, cap: usize) {
-        self.read_cap = cap;
-    }
-
-    /// Drops the consumed bytes from the front of the buffer.
-    fn compact(&mut self) {
-        let pos = self.pos.min(self.filled);
-        self.buf.advance(pos);
-        self.filled -= pos;
-        self.pos = 0;
-    }
-
-    /// Stream offset of the payload of the frame returned last.
-    pub(crate) fn last_payload(&self) -> u64 {
-        self.last_payload
-    }
-
-    /// Bytes buffered and not yet consumed.
-    #[inline]
-    fn available(&self) -> usize {
-        self.filled.saturating_sub(self.pos)
     }
 }
 
-impl<R: Read, F> FrameReader<R, F> {
-    /// Runs `step` (a sans-IO decoder looking at the unconsumed bytes) until
-    /// it yields an item, reading more when it needs more. `step` gets `true`
-    /// once the underlying reader has returned 0 bytes, and returns its
-    /// result with the number of bytes it consumed (also on error: a frame
-    /// whose message is invalid is still consumed). Its errors carry offsets
-    /// relative to the bytes it got, shifted here to stream offsets.
-    #[inline]
-    pub(crate) fn next_with<T>(
-        &mut self,
-        mut step: impl FnMut(&mut F, &[u8], bool) -> (Result<Option<T>>, usize),
-    ) -> Result<Option<T>> {
-        // Hot path: the item is already buffered.
-        if !self.need_read {
-            if let Some(item) = self.step(&mut step, false)? {
-                return Ok(Some(item));
-            }
-            self.need_read = true;
+/// One `read` call (retried on `Interrupted`) into `buf`'s room; returns
+/// how many bytes arrived, 0 at the end of the stream. `position` is the
+/// stream offset of `buf`'s data, for the error.
+#[inline(never)]
+pub(crate) fn fill<R: Read + ?Sized>(
+    reader: &mut R,
+    buf: &mut ReadBuffer,
+    position: u64,
+) -> Result<usize> {
+    let at = position.saturating_add(buf.data().len() as u64);
+    let room = buf.room();
+    let len = room.len();
+    let n = loop {
+        match reader.read(room) {
+            Ok(n) => break n.min(len),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(Error::io(err, Some(at))),
         }
-        self.next_after_read(step)
-    }
-
-    /// The rest of [`FrameReader::next_with`]: read, decode again, until an
-    /// item, the end of the stream or an error.
-    fn next_after_read<T>(
-        &mut self,
-        mut step: impl FnMut(&mut F, &[u8], bool) -> (Result<Option<T>>, usize),
-    ) -> Result<Option<T>> {
-        loop {
-            if self.fill()? > 0 {
-                self.need_read = false;
-                if let Some(item) = self.step(&mut step, false)? {
-                    return Ok(Some(item));
-                }
-                self.need_read = true;
-                continue;
-            }
-            // End of stream.
-            return match self.step(&mut step, true)? {
-                Some(item) => {
-                    self.need_read = false;
-                    Ok(Some(item))
-                }
-                None if self.available() == 0 && self.consumed == self.frame_start => Ok(None),
-                None => Err(self.truncated(None)),
-            };
-        }
-    }
-
-    #[inline(always)]
-    fn step<T>(
-        &mut self,
-        step: &mut impl FnMut(&mut F, &[u8], bool) -> (Result<Option<T>>, usize),
-        eof: bool,
-    ) -> Result<Option<T>> {
-        let base = self.consumed;
-        self.step_base = base;
-        let rest = self.buf.get(self.pos..self.filled).unwrap_or_default();
-        let (result, taken) = step(&mut self.framing, rest, eof);
-        let taken = taken.min(rest.len());
-        self.pos += taken;
-        self.consumed = self.consumed.saturating_add(taken as u64);
-        match result {
-            Ok(Some(item)) => {
-                self.frame_start = self.consumed;
-                Ok(Some(item))
-            }
-            Ok(None) => Ok(None),
-            Err(err) => Err(self.locate(err, base)),
-        }
-    }
-
-    /// Turns a decoding step's error (offsets relative to the buffer as it
-    /// was at stream offset `base`) into one located in the stream.
-    #[cold]
-    #[inline(never)]
-    fn locate(&mut self, err: Error, base: u64) -> Error {
-        let partial = base.saturating_sub(self.frame_start);
-        let err = match err.kind() {
-            // The framing counted only the bytes still in the buffer; add
-            // the ones it had already taken for this frame.
-            &ErrorKind::Truncated { received, expected } if partial > 0 => {
-                self.truncated(expected.map(|e| e.max(received.saturating_add(partial))))
-            }
-            _ => err.at_base(base),
-        };
-        self.frame_start = self.consumed;
-        err
-    }
-
-    #[cold]
-    fn truncated(&self, expected: Option<u64>) -> Error {
-        let received = self
-            .consumed
-            .saturating_sub(self.frame_start)
-            .saturating_add(self.available() as u64);
-        Error::new(
-            ErrorKind::Truncated { received, expected },
-            self.frame_start,
-        )
-    }
-
-    /// One `read` call (retried on `Interrupted`) appending to the buffer;
-    /// returns how many bytes arrived, 0 at the end of the stream.
-    ///
-    /// Costs O(bytes read), amortized: the zeroed room after the data is
-    /// kept from one read to the next, so each byte of the buffer is zeroed
-    /// once (safe code cannot read into uninitialised memory), and the
-    /// buffer grows by doubling.
-    #[inline(never)]
-    fn fill(&mut self) -> Result<usize> {
-        self.compact();
-        let filled = self.filled;
-        // Read at least a chunk; while a large frame accumulates, read as
-        // much as is already buffered so the number of calls stays
-        // logarithmic in the frame size.
-        let want = self.chunk.max(filled.min(MAX_GROWTH));
-        let want = match self.read_cap.checked_sub(filled) {
-            Some(room) if room > 0 => want.min(room),
-            _ => want,
-        };
-        if self.buf.len() - filled < want {
-            let target = filled + want;
-            if self.buf.capacity() < target {
-                // Growing copies the buffer: only its data, not the room.
-                self.buf.truncate(filled);
-                #[cfg(test)]
-                crate::cost::copied(filled);
-                self.buf.reserve(want);
-            }
-            // Zero what the next reads will use too, as far as the
-            // capacity goes: up to twice the read size.
-            let zeroed = self
-                .buf
-                .capacity()
-                .min(filled.saturating_add(want.saturating_mul(2)))
-                .max(target);
-            #[cfg(test)]
-            crate::cost::zeroed(zeroed - self.buf.len());
-            self.buf.resize(zeroed, 0);
-        }
-        let room = (self.buf.len() - filled).min(want.saturating_mul(2));
-        loop {
-            match self.inner.read(&mut self.buf[filled..filled + room]) {
-                Ok(n) => {
-                    let n = n.min(room);
-                    self.filled += n;
-                    return Ok(n);
-                }
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    let at = self.consumed.saturating_add(filled as u64);
-                    return Err(Error::io(err, Some(at)));
-                }
-            }
-        }
-    }
+    };
+    buf.commit(n);
+    Ok(n)
 }
 
 impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
@@ -398,43 +198,39 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
     /// Returns `Ok(None)` when the stream ends between frames.
     ///
     /// # Errors
-    /// - [`ErrorKind::Io`] from the underlying reader. For `WouldBlock` and
-    ///   `TimedOut` nothing is lost: call again later to continue the frame.
-    /// - [`ErrorKind::Truncated`] when the stream ends inside a frame, with
-    ///   the bytes of it that arrived and, once its header was read, the
-    ///   frame's size.
-    /// - The framing's errors ([`ErrorKind::LengthOverLimit`],
-    ///   [`ErrorKind::InvalidHeader`], ...).
+    /// - [`ErrorKind::Io`](crate::ErrorKind::Io) from the underlying reader.
+    ///   For `WouldBlock` and `TimedOut` nothing is lost: call again later
+    ///   to continue the frame.
+    /// - [`ErrorKind::Truncated`](crate::ErrorKind::Truncated) when the
+    ///   stream ends inside a frame, with the bytes of it that arrived and,
+    ///   once its header was read, the frame's size.
+    /// - The framing's errors
+    ///   ([`ErrorKind::LengthOverLimit`](crate::ErrorKind::LengthOverLimit),
+    ///   [`ErrorKind::InvalidHeader`](crate::ErrorKind::InvalidHeader), ...).
     ///
     /// Offsets are stream offsets.
     pub fn read_frame(&mut self) -> Result<Option<Bytes>> {
-        let span = self.next_with(|framing, src, eof| {
-            let span = if eof {
-                framing.decode_span_eof(src)
-            } else {
-                framing.decode_span(src)
-            };
-            match span {
-                Ok(Some(span)) if !span.fits(src.len()) => (Err(frame::bad_span()), 0),
-                Ok(Some(span)) => {
-                    let len = span.len;
-                    (Ok(Some(span)), len)
+        let mut eof = false;
+        loop {
+            if !self.need_read || eof {
+                match framing_span(&mut self.framing, self.buf.data(), eof) {
+                    Ok(Some(span)) => return self.take(span).map(Some),
+                    Ok(None) if eof => return Ok(None),
+                    Ok(None) => self.need_read = true,
+                    Err(err) => return Err(err.at_base(self.position)),
                 }
-                other => (other, 0),
             }
-        })?;
-        let Some(span) = span else {
-            return Ok(None);
-        };
-        let frame_len = span.len;
-        self.last_payload = self.step_base.saturating_add(span.payload.start as u64);
-        // The frame is the last `span.len` consumed bytes: drop what came
-        // before it and split it off as a view of the buffer.
-        self.pos = self.pos.saturating_sub(span.len);
-        self.compact();
-        let frame = frame::split_frame(&mut self.buf, span)?;
-        self.filled = self.filled.saturating_sub(frame_len);
-        Ok(Some(frame))
+            eof = fill(&mut self.inner, &mut self.buf, self.position)? == 0;
+            self.need_read = false;
+        }
+    }
+
+    /// Splits the frame `span` found at the front of the buffer off it.
+    fn take(&mut self, span: Span) -> Result<Bytes> {
+        let len = span.len;
+        let frame = self.buf.split_frame(span)?;
+        self.position = self.position.saturating_add(len as u64);
+        Ok(frame)
     }
 }
 
@@ -443,8 +239,8 @@ impl<R: fmt::Debug, F: fmt::Debug> fmt::Debug for FrameReader<R, F> {
         f.debug_struct("FrameReader")
             .field("inner", &self.inner)
             .field("framing", &self.framing)
-            .field("buffered", &self.available())
-            .field("position", &self.consumed)
+            .field("buffered", &self.buf.data().len())
+            .field("position", &self.position)
             .finish()
     }
 }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
 use crate::frame::FrameEncoder;
+use crate::message::MessageEncoder;
 use crate::net;
 
 /// Payloads at least this long are sent with a vectored write (head, payload,
@@ -93,14 +94,88 @@ const VECTORED_MIN: usize = 4096;
 /// # Ok::<(), netwire::Error>(())
 /// ```
 pub struct FrameWriter<W, F> {
-    inner: W,
+    out: Sender<W>,
     framing: F,
-    /// Encoded bytes not yet accepted by `inner`.
-    queue: BytesMut,
     /// Scratch space for a large payload's tail.
     tail: BytesMut,
+}
+
+/// The underlying writer, the bytes queued for it, and how many it took.
+struct Sender<W> {
+    inner: W,
+    /// Encoded bytes not yet accepted by `inner`.
+    queue: BytesMut,
     /// Bytes `inner` has accepted so far.
     written: u64,
+}
+
+/// A queue this large is let go of once it is sent: one huge message
+/// should not pin a huge buffer forever.
+const QUEUE_KEPT: usize = 1 << 20;
+
+impl<W> Sender<W> {
+    fn new(inner: W) -> Self {
+        Sender {
+            inner,
+            queue: BytesMut::new(),
+            written: 0,
+        }
+    }
+
+    /// `n` queued bytes were accepted.
+    fn accepted(&mut self, n: usize) -> Result<()> {
+        if n == 0 {
+            return Err(self.write_zero());
+        }
+        let n = n.min(self.queue.len());
+        self.queue.advance(n);
+        self.written = self.written.saturating_add(n as u64);
+        if self.queue.is_empty() && self.queue.capacity() > QUEUE_KEPT {
+            self.queue = BytesMut::new();
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn write_zero(&self) -> Error {
+        Error::io(
+            io::Error::new(io::ErrorKind::WriteZero, "the writer accepted 0 bytes"),
+            Some(self.written),
+        )
+    }
+
+    #[cold]
+    fn failed(&self, err: io::Error) -> Error {
+        Error::io(err, Some(self.written))
+    }
+}
+
+impl<W: Write> Sender<W> {
+    /// Writes the queue until it is empty; a transient error means some
+    /// is left.
+    #[inline]
+    fn send(&mut self) -> Result<()> {
+        while !self.queue.is_empty() {
+            match self.inner.write(&self.queue) {
+                Ok(n) => self.accepted(n)?,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(self.failed(err)),
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes every queued byte, then flushes the underlying writer.
+    fn flush(&mut self) -> Result<()> {
+        self.send()?;
+        loop {
+            match self.inner.flush() {
+                Ok(()) => return Ok(()),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(self.failed(err)),
+            }
+        }
+    }
 }
 
 impl<W, F> FrameWriter<W, F> {
@@ -108,23 +183,21 @@ impl<W, F> FrameWriter<W, F> {
     /// `writer`.
     pub fn new(writer: W, framing: F) -> Self {
         FrameWriter {
-            inner: writer,
+            out: Sender::new(writer),
             framing,
-            queue: BytesMut::new(),
             tail: BytesMut::new(),
-            written: 0,
         }
     }
 
     /// The underlying writer.
     pub fn get_ref(&self) -> &W {
-        &self.inner
+        &self.out.inner
     }
 
     /// The underlying writer, mutably. Writing to it directly while bytes
     /// are [pending](FrameWriter::pending) interleaves them with a frame.
     pub fn get_mut(&mut self) -> &mut W {
-        &mut self.inner
+        &mut self.out.inner
     }
 
     /// The framing.
@@ -134,33 +207,31 @@ impl<W, F> FrameWriter<W, F> {
 
     /// Bytes queued but not yet accepted by the underlying writer.
     pub fn pending(&self) -> usize {
-        self.queue.len()
+        self.out.queue.len()
     }
 
     /// Bytes the underlying writer has accepted so far.
     pub fn position(&self) -> u64 {
-        self.written
+        self.out.written
     }
 
     /// Returns the underlying writer. [Pending](FrameWriter::pending) bytes
     /// are dropped: flush first, or use [`FrameWriter::into_parts`].
     pub fn into_inner(self) -> W {
-        self.inner
+        self.out.inner
     }
 
     /// Returns the underlying writer and the bytes still queued for it.
     pub fn into_parts(self) -> (W, BytesMut) {
-        (self.inner, self.queue)
+        (self.out.inner, self.out.queue)
     }
 
     /// Goes on with another framing; queued bytes stay queued, in order.
     pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> FrameWriter<W, G> {
         FrameWriter {
-            inner: self.inner,
+            out: self.out,
             framing: f(self.framing),
-            queue: self.queue,
             tail: self.tail,
-            written: self.written,
         }
     }
 }
@@ -178,36 +249,21 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     ///   queued.
     /// - Any other I/O error: the connection is broken.
     pub fn write_frame(&mut self, payload: &[u8]) -> Result<()> {
-        self.send_queue()?;
-        self.write_after_drain(payload)
-    }
-
-    /// [`FrameWriter::write_frame`] once the queue has been sent.
-    #[inline]
-    pub(crate) fn write_after_drain(&mut self, payload: &[u8]) -> Result<()> {
+        self.out.send()?;
         if payload.len() < VECTORED_MIN {
             self.queue_frame(payload)?;
-            return queued(self.send_queue());
+            return queued(self.out.send());
         }
         self.tail.clear();
         if let Err(err) = self
             .framing
-            .encode_head(payload, &mut self.queue)
+            .encode_head(payload, &mut self.out.queue)
             .and_then(|()| self.framing.encode_tail(payload, &mut self.tail))
         {
-            self.queue.clear();
+            self.out.queue.clear();
             return Err(err);
         }
         queued(self.send_vectored(payload))
-    }
-
-    /// Sends what is already queued; a transient error means some is left.
-    #[inline]
-    pub(crate) fn drain(&mut self) -> Result<()> {
-        if self.queue.is_empty() {
-            return Ok(());
-        }
-        self.send_queue()
     }
 
     /// Frames `payload` into the queue without writing anything.
@@ -215,12 +271,11 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     /// # Errors
     /// The framing's errors; nothing is queued then.
     pub fn queue_frame(&mut self, payload: &[u8]) -> Result<()> {
-        let mark = self.queue.len();
+        let queue = &mut self.out.queue;
+        let mark = queue.len();
         self.framing
-            .encode(payload, &mut self.queue)
-            .inspect_err(|_| {
-                self.queue.truncate(mark);
-            })
+            .encode(payload, queue)
+            .inspect_err(|_| queue.truncate(mark))
     }
 
     /// Writes every queued byte, then flushes the underlying writer.
@@ -229,98 +284,44 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     /// An [`ErrorKind::Io`](crate::ErrorKind::Io) from the writer; after
     /// `WouldBlock`/`TimedOut` the unsent bytes stay queued.
     pub fn flush(&mut self) -> Result<()> {
-        self.send_queue()?;
-        loop {
-            match self.inner.flush() {
-                Ok(()) => return Ok(()),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(Error::io(err, Some(self.written))),
-            }
-        }
-    }
-
-    /// Writes the queue until it is empty.
-    fn send_queue(&mut self) -> Result<()> {
-        while !self.queue.is_empty() {
-            match self.inner.write(&self.queue) {
-                Ok(n) => self.accepted(n)?,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Err(Error::io(err, Some(self.written))),
-            }
-        }
-        self.queue.clear();
-        Ok(())
+        self.out.flush()
     }
 
     /// Writes queue ++ payload ++ tail with vectored writes; on an error the
     /// unsent part of payload and tail joins the queue.
     fn send_vectored(&mut self, payload: &[u8]) -> Result<()> {
         let mut body = payload;
-        loop {
-            if self.queue.is_empty() && body.is_empty() {
-                return self.send_queue_tail();
-            }
+        let out = &mut self.out;
+        while !(out.queue.is_empty() && body.is_empty()) {
             let parts = [
-                IoSlice::new(&self.queue),
+                IoSlice::new(&out.queue),
                 IoSlice::new(body),
                 IoSlice::new(&self.tail),
             ];
-            match self.inner.write_vectored(&parts) {
-                Ok(0) => {
-                    let err = self.write_zero();
-                    self.keep(body);
-                    return Err(err);
-                }
+            let err = match out.inner.write_vectored(&parts) {
+                Ok(0) => out.write_zero(),
                 Ok(n) => {
-                    self.written = self.written.saturating_add(n as u64);
-                    let from_queue = n.min(self.queue.len());
-                    self.queue.advance(from_queue);
+                    out.written = out.written.saturating_add(n as u64);
+                    let from_queue = n.min(out.queue.len());
+                    out.queue.advance(from_queue);
                     let from_body = (n - from_queue).min(body.len());
                     body = body.get(from_body..).unwrap_or_default();
                     let from_tail = (n - from_queue - from_body).min(self.tail.len());
                     self.tail.advance(from_tail);
-                    if self.queue.is_empty() && body.is_empty() {
-                        return self.send_queue_tail();
-                    }
+                    continue;
                 }
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    self.keep(body);
-                    return Err(Error::io(err, Some(self.written)));
-                }
-            }
+                Err(err) => out.failed(err),
+            };
+            // The unsent rest of the frame joins the queue.
+            out.queue.extend_from_slice(body);
+            out.queue.extend_from_slice(&self.tail);
+            self.tail.clear();
+            return Err(err);
         }
-    }
-
-    /// Moves what is left of the tail into the queue and sends the queue.
-    fn send_queue_tail(&mut self) -> Result<()> {
-        self.keep(&[]);
-        self.send_queue()
-    }
-
-    /// Appends the unsent rest of a large frame to the queue.
-    fn keep(&mut self, body: &[u8]) {
-        self.queue.extend_from_slice(body);
-        self.queue.extend_from_slice(&self.tail);
+        out.queue.extend_from_slice(&self.tail);
         self.tail.clear();
-    }
-
-    fn accepted(&mut self, n: usize) -> Result<()> {
-        if n == 0 {
-            return Err(self.write_zero());
-        }
-        let n = n.min(self.queue.len());
-        self.queue.advance(n);
-        self.written = self.written.saturating_add(n as u64);
-        Ok(())
-    }
-
-    #[cold]
-    fn write_zero(&self) -> Error {
-        Error::io(
-            io::Error::new(io::ErrorKind::WriteZero, "the writer accepted 0 bytes"),
-            Some(self.written),
-        )
+        out.send()
     }
 }
 
@@ -336,8 +337,9 @@ fn queued(sent: Result<()>) -> Result<()> {
 
 /// Writes typed messages to any [`Write`]: framing × encoding.
 ///
-/// Each message is encoded into a reusable buffer and written as one frame
-/// with [`FrameWriter`]'s guarantees: the whole frame is written,
+/// Each message is encoded straight into the writer's queue (see
+/// [`MessageEncoder`]) and written as one frame with [`FrameWriter`]'s
+/// guarantees: the whole frame is written,
 /// `Interrupted` is retried, `Ok(0)` is [`io::ErrorKind::WriteZero`], and
 /// with a non-blocking writer [`MessageWriter::write`] returns `Ok` once
 /// the message is queued, or a [transient](crate::Error::is_transient)
@@ -358,9 +360,8 @@ fn queued(sent: Result<()>) -> Result<()> {
 /// # Ok::<(), netwire::Error>(())
 /// ```
 pub struct MessageWriter<W, F, E = net::Config> {
-    frames: FrameWriter<W, F>,
-    encoding: E,
-    scratch: Vec<u8>,
+    out: Sender<W>,
+    encoder: MessageEncoder<F, E>,
 }
 
 impl<W, F> MessageWriter<W, F> {
@@ -374,52 +375,64 @@ impl<W, F> MessageWriter<W, F> {
 impl<W, F, E> MessageWriter<W, F, E> {
     /// A writer of messages in `encoding`, framed by `framing`.
     pub fn with_encoding(writer: W, framing: F, encoding: E) -> Self {
-        Self::from_frame_writer(FrameWriter::new(writer, framing), encoding)
+        Self::with_encoder(writer, MessageEncoder::with_encoding(framing, encoding))
+    }
+
+    /// A writer that encodes with `encoder`.
+    pub fn with_encoder(writer: W, encoder: MessageEncoder<F, E>) -> Self {
+        MessageWriter {
+            out: Sender::new(writer),
+            encoder,
+        }
     }
 
     /// A message writer on top of `frames`; its queued bytes are kept.
     pub fn from_frame_writer(frames: FrameWriter<W, F>, encoding: E) -> Self {
         MessageWriter {
-            frames,
-            encoding,
-            scratch: Vec::new(),
+            out: frames.out,
+            encoder: MessageEncoder::with_encoding(frames.framing, encoding),
         }
     }
 
     /// The encoding messages are written in.
     pub fn encoding(&self) -> &E {
-        &self.encoding
+        self.encoder.encoding()
     }
 
     /// The underlying writer.
     pub fn get_ref(&self) -> &W {
-        self.frames.get_ref()
+        &self.out.inner
     }
 
     /// The underlying writer, mutably.
     pub fn get_mut(&mut self) -> &mut W {
-        self.frames.get_mut()
+        &mut self.out.inner
     }
 
     /// Bytes queued but not yet accepted by the underlying writer.
     pub fn pending(&self) -> usize {
-        self.frames.pending()
+        self.out.queue.len()
     }
 
     /// Bytes the underlying writer has accepted so far.
     pub fn position(&self) -> u64 {
-        self.frames.position()
+        self.out.written
     }
 
     /// Returns the underlying writer; [pending](MessageWriter::pending)
     /// bytes are dropped (see [`MessageWriter::into_frame_writer`]).
     pub fn into_inner(self) -> W {
-        self.frames.into_inner()
+        self.out.inner
     }
 
     /// Returns the frame writer underneath, queued bytes included.
     pub fn into_frame_writer(self) -> FrameWriter<W, F> {
-        self.frames
+        let (framing, _) = self.encoder.into_parts();
+        FrameWriter {
+            out: self.out,
+            framing,
+            tail: BytesMut::new(),
+        }
     }
 
     /// Goes on with another framing (a handshake in one layout, then
@@ -438,9 +451,8 @@ impl<W, F, E> MessageWriter<W, F, E> {
     /// ```
     pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageWriter<W, G, E> {
         MessageWriter {
-            frames: self.frames.map_framing(f),
-            encoding: self.encoding,
-            scratch: self.scratch,
+            out: self.out,
+            encoder: self.encoder.map_framing(f),
         }
     }
 }
@@ -450,16 +462,20 @@ impl<W: Write, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E> {
     /// writes it. `Ok` means the message is queued: written, or waiting for
     /// the writer to accept the rest.
     ///
+    /// The message is encoded straight into the queue, after its frame's
+    /// head, and written from there: its bytes are written once.
+    ///
     /// # Errors
     /// - A [transient](crate::Error::is_transient) I/O error when earlier
     ///   bytes could not all be sent yet: the message is **not** queued
     ///   (nor encoded); call again with it once the writer is ready.
     /// - The encoding's and the framing's errors: nothing is queued.
     /// - Any other I/O error: the connection is broken.
+    #[inline]
     pub fn write<T: ?Sized + Serialize>(&mut self, message: &T) -> Result<()> {
-        self.frames.drain()?;
-        self.encode(message)?;
-        self.frames.write_after_drain(&self.scratch)
+        self.out.send()?;
+        self.encoder.encode(message, &mut self.out.queue)?;
+        queued(self.out.send())
     }
 
     /// Encodes and frames `message` into the queue without writing; the
@@ -468,8 +484,7 @@ impl<W: Write, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E> {
     /// # Errors
     /// The encoding's and the framing's errors; nothing is queued then.
     pub fn queue<T: ?Sized + Serialize>(&mut self, message: &T) -> Result<()> {
-        self.encode(message)?;
-        self.frames.queue_frame(&self.scratch)
+        self.encoder.encode(message, &mut self.out.queue)
     }
 
     /// Writes every queued byte, then flushes the underlying writer.
@@ -477,27 +492,17 @@ impl<W: Write, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E> {
     /// # Errors
     /// As [`FrameWriter::flush`].
     pub fn flush(&mut self) -> Result<()> {
-        self.frames.flush()
-    }
-
-    fn encode<T: ?Sized + Serialize>(&mut self, message: &T) -> Result<()> {
-        self.scratch.clear();
-        let result = self.encoding.encode_into(message, &mut self.scratch);
-        if self.scratch.capacity() > 1 << 20 && self.scratch.len() < 1 << 16 {
-            // One huge message should not pin a huge buffer forever.
-            self.scratch.shrink_to(1 << 16);
-        }
-        result
+        self.out.flush()
     }
 }
 
 impl<W: fmt::Debug, F: fmt::Debug> fmt::Debug for FrameWriter<W, F> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("FrameWriter")
-            .field("inner", &self.inner)
+            .field("inner", &self.out.inner)
             .field("framing", &self.framing)
-            .field("pending", &self.queue.len())
-            .field("position", &self.written)
+            .field("pending", &self.out.queue.len())
+            .field("position", &self.out.written)
             .finish()
     }
 }
@@ -505,8 +510,10 @@ impl<W: fmt::Debug, F: fmt::Debug> fmt::Debug for FrameWriter<W, F> {
 impl<W: fmt::Debug, F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageWriter<W, F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageWriter")
-            .field("frames", &self.frames)
-            .field("encoding", &self.encoding)
+            .field("inner", &self.out.inner)
+            .field("encoder", &self.encoder)
+            .field("pending", &self.out.queue.len())
+            .field("position", &self.out.written)
             .finish()
     }
 }

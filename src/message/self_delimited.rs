@@ -71,7 +71,7 @@ use crate::frame::FrameEncoder;
 ///
 /// ```
 /// use netwire::ascii;
-/// use netwire::frame::SelfDelimited;
+/// use netwire::message::SelfDelimited;
 ///
 /// let config = ascii::Config::new();
 /// let mut core = SelfDelimited::new();
@@ -88,7 +88,7 @@ use crate::frame::FrameEncoder;
 /// arrive; that is only done when asked for:
 ///
 /// ```
-/// use netwire::frame::SelfDelimited;
+/// use netwire::message::SelfDelimited;
 /// use netwire::{ErrorKind, net};
 ///
 /// let config = net::Config::default();
@@ -323,6 +323,10 @@ impl SelfDelimited {
 
 /// Writes each payload as it is: the message is its own frame.
 impl FrameEncoder for SelfDelimited {
+    fn head_len(&self) -> Option<usize> {
+        Some(0)
+    }
+
     /// # Errors
     /// [`ErrorKind::EmptyMessage`] for an empty payload, which no reader
     /// could see.

@@ -1,24 +1,22 @@
-//! [`MessageFraming`]: what a [`MessageReader`](super::MessageReader) can
-//! find messages with.
-
-use serde::de::DeserializeOwned;
+//! [`MessageFraming`]: what a message decoder can find messages with.
 
 use serde::Deserialize;
 
+use super::SelfDelimited;
 use crate::encoding::Encoding;
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::{self, FrameDecoder, SelfDelimited};
+use crate::frame::{self, FrameDecoder, Span};
 
 mod sealed {
     pub trait Sealed {}
 }
 
-/// A way to find where each message ends: every
-/// [`FrameDecoder`] (the frame says), and [`SelfDelimited`] (the encoding
-/// says, by decoding).
+/// A way to find where each message ends: every [`FrameDecoder`] (the
+/// frame says), and [`SelfDelimited`] (the encoding says, by scanning or
+/// decoding).
 ///
-/// This trait is sealed; it exists so [`MessageReader`](super::MessageReader)
-/// and the `tokio` codec accept both kinds with one set of methods.
+/// This trait is sealed; it exists so [`MessageDecoder`](super::MessageDecoder)
+/// and everything built on it accept both kinds with one set of methods.
 pub trait MessageFraming: sealed::Sealed {
     /// Decodes the next message at the front of `src`; `eof` is set once
     /// the input has ended. Returns the result (`Ok(None)` when more bytes
@@ -26,14 +24,14 @@ pub trait MessageFraming: sealed::Sealed {
     /// consumed even when the message itself fails to decode. Error offsets
     /// are relative to `src`.
     #[doc(hidden)]
-    fn decode_message<T, E>(
+    fn decode_message<'de, T, E>(
         &mut self,
         encoding: &E,
-        src: &[u8],
+        src: &'de [u8],
         eof: bool,
     ) -> (Result<Option<T>>, usize)
     where
-        T: DeserializeOwned,
+        T: Deserialize<'de>,
         E: Encoding + ?Sized;
 
     /// After `Ok(None)`: the size of the message in progress, counted from
@@ -47,6 +45,39 @@ pub trait MessageFraming: sealed::Sealed {
     /// bound.
     #[doc(hidden)]
     fn prepare<E: Encoding + ?Sized>(&mut self, encoding: &E) -> Option<usize>;
+}
+
+/// The next complete frame's span at the front of `src`, checked to fit;
+/// once the input has ended (`eof`), bytes that make no whole frame are
+/// [`ErrorKind::Truncated`]. Offsets are relative to `src`.
+#[inline]
+pub(crate) fn next_span<F: FrameDecoder + ?Sized>(
+    framing: &mut F,
+    src: &[u8],
+    eof: bool,
+) -> Result<Option<Span>> {
+    let span = if eof {
+        framing.decode_span_eof(src)?
+    } else {
+        framing.decode_span(src)?
+    };
+    match span {
+        Some(span) if !span.fits(src.len()) => Err(frame::bad_span()),
+        None if eof && !src.is_empty() => Err(truncated(src.len())),
+        other => Ok(other),
+    }
+}
+
+/// Bytes at the end of the input that make no whole message.
+#[cold]
+pub(crate) fn truncated(received: usize) -> Error {
+    Error::new(
+        ErrorKind::Truncated {
+            received: received as u64,
+            expected: None,
+        },
+        0,
+    )
 }
 
 /// Decodes the message in a complete frame's payload. The frame has been
@@ -64,6 +95,27 @@ where
     encoding
         .decode::<T>(payload)
         .map_err(|err| short_frame(err, payload.len()))
+}
+
+/// Decodes the message of the frame `span` found at the front of `src`:
+/// the frame is consumed whether the message is valid or not, so a bad
+/// message does not desynchronise the stream. Offsets are relative to
+/// `src`.
+#[inline]
+pub(crate) fn decode_frame<'de, T, E>(
+    encoding: &E,
+    src: &'de [u8],
+    span: &Span,
+) -> (Result<T>, usize)
+where
+    T: Deserialize<'de>,
+    E: Encoding + ?Sized,
+{
+    let payload = src.get(span.payload.clone()).unwrap_or_default();
+    match decode_payload::<T, E>(encoding, payload) {
+        Ok(value) => (Ok(value), span.len),
+        Err(err) => (Err(err.at_base(span.payload.start as u64)), span.len),
+    }
 }
 
 #[cold]
@@ -85,36 +137,23 @@ impl<F: FrameDecoder> sealed::Sealed for F {}
 
 impl<F: FrameDecoder> MessageFraming for F {
     #[inline]
-    fn decode_message<T, E>(
+    fn decode_message<'de, T, E>(
         &mut self,
         encoding: &E,
-        src: &[u8],
+        src: &'de [u8],
         eof: bool,
     ) -> (Result<Option<T>>, usize)
     where
-        T: DeserializeOwned,
+        T: Deserialize<'de>,
         E: Encoding + ?Sized,
     {
-        let span = if eof {
-            self.decode_span_eof(src)
-        } else {
-            self.decode_span(src)
-        };
-        let span = match span {
-            Ok(Some(span)) => span,
-            Ok(None) => return (Ok(None), 0),
-            Err(err) => return (Err(err), 0),
-        };
-        let payload = match src.get(span.payload.clone()) {
-            Some(payload) if span.fits(src.len()) => payload,
-            _ => return (Err(frame::bad_span()), 0),
-        };
-        // Decoded straight from the input; the frame is consumed whether
-        // the message is valid or not, so a bad message does not
-        // desynchronise the stream.
-        match decode_payload::<T, E>(encoding, payload) {
-            Ok(value) => (Ok(Some(value)), span.len),
-            Err(err) => (Err(err.at_base(span.payload.start as u64)), span.len),
+        match next_span(self, src, eof) {
+            Ok(Some(span)) => {
+                let (result, used) = decode_frame(encoding, src, &span);
+                (result.map(Some), used)
+            }
+            Ok(None) => (Ok(None), 0),
+            Err(err) => (Err(err), 0),
         }
     }
 
@@ -123,7 +162,7 @@ impl<F: FrameDecoder> MessageFraming for F {
     }
 
     fn prepare<E: Encoding + ?Sized>(&mut self, encoding: &E) -> Option<usize> {
-        self.limit_frame_length(encoding.limit());
+        self.lower_limit(encoding.limit());
         None
     }
 }
@@ -132,14 +171,14 @@ impl sealed::Sealed for SelfDelimited {}
 
 impl MessageFraming for SelfDelimited {
     #[inline]
-    fn decode_message<T, E>(
+    fn decode_message<'de, T, E>(
         &mut self,
         encoding: &E,
-        src: &[u8],
+        src: &'de [u8],
         eof: bool,
     ) -> (Result<Option<T>>, usize)
     where
-        T: DeserializeOwned,
+        T: Deserialize<'de>,
         E: Encoding + ?Sized,
     {
         let step = if eof {

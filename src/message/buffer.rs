@@ -1,0 +1,153 @@
+//! [`ReadBuffer`]: the one input buffer of the reading adapters, with no
+//! I/O of its own: an adapter asks it for [room](ReadBuffer::room), reads
+//! into that however its runtime reads, and [commits](ReadBuffer::commit)
+//! what arrived.
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::frame::{self, Span};
+
+/// How much a reader asks for per `read` call unless told otherwise.
+pub(crate) const DEFAULT_CHUNK: usize = 8 * 1024;
+
+/// The largest chunk a reader asks for: reading more than the largest
+/// default frame at once buys nothing.
+const MAX_CHUNK: usize = frame::DEFAULT_LIMIT;
+
+/// While a large message arrives, reads grow with the bytes buffered, up
+/// to this much per call.
+const MAX_GROWTH: usize = 1 << 20;
+
+/// Bytes read and not yet consumed, and zeroed room for the next read.
+///
+/// Costs O(bytes read), amortized: the zeroed room after the data is kept
+/// from one read to the next, so each byte of the buffer is zeroed once
+/// (safe code cannot read into uninitialised memory), and the buffer
+/// grows by doubling, copying only its data.
+#[derive(Debug)]
+pub(crate) struct ReadBuffer {
+    /// `buf[..filled]` are bytes read (those before `pos` consumed);
+    /// `buf[filled..]` is zeroed room for the next reads.
+    buf: BytesMut,
+    filled: usize,
+    /// Dropping consumed bytes is put off until the buffer is refilled or
+    /// a frame is split off, so a message decoded in place costs no
+    /// buffer bookkeeping.
+    pos: usize,
+    /// Minimum size of one read.
+    chunk: usize,
+    /// Reads stop adding to the buffer once it holds this many bytes.
+    cap: usize,
+}
+
+impl ReadBuffer {
+    /// An empty buffer reading at least `chunk` bytes per call, clamped to
+    /// between 64 bytes and 16 MiB; memory is reserved only as reads need
+    /// it.
+    pub(crate) fn new(chunk: usize) -> Self {
+        ReadBuffer {
+            buf: BytesMut::new(),
+            filled: 0,
+            pos: 0,
+            chunk: chunk.clamp(64, MAX_CHUNK),
+            cap: usize::MAX,
+        }
+    }
+
+    /// Reads stop adding to the buffer once it holds `cap` bytes (a read
+    /// still happens when it holds more, so a message can always make
+    /// progress).
+    pub(crate) fn cap_reads(&mut self, cap: usize) {
+        self.cap = cap;
+    }
+
+    /// The bytes read and not yet consumed.
+    #[inline(always)]
+    pub(crate) fn data(&self) -> &[u8] {
+        self.buf.get(self.pos..self.filled).unwrap_or_default()
+    }
+
+    /// Drops `n` bytes from the front of [`ReadBuffer::data`].
+    #[inline(always)]
+    pub(crate) fn consume(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.filled);
+    }
+
+    /// Consumes the first `n` bytes of the data and returns them, borrowed
+    /// for as long as the buffer is.
+    pub(crate) fn take(&mut self, n: usize) -> &[u8] {
+        let from = self.pos;
+        self.consume(n);
+        self.buf.get(from..self.pos).unwrap_or_default()
+    }
+
+    /// Drops the consumed bytes from the front of the buffer.
+    fn compact(&mut self) {
+        let pos = self.pos.min(self.filled);
+        self.buf.advance(pos);
+        self.filled -= pos;
+        self.pos = 0;
+    }
+
+    /// Zeroed room for the next read, after the data: at least a chunk,
+    /// and while a large message accumulates as much as is buffered, so
+    /// the number of reads stays logarithmic in the message's size.
+    #[inline(never)]
+    pub(crate) fn room(&mut self) -> &mut [u8] {
+        self.compact();
+        let filled = self.filled;
+        let want = self.chunk.max(filled.min(MAX_GROWTH));
+        let want = match self.cap.checked_sub(filled) {
+            Some(room) if room > 0 => want.min(room),
+            _ => want,
+        };
+        if self.buf.len() - filled < want {
+            let target = filled + want;
+            if self.buf.capacity() < target {
+                // Growing copies the buffer: only its data, not the room.
+                self.buf.truncate(filled);
+                #[cfg(test)]
+                crate::cost::copied(filled);
+                self.buf.reserve(want);
+            }
+            // Zero what the next reads will use too, as far as the
+            // capacity goes: up to twice the read size.
+            let zeroed = self
+                .buf
+                .capacity()
+                .min(filled.saturating_add(want.saturating_mul(2)))
+                .max(target);
+            #[cfg(test)]
+            crate::cost::zeroed(zeroed - self.buf.len());
+            self.buf.resize(zeroed, 0);
+        }
+        let room = (self.buf.len() - filled).min(want.saturating_mul(2));
+        &mut self.buf[filled..filled + room]
+    }
+
+    /// `n` bytes were read into the front of [`ReadBuffer::room`].
+    #[inline]
+    pub(crate) fn commit(&mut self, n: usize) {
+        self.filled = self.filled.saturating_add(n).min(self.buf.len());
+    }
+
+    /// Splits the frame `span` describes off the front of the data as a
+    /// view of the buffer, keeping only its payload.
+    pub(crate) fn split_frame(&mut self, span: Span) -> crate::Result<Bytes> {
+        self.compact();
+        if !span.fits(self.filled) {
+            return Err(frame::bad_span());
+        }
+        let len = span.len;
+        let frame = frame::split_frame(&mut self.buf, span)?;
+        self.filled -= len;
+        Ok(frame)
+    }
+
+    /// Returns the unconsumed bytes.
+    pub(crate) fn into_bytes(mut self) -> BytesMut {
+        self.compact();
+        self.buf.truncate(self.filled);
+        self.buf
+    }
+}

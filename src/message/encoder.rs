@@ -1,0 +1,173 @@
+//! [`MessageEncoder`]: typed messages into framed bytes, with no I/O.
+
+use std::fmt;
+
+use bytes::{BufMut, BytesMut};
+use serde::Serialize;
+
+use crate::encoding::Encoding;
+use crate::error::Result;
+use crate::frame::FrameEncoder;
+use crate::net;
+
+/// Encodes typed messages into frames, straight into the caller's buffer:
+/// framing × encoding, with no I/O.
+///
+/// The message is encoded once, in place: the encoder reserves the
+/// frame's head (when the framing says how long it is, see
+/// [`FrameEncoder::head_len`]), encodes the message right after it, then
+/// writes the head over the reserved bytes and appends the tail. No
+/// scratch buffer, no copy of the message. On any error `dst` is left as
+/// it was.
+///
+/// # Example
+/// ```
+/// use bytes::BytesMut;
+/// use netwire::frame::LengthPrefixed;
+/// use netwire::message::MessageEncoder;
+///
+/// let mut encoder = MessageEncoder::new(LengthPrefixed::u16());
+/// let mut dst = BytesMut::new();
+/// encoder.encode(&(1u8, "hi"), &mut dst)?;
+/// assert_eq!(&dst[..], [0, 7, 1, 0, 0, 0, 2, b'h', b'i']);
+/// # Ok::<(), netwire::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct MessageEncoder<F, E = net::Config> {
+    framing: F,
+    encoding: E,
+    /// The head and tail the framing writes, before they go into place.
+    edges: BytesMut,
+}
+
+impl<F> MessageEncoder<F> {
+    /// An encoder of messages in the default [`net`] encoding, framed by
+    /// `framing`.
+    pub fn new(framing: F) -> Self {
+        Self::with_encoding(framing, net::Config::default())
+    }
+}
+
+impl<F, E> MessageEncoder<F, E> {
+    /// An encoder of messages in `encoding`, framed by `framing`.
+    pub fn with_encoding(framing: F, encoding: E) -> Self {
+        MessageEncoder {
+            framing,
+            encoding,
+            edges: BytesMut::new(),
+        }
+    }
+
+    /// The framing.
+    pub fn framing(&self) -> &F {
+        &self.framing
+    }
+
+    /// The encoding.
+    pub fn encoding(&self) -> &E {
+        &self.encoding
+    }
+
+    /// Goes on with another framing.
+    pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageEncoder<G, E> {
+        MessageEncoder {
+            framing: f(self.framing),
+            encoding: self.encoding,
+            edges: self.edges,
+        }
+    }
+
+    /// Returns the framing and the encoding.
+    pub fn into_parts(self) -> (F, E) {
+        (self.framing, self.encoding)
+    }
+}
+
+impl<F: FrameEncoder, E: Encoding> MessageEncoder<F, E> {
+    /// Appends `message`, encoded and framed, to `dst`.
+    ///
+    /// # Errors
+    /// The encoding's errors (over its limit, a field it cannot write) and
+    /// the framing's (a payload over its limit, a delimiter inside the
+    /// payload); `dst` is unchanged then.
+    #[inline]
+    pub fn encode<T: ?Sized + Serialize>(&mut self, message: &T, dst: &mut BytesMut) -> Result<()> {
+        encode_framed(
+            &mut self.framing,
+            &self.encoding,
+            &mut self.edges,
+            message,
+            dst,
+        )
+    }
+}
+
+/// Appends `message` to `dst` in `framing` × `encoding`, encoded in place
+/// after a reserved head; `edges` is scratch space for head and tail. On
+/// an error `dst` is left as it was.
+#[inline]
+pub(crate) fn encode_framed<F, E, T>(
+    framing: &mut F,
+    encoding: &E,
+    edges: &mut BytesMut,
+    message: &T,
+    dst: &mut BytesMut,
+) -> Result<()>
+where
+    F: FrameEncoder + ?Sized,
+    E: Encoding + ?Sized,
+    T: ?Sized + Serialize,
+{
+    let mark = dst.len();
+    let reserved = framing.head_len().unwrap_or(0);
+    dst.put_bytes(0, reserved);
+    let result = encoding.encode_into_bytes(message, dst).and_then(|()| {
+        edges.clear();
+        let payload = dst.get(mark + reserved..).unwrap_or_default();
+        framing.encode_head(payload, edges)?;
+        let head = edges.len();
+        framing.encode_tail(payload, edges)?;
+        Ok(head)
+    });
+    let head = match result {
+        Ok(head) => head,
+        Err(err) => {
+            dst.truncate(mark);
+            return Err(err);
+        }
+    };
+    if head != reserved {
+        move_payload(dst, mark, reserved, head);
+    }
+    if let Some(slot) = dst.get_mut(mark..mark + head) {
+        slot.copy_from_slice(&edges[..head]);
+    }
+    dst.extend_from_slice(&edges[head..]);
+    Ok(())
+}
+
+/// Makes the room before the payload at `mark` `head` bytes long instead
+/// of `reserved`, for a framing whose head length was not known ahead.
+#[cold]
+fn move_payload(dst: &mut BytesMut, mark: usize, reserved: usize, head: usize) {
+    if head > reserved {
+        dst.put_bytes(0, head - reserved);
+        if let Some(frame) = dst.get_mut(mark..) {
+            frame.rotate_right(head - reserved);
+        }
+    } else {
+        if let Some(frame) = dst.get_mut(mark..) {
+            frame.rotate_left(reserved - head);
+        }
+        dst.truncate(dst.len() - (reserved - head));
+    }
+}
+
+impl<F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageEncoder<F, E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MessageEncoder")
+            .field("framing", &self.framing)
+            .field("encoding", &self.encoding)
+            .finish()
+    }
+}
