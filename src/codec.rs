@@ -1,6 +1,10 @@
 //! `tokio_util::codec` adapters (feature `tokio`): the same framings and
 //! encodings in async code.
 //!
+//! tokio-util owns the buffers and the I/O; these codecs hand its buffers
+//! to the IO-free layers ([`crate::frame`], [`crate::message`]) and add no
+//! framing or limit logic of their own.
+//!
 //! [`FrameCodec`] turns any [`FrameDecoder`]/[`FrameEncoder`] into a
 //! [`Decoder`]/[`Encoder`] of raw frames; [`MessageCodec`] adds an
 //! [`Encoding`] and yields typed messages. Use them with

@@ -1,4 +1,7 @@
-//! Property checks for fuzzing your own message types.
+//! Property checks for fuzzing your own message types (feature `fuzz`).
+//!
+//! Test tooling, so it is not compiled unless asked for: in the fuzz
+//! crate, depend on `netwire = { version = "…", features = ["fuzz"] }`.
 //!
 //! A fuzzer finds bugs by watching for panics, so each function here decodes
 //! or encodes with every netwire format and **panics with a message naming

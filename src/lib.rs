@@ -11,6 +11,8 @@ mod cost;
 pub mod encoding;
 pub mod error;
 pub mod frame;
+#[cfg(feature = "futures")]
+pub mod futures;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
 mod hint;

@@ -1,5 +1,8 @@
 //! Framing: where one message's bytes start and end, without any I/O.
 //!
+//! This layer knows bytes only: no encoding, no typed message (that is
+//! [`crate::message`]), no reader or writer (the adapters).
+//!
 //! A framing strategy's core works on plain bytes:
 //! [`FrameDecoder::decode_span`] looks at a `&[u8]` and says where the next
 //! complete frame's payload lies and how many bytes the frame occupies (a

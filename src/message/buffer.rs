@@ -1,10 +1,20 @@
-//! [`ReadBuffer`]: the one input buffer of the reading adapters, with no
-//! I/O of its own: an adapter asks it for [room](ReadBuffer::room), reads
-//! into that however its runtime reads, and [commits](ReadBuffer::commit)
-//! what arrived.
+//! The state of the I/O adapters, with no I/O of its own.
+//!
+//! [`ReadBuffer`] is the one input buffer of the reading adapters: an
+//! adapter asks it for [room](ReadBuffer::room), reads into that however
+//! its runtime reads, and [commits](ReadBuffer::commit) what arrived.
+//! [`Receiver`] adds the message decoder around it, [`Sender`] is the
+//! writing side's queue. An adapter for a new runtime adds the read and
+//! write calls, nothing else.
+
+use std::io;
 
 use bytes::{Buf, Bytes, BytesMut};
+use serde::de::DeserializeOwned;
 
+use super::{MessageDecoder, MessageFraming};
+use crate::encoding::Encoding;
+use crate::error::{Error, Result};
 use crate::frame::{self, Span};
 
 /// How much a reader asks for per `read` call unless told otherwise.
@@ -133,7 +143,7 @@ impl ReadBuffer {
 
     /// Splits the frame `span` describes off the front of the data as a
     /// view of the buffer, keeping only its payload.
-    pub(crate) fn split_frame(&mut self, span: Span) -> crate::Result<Bytes> {
+    pub(crate) fn split_frame(&mut self, span: Span) -> Result<Bytes> {
         self.compact();
         if !span.fits(self.filled) {
             return Err(frame::bad_span());
@@ -149,5 +159,153 @@ impl ReadBuffer {
         self.compact();
         self.buf.truncate(self.filled);
         self.buf
+    }
+}
+
+/// What a [`Receiver`] made of the bytes it holds.
+pub(crate) enum Received<T> {
+    /// A message.
+    Message(T),
+    /// No whole message yet: read more.
+    NeedMore,
+    /// The input ended between messages.
+    End,
+}
+
+/// A reading adapter's state, whatever its runtime: the underlying reader,
+/// the buffer, and the message decoder. Adapters add only the read call.
+pub(crate) struct Receiver<R, F, E> {
+    pub(crate) inner: R,
+    pub(crate) buf: ReadBuffer,
+    pub(crate) decoder: MessageDecoder<F, E>,
+    /// The decoder said it needs more bytes than the buffer holds.
+    need_read: bool,
+    /// Reads are capped at the decoder's buffer limit.
+    capped: bool,
+}
+
+impl<R, F, E> Receiver<R, F, E> {
+    pub(crate) fn new(inner: R, buf: ReadBuffer, decoder: MessageDecoder<F, E>) -> Self {
+        Receiver {
+            inner,
+            buf,
+            decoder,
+            need_read: false,
+            capped: false,
+        }
+    }
+
+    /// Goes on with another framing; what is buffered is kept.
+    pub(crate) fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> Receiver<R, G, E> {
+        let mut buf = self.buf;
+        buf.cap_reads(usize::MAX);
+        Receiver::new(self.inner, buf, self.decoder.map_framing(f))
+    }
+}
+
+impl<R, F: MessageFraming, E: Encoding> Receiver<R, F, E> {
+    /// A message from the bytes already buffered, unless the decoder has
+    /// said it needs more than they are.
+    #[inline(always)]
+    pub(crate) fn buffered<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
+        if self.need_read {
+            return Ok(None);
+        }
+        let (message, used) = self.decoder.decode::<T>(self.buf.data());
+        self.buf.consume(used);
+        let message = message?;
+        self.need_read = message.is_none();
+        Ok(message)
+    }
+
+    /// The underlying reader, the room to read into, and the stream
+    /// offset of that room's start (for an I/O error).
+    pub(crate) fn room(&mut self) -> (&mut R, &mut [u8], u64) {
+        if !self.capped {
+            self.capped = true;
+            if let Some(cap) = self.decoder.buffer_limit() {
+                self.buf.cap_reads(cap);
+            }
+        }
+        let at = self
+            .decoder
+            .position()
+            .saturating_add(self.buf.data().len() as u64);
+        (&mut self.inner, self.buf.room(), at)
+    }
+
+    /// `n` bytes were read into the [room](Self::room) (0: the input has
+    /// ended): decodes what is buffered.
+    pub(crate) fn arrived<T: DeserializeOwned>(&mut self, n: usize) -> Result<Received<T>> {
+        self.buf.commit(n);
+        let data = self.buf.data();
+        let (message, used) = if n == 0 {
+            self.decoder.decode_eof::<T>(data)
+        } else {
+            self.decoder.decode::<T>(data)
+        };
+        self.buf.consume(used);
+        self.need_read = false;
+        Ok(match message? {
+            Some(message) => Received::Message(message),
+            None if n == 0 => Received::End,
+            None => {
+                self.need_read = true;
+                Received::NeedMore
+            }
+        })
+    }
+}
+
+/// A writing adapter's state, whatever its runtime: the underlying writer,
+/// the bytes queued for it, and how many it took. Adapters add only the
+/// write calls.
+pub(crate) struct Sender<W> {
+    pub(crate) inner: W,
+    /// Encoded bytes not yet accepted by `inner`.
+    pub(crate) queue: BytesMut,
+    /// Bytes `inner` has accepted so far.
+    pub(crate) written: u64,
+}
+
+/// A queue this large is let go of once it is sent: one huge message
+/// should not pin a huge buffer forever.
+const QUEUE_KEPT: usize = 1 << 20;
+
+impl<W> Sender<W> {
+    pub(crate) fn new(inner: W) -> Self {
+        Sender {
+            inner,
+            queue: BytesMut::new(),
+            written: 0,
+        }
+    }
+
+    /// `n` queued bytes were accepted.
+    #[inline]
+    pub(crate) fn accepted(&mut self, n: usize) -> Result<()> {
+        if n == 0 {
+            return Err(self.write_zero());
+        }
+        let n = n.min(self.queue.len());
+        self.queue.advance(n);
+        self.written = self.written.saturating_add(n as u64);
+        if self.queue.is_empty() && self.queue.capacity() > QUEUE_KEPT {
+            self.queue = BytesMut::new();
+        }
+        Ok(())
+    }
+
+    #[cold]
+    pub(crate) fn write_zero(&self) -> Error {
+        Error::io(
+            io::Error::new(io::ErrorKind::WriteZero, "the writer accepted 0 bytes"),
+            Some(self.written),
+        )
+    }
+
+    #[cold]
+    pub(crate) fn failed(&self, err: io::Error) -> Error {
+        Error::io(err, Some(self.written))
     }
 }

@@ -8,11 +8,11 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::reader::{FrameReader, fill};
+use super::reader::{FrameReader, read_into};
 use crate::encoding::Encoding;
 use crate::error::Result;
 use crate::frame::FrameDecoder;
-use crate::message::buffer::{DEFAULT_CHUNK, ReadBuffer};
+use crate::message::buffer::{DEFAULT_CHUNK, ReadBuffer, Received, Receiver};
 use crate::message::{MessageDecoder, MessageFraming};
 use crate::net;
 
@@ -58,13 +58,7 @@ use crate::net;
 /// # Ok::<(), netwire::Error>(())
 /// ```
 pub struct MessageReader<R, F, E = net::Config> {
-    inner: R,
-    buf: ReadBuffer,
-    decoder: MessageDecoder<F, E>,
-    /// The decoder said it needs more bytes than the buffer holds.
-    need_read: bool,
-    /// Reads are capped at the decoder's buffer limit.
-    capped: bool,
+    rx: Receiver<R, F, E>,
 }
 
 impl<R, F> MessageReader<R, F> {
@@ -85,16 +79,8 @@ impl<R, F, E> MessageReader<R, F, E> {
     /// A reader that decodes with `decoder` (a [`MessageDecoder`] that may
     /// have decoded earlier input already: its position goes on).
     pub fn with_decoder(reader: R, decoder: MessageDecoder<F, E>) -> Self {
-        Self::from_raw(reader, ReadBuffer::new(DEFAULT_CHUNK), decoder)
-    }
-
-    fn from_raw(inner: R, buf: ReadBuffer, decoder: MessageDecoder<F, E>) -> Self {
         MessageReader {
-            inner,
-            buf,
-            decoder,
-            need_read: false,
-            capped: false,
+            rx: Receiver::new(reader, ReadBuffer::new(DEFAULT_CHUNK), decoder),
         }
     }
 
@@ -104,50 +90,53 @@ impl<R, F, E> MessageReader<R, F, E> {
     pub fn from_frame_reader(frames: FrameReader<R, F>, encoding: E) -> Self {
         let (inner, framing, buf, position) = frames.into_raw();
         let decoder = MessageDecoder::with_encoding(framing, encoding).starting_at(position);
-        Self::from_raw(inner, buf, decoder)
+        MessageReader {
+            rx: Receiver::new(inner, buf, decoder),
+        }
     }
 
     /// The encoding messages are decoded with.
     pub fn encoding(&self) -> &E {
-        self.decoder.encoding()
+        self.rx.decoder.encoding()
     }
 
     /// The message decoder, with the framing's state and the position.
     pub fn decoder(&self) -> &MessageDecoder<F, E> {
-        &self.decoder
+        &self.rx.decoder
     }
 
     /// The underlying reader.
     pub fn get_ref(&self) -> &R {
-        &self.inner
+        &self.rx.inner
     }
 
     /// The underlying reader, mutably (to set a timeout, say).
     pub fn get_mut(&mut self) -> &mut R {
-        &mut self.inner
+        &mut self.rx.inner
     }
 
     /// Stream offset of the next unread message.
     pub fn position(&self) -> u64 {
-        self.decoder.position()
+        self.rx.decoder.position()
     }
 
     /// Bytes read but not yet part of a returned message.
     pub fn buffer(&self) -> &[u8] {
-        self.buf.data()
+        self.rx.buf.data()
     }
 
     /// Returns the underlying reader; buffered bytes are lost (see
     /// [`MessageReader::into_frame_reader`]).
     pub fn into_inner(self) -> R {
-        self.inner
+        self.rx.inner
     }
 
     /// Returns the frame reader underneath, buffered bytes included.
     pub fn into_frame_reader(self) -> FrameReader<R, F> {
-        let position = self.decoder.position();
-        let (framing, _) = self.decoder.into_parts();
-        FrameReader::from_raw(self.inner, framing, self.buf, position)
+        let rx = self.rx;
+        let position = rx.decoder.position();
+        let (framing, _) = rx.decoder.into_parts();
+        FrameReader::from_raw(rx.inner, framing, rx.buf, position)
     }
 
     /// Goes on with another framing, keeping the bytes read so far: a
@@ -168,9 +157,9 @@ impl<R, F, E> MessageReader<R, F, E> {
     /// # Ok::<(), netwire::Error>(())
     /// ```
     pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageReader<R, G, E> {
-        let mut buf = self.buf;
-        buf.cap_reads(usize::MAX);
-        MessageReader::from_raw(self.inner, buf, self.decoder.map_framing(f))
+        MessageReader {
+            rx: self.rx.map_framing(f),
+        }
     }
 }
 
@@ -186,13 +175,8 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
     #[inline]
     pub fn read<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
         // Hot path: the message is already buffered.
-        if !self.need_read {
-            let (message, used) = self.decoder.decode::<T>(self.buf.data());
-            self.buf.consume(used);
-            if let Some(message) = message? {
-                return Ok(Some(message));
-            }
-            self.need_read = true;
+        if let Some(message) = self.rx.buffered()? {
+            return Ok(Some(message));
         }
         self.read_more()
     }
@@ -200,26 +184,13 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
     /// The rest of [`MessageReader::read`]: read, decode again, until a
     /// message, the end of the stream or an error.
     fn read_more<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
-        if !self.capped {
-            self.capped = true;
-            if let Some(cap) = self.decoder.buffer_limit() {
-                self.buf.cap_reads(cap);
-            }
-        }
         loop {
-            let eof = fill(&mut self.inner, &mut self.buf, self.decoder.position())? == 0;
-            let data = self.buf.data();
-            let (message, used) = if eof {
-                self.decoder.decode_eof::<T>(data)
-            } else {
-                self.decoder.decode::<T>(data)
-            };
-            self.buf.consume(used);
-            self.need_read = false;
-            match message? {
-                Some(message) => return Ok(Some(message)),
-                None if eof => return Ok(None),
-                None => self.need_read = true,
+            let (reader, room, at) = self.rx.room();
+            let n = read_into(reader, room, at)?;
+            match self.rx.arrived(n)? {
+                Received::Message(message) => return Ok(Some(message)),
+                Received::End => return Ok(None),
+                Received::NeedMore => {}
             }
         }
     }
@@ -271,20 +242,21 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
     /// # Errors
     /// As [`MessageReader::read`].
     pub fn read_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>> {
+        let rx = &mut self.rx;
         let mut eof = false;
         let span = loop {
-            if !self.need_read || eof {
-                match self.decoder.next_frame(self.buf.data(), eof)? {
-                    Some(span) => break span,
-                    None if eof => return Ok(None),
-                    None => self.need_read = true,
-                }
+            match rx.decoder.next_frame(rx.buf.data(), eof)? {
+                Some(span) => break span,
+                None if eof => return Ok(None),
+                None => {}
             }
-            eof = fill(&mut self.inner, &mut self.buf, self.decoder.position())? == 0;
-            self.need_read = false;
+            let (reader, room, at) = rx.room();
+            let n = read_into(reader, room, at)?;
+            rx.buf.commit(n);
+            eof = n == 0;
         };
-        let frame = self.buf.take(span.len);
-        let (message, _) = self.decoder.decode_frame::<T>(frame, &span);
+        let frame = rx.buf.take(span.len);
+        let (message, _) = rx.decoder.decode_frame::<T>(frame, &span);
         message.map(Some)
     }
 }
@@ -355,9 +327,9 @@ fn next_message<R: Read, F: MessageFraming, E: Encoding, T: DeserializeOwned>(
 impl<R: fmt::Debug, F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageReader<R, F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageReader")
-            .field("inner", &self.inner)
-            .field("decoder", &self.decoder)
-            .field("buffered", &self.buf.data().len())
+            .field("inner", &self.rx.inner)
+            .field("decoder", &self.rx.decoder)
+            .field("buffered", &self.rx.buf.data().len())
             .finish()
     }
 }

@@ -1,5 +1,11 @@
 //! Frames and typed messages over any [`std::io::Read`] / [`std::io::Write`].
 //!
+//! This adapter moves bytes between a `std::io` reader or writer and the
+//! IO-free layers below it, and nothing else: finding frames, limits,
+//! decoding and error offsets belong to [`crate::message`] and
+//! [`crate::frame`]; here are only the `read` and `write` calls, the
+//! retries of `Interrupted` and the queue of bytes a writer has not taken.
+//!
 //! | reading             | writing             | unit                          |
 //! |---------------------|---------------------|-------------------------------|
 //! | [`FrameReader`]     | [`FrameWriter`]     | a frame's payload, as bytes   |

@@ -169,27 +169,23 @@ impl<R, F> FrameReader<R, F> {
     }
 }
 
-/// One `read` call (retried on `Interrupted`) into `buf`'s room; returns
-/// how many bytes arrived, 0 at the end of the stream. `position` is the
-/// stream offset of `buf`'s data, for the error.
+/// One `read` call into `room` (retried on `Interrupted`); returns how
+/// many bytes arrived, 0 at the end of the stream. `at` is the stream
+/// offset of `room`, for the error.
 #[inline(never)]
-pub(crate) fn fill<R: Read + ?Sized>(
+pub(crate) fn read_into<R: Read + ?Sized>(
     reader: &mut R,
-    buf: &mut ReadBuffer,
-    position: u64,
+    room: &mut [u8],
+    at: u64,
 ) -> Result<usize> {
-    let at = position.saturating_add(buf.data().len() as u64);
-    let room = buf.room();
     let len = room.len();
-    let n = loop {
+    loop {
         match reader.read(room) {
-            Ok(n) => break n.min(len),
+            Ok(n) => return Ok(n.min(len)),
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(Error::io(err, Some(at))),
         }
-    };
-    buf.commit(n);
-    Ok(n)
+    }
 }
 
 impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
@@ -220,7 +216,10 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
                     Err(err) => return Err(err.at_base(self.position)),
                 }
             }
-            eof = fill(&mut self.inner, &mut self.buf, self.position)? == 0;
+            let at = self.position.saturating_add(self.buf.data().len() as u64);
+            let n = read_into(&mut self.inner, self.buf.room(), at)?;
+            self.buf.commit(n);
+            eof = n == 0;
             self.need_read = false;
         }
     }

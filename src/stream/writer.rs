@@ -8,9 +8,10 @@ use bytes::{Buf, BytesMut};
 use serde::Serialize;
 
 use crate::encoding::Encoding;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::frame::FrameEncoder;
 use crate::message::MessageEncoder;
+use crate::message::buffer::Sender;
 use crate::net;
 
 /// Payloads at least this long are sent with a vectored write (head, payload,
@@ -98,56 +99,6 @@ pub struct FrameWriter<W, F> {
     framing: F,
     /// Scratch space for a large payload's tail.
     tail: BytesMut,
-}
-
-/// The underlying writer, the bytes queued for it, and how many it took.
-struct Sender<W> {
-    inner: W,
-    /// Encoded bytes not yet accepted by `inner`.
-    queue: BytesMut,
-    /// Bytes `inner` has accepted so far.
-    written: u64,
-}
-
-/// A queue this large is let go of once it is sent: one huge message
-/// should not pin a huge buffer forever.
-const QUEUE_KEPT: usize = 1 << 20;
-
-impl<W> Sender<W> {
-    fn new(inner: W) -> Self {
-        Sender {
-            inner,
-            queue: BytesMut::new(),
-            written: 0,
-        }
-    }
-
-    /// `n` queued bytes were accepted.
-    fn accepted(&mut self, n: usize) -> Result<()> {
-        if n == 0 {
-            return Err(self.write_zero());
-        }
-        let n = n.min(self.queue.len());
-        self.queue.advance(n);
-        self.written = self.written.saturating_add(n as u64);
-        if self.queue.is_empty() && self.queue.capacity() > QUEUE_KEPT {
-            self.queue = BytesMut::new();
-        }
-        Ok(())
-    }
-
-    #[cold]
-    fn write_zero(&self) -> Error {
-        Error::io(
-            io::Error::new(io::ErrorKind::WriteZero, "the writer accepted 0 bytes"),
-            Some(self.written),
-        )
-    }
-
-    #[cold]
-    fn failed(&self, err: io::Error) -> Error {
-        Error::io(err, Some(self.written))
-    }
 }
 
 impl<W: Write> Sender<W> {
