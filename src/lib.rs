@@ -16,6 +16,8 @@ mod hint;
 pub mod net;
 pub mod order;
 mod output;
+#[cfg(feature = "spec")]
+pub mod spec;
 pub mod stream;
 pub mod with;
 

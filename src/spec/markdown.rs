@@ -1,0 +1,7 @@
+//! stub
+impl super::Spec {
+    /// md
+    pub fn markdown(&self) -> String {
+        String::new()
+    }
+}
