@@ -289,11 +289,10 @@ impl Gen<'_> {
 
     fn dec_seq(&mut self, w: Option<Width>, e: &Shape, lv: &str, out: &mut String, ind: &str) {
         let size = self.fixed(e).unwrap_or(1);
-        let ty = self.decl(e, "X");
-        let ty = ty.split_once(" X").map_or(ty.as_str(), |t| t.0).to_string();
+        let elem = self.decl(e, "elem");
         self.tmp += 1;
         let i = format!("i{}", self.tmp);
-        let _ = writeln!(out, "{ind}{{ uint64_t count; {ty} elem;");
+        let _ = writeln!(out, "{ind}{{ uint64_t count; {elem}");
         let inner = format!("{ind}  ");
         match w {
             Some(w) => self.dec_len(w, out, &inner),

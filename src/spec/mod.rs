@@ -251,7 +251,9 @@ impl Spec {
     /// # Errors
     /// [`SpecError`] when `T`, or a type in it, cannot be described.
     pub fn message<'de, T: Deserialize<'de>>(mut self) -> Result<Self, SpecError> {
-        let full = std::any::type_name::<T>();
+        let path = std::any::type_name::<T>();
+        let head = path.split('<').next().unwrap_or(path);
+        let full = &path[head.rfind("::").map_or(0, |i| i + 2)..];
         let tagging = Tagging {
             tag_width: self.config.tag_width().size(),
             tables: self

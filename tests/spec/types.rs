@@ -289,3 +289,11 @@ impl Arbitrary for Records {
         }
     }
 }
+
+/// The README's message type.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Msg {
+    Ping(u32),
+    Chat { room: u16, text: String },
+    Bye,
+}
