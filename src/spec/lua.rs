@@ -278,7 +278,7 @@ impl Spec {
             ),
             Framing::LengthPrefix { width, includes_header } => {
                 let w = width.size();
-                let read = if w == 8 { format!("tvb:range(off, 8):uint64():tonumber()") } else { format!("tvb:range(off, {w}):uint()") };
+                let read = if w == 8 { "tvb:range(off, 8):uint64():tonumber()".to_string() } else { format!("tvb:range(off, {w}):uint()") };
                 let total = if includes_header { read } else { format!("{w} + {read}") };
                 let _ = write!(
                     out,
