@@ -20,6 +20,8 @@ pub mod message;
 pub mod net;
 pub mod order;
 mod output;
+#[cfg(feature = "spec")]
+pub mod spec;
 pub mod stream;
 pub mod with;
 

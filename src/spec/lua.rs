@@ -1,0 +1,317 @@
+//! The Wireshark Lua dissector.
+
+use std::fmt::Write as _;
+
+use super::trace::{Container, Fields, Prim, Shape};
+use super::{Framing, Spec};
+use crate::with::{Adapter, Width};
+
+const RUNTIME: &str = include_str!("dissector.lua");
+
+/// The ProtoFields of a dissector, one per leaf position.
+struct Fields_ {
+    decls: Vec<String>,
+}
+
+fn lua_str(s: &str) -> String {
+    format!("{s:?}")
+}
+
+impl Fields_ {
+    fn add(&mut self, kind: &str, abbrev: &str, label: &str) -> String {
+        let n = self.decls.len() + 1;
+        let decl = match kind {
+            "bool" => format!("ProtoField.bool({}, {})", lua_str(abbrev), lua_str(label)),
+            "string" | "bytes" | "float" | "double" => {
+                format!("ProtoField.{kind}({}, {})", lua_str(abbrev), lua_str(label))
+            }
+            k => format!(
+                "ProtoField.{k}({}, {}, base.DEC)",
+                lua_str(abbrev),
+                lua_str(label)
+            ),
+        };
+        self.decls.push(format!("F[{n}] = {decl}"));
+        format!("F[{n}]")
+    }
+
+    /// The Lua node of `s` at the field path `path` labelled `label`.
+    fn node(&mut self, s: &Shape, path: &str, label: &str, len_w: usize) -> String {
+        let l = lua_str(label);
+        match s {
+            Shape::Prim(p) => {
+                let (kind, k) = match p {
+                    Prim::Bool => ("bool", "b"),
+                    Prim::F32 => ("float", "f"),
+                    Prim::F64 => ("double", "f"),
+                    Prim::U128 | Prim::I128 => ("bytes", "raw"),
+                    Prim::I8 | Prim::I16 | Prim::I32 | Prim::I64 => ("", "n"),
+                    _ => ("", "n"),
+                };
+                let kind = if kind.is_empty() {
+                    format!("{}int{}", if p.signed() { "" } else { "u" }, p.size() * 8)
+                } else {
+                    kind.to_string()
+                };
+                let f = self.add(&kind, path, label);
+                format!("{{k=\"{k}\", n={}, f={f}}}", p.size())
+            }
+            Shape::Char => format!("{{k=\"char\", f={}}}", self.add("string", path, label)),
+            Shape::Unit => "{k=\"unit\"}".into(),
+            Shape::Str => format!(
+                "{{k=\"str\", w={len_w}, f={}}}",
+                self.add("string", path, label)
+            ),
+            Shape::Bytes => format!(
+                "{{k=\"bytes\", w={len_w}, f={}}}",
+                self.add("bytes", path, label)
+            ),
+            Shape::Seq(e) if **e == Shape::Prim(Prim::U8) => {
+                format!(
+                    "{{k=\"bytes\", w={len_w}, f={}}}",
+                    self.add("bytes", path, label)
+                )
+            }
+            Shape::Tuple(v) if !v.is_empty() && v.iter().all(|x| *x == Shape::Prim(Prim::U8)) => {
+                format!(
+                    "{{k=\"raw\", n={}, f={}}}",
+                    v.len(),
+                    self.add("bytes", path, label)
+                )
+            }
+            Shape::Option(i) => format!(
+                "{{k=\"opt\", label={l}, inner={}}}",
+                self.node(i, path, label, 0)
+            ),
+            Shape::Seq(e) => format!(
+                "{{k=\"seq\", w={len_w}, label={l}, inner={}}}",
+                self.node(e, path, label, 0)
+            ),
+            Shape::Map(a, b) => format!(
+                "{{k=\"map\", w={len_w}, label={l}, key={}, value={}}}",
+                self.node(a, &format!("{path}.key"), "key", 0),
+                self.node(b, &format!("{path}.value"), "value", 0)
+            ),
+            Shape::Tuple(v) => {
+                let parts: Vec<_> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| self.node(s, &format!("{path}.{i}"), &format!("{label}.{i}"), 0))
+                    .collect();
+                format!("{{k=\"tuple\", label={l}, items={{{}}}}}", parts.join(", "))
+            }
+            Shape::Named(n) => format!("{{k=\"ref\", name={}, label={l}}}", lua_str(n)),
+            Shape::Adapted(a, i) => {
+                let signed = |w: &Width| matches!(w, Width::I16 | Width::I32);
+                match (a, &**i) {
+                    (Adapter::Len(w), s) => {
+                        let inner = self.node(s, path, label, w.size());
+                        if signed(w) {
+                            inner.replacen('{', "{signed=true, ", 1)
+                        } else {
+                            inner
+                        }
+                    }
+                    (Adapter::Nullable(w), Shape::Option(s)) => {
+                        let inner = self.node(s, path, label, w.size());
+                        inner.replacen('{', "{nullable=true, signed=true, ", 1)
+                    }
+                    (Adapter::CStr, s) => {
+                        let kind = if *s == Shape::Str { "string" } else { "bytes" };
+                        format!("{{k=\"cstr\", f={}}}", self.add(kind, path, label))
+                    }
+                    (Adapter::Rest, Shape::Seq(e)) if **e != Shape::Prim(Prim::U8) => {
+                        format!(
+                            "{{k=\"open\", label={l}, inner={}}}",
+                            self.node(e, path, label, 0)
+                        )
+                    }
+                    (Adapter::Rest, _) => {
+                        format!("{{k=\"rest\", f={}}}", self.add("bytes", path, label))
+                    }
+                    (Adapter::NulTerminated, Shape::Seq(e)) => format!(
+                        "{{k=\"open\", nul=true, label={l}, inner={}}}",
+                        self.node(e, path, label, 0)
+                    ),
+                    (Adapter::EmptyAsNone, Shape::Option(s)) => {
+                        format!(
+                            "{{k=\"emptynone\", inner={}}}",
+                            self.node(s, path, label, 0)
+                        )
+                    }
+                    _ => "{k=\"unit\"}".into(),
+                }
+            }
+            Shape::Unknown => "{k=\"unit\"}".into(),
+        }
+    }
+}
+
+fn low(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+impl Spec {
+    /// A Wireshark dissector in Lua for the protocol on TCP port `port`
+    /// (`tshark -X lua_script:file.lua`, or the plugins directory). It
+    /// reassembles messages across segments (`dissect_tcp_pdus` for a
+    /// length or ASCII header, `desegment_len` for self-delimited
+    /// messages) and shows every field by name, with filterable fields
+    /// `<protocol>.<type>[.<variant>].<field>` (lowercase) and enum tags
+    /// `<protocol>.<type>.tag` with the variants' names.
+    ///
+    /// ```
+    /// use netwire::net::Config;
+    /// use netwire::spec::{Framing, Spec};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Point { x: i32, y: i32 }
+    ///
+    /// let lua = Spec::new("geo", Config::new(), Framing::length_prefix_u32())
+    ///     .message::<Point>()?
+    ///     .wireshark_lua(9000);
+    /// assert!(lua.contains("ProtoField.int32(\"geo.point.x\", \"x\", base.DEC)"));
+    /// assert!(lua.contains("DissectorTable.get(\"tcp.port\"):add(9000, proto)"));
+    /// # Ok::<(), netwire::spec::SpecError>(())
+    /// ```
+    pub fn wireshark_lua(&self, port: u16) -> String {
+        let p = low(&self.protocol);
+        let len_w = self.config.length_width().size();
+        let mut f = Fields_ { decls: Vec::new() };
+        let mut types = String::new();
+        for (name, c) in &self.reg.containers {
+            let base = format!("{p}.{}", low(name));
+            match c {
+                Container::Struct(fields) => {
+                    let items = fields_nodes(&mut f, fields, &base, len_w);
+                    let _ = writeln!(
+                        types,
+                        "T[{}] = {{k=\"struct\", items={{{items}}}}}",
+                        lua_str(name)
+                    );
+                }
+                Container::Enum {
+                    tag_width,
+                    variants,
+                    ..
+                } => {
+                    let names: Vec<_> = variants
+                        .iter()
+                        .map(|v| format!("[{}] = {}", v.tag, lua_str(&v.name)))
+                        .collect();
+                    let n = f.decls.len() + 1;
+                    f.decls.push(format!(
+                        "F[{n}] = ProtoField.uint{}({}, {}, base.DEC, {{{}}})",
+                        tag_width * 8,
+                        lua_str(&format!("{base}.tag")),
+                        lua_str(&format!("{name} tag")),
+                        names.join(", ")
+                    ));
+                    let mut vs = Vec::new();
+                    for v in variants {
+                        let items = fields_nodes(
+                            &mut f,
+                            v.fields.as_ref().unwrap_or(&Fields::Unit),
+                            &format!("{base}.{}", low(&v.name)),
+                            len_w,
+                        );
+                        vs.push(format!(
+                            "[{}] = {{name={}, items={{{items}}}}}",
+                            v.tag,
+                            lua_str(&v.name)
+                        ));
+                    }
+                    let _ = writeln!(
+                        types,
+                        "T[{}] = {{k=\"enum\", w={tag_width}, tag=F[{n}], variants={{{}}}}}",
+                        lua_str(name),
+                        vs.join(", ")
+                    );
+                }
+            }
+        }
+        let mut out = String::new();
+        for line in self.header().lines() {
+            let _ = writeln!(out, "-- {line}");
+        }
+        let first = self
+            .message_names()
+            .first()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\nlocal proto = Proto({}, {})",
+            lua_str(&p),
+            lua_str(&format!("{} (netwire)", self.protocol))
+        );
+        out.push_str("local F = {}\n");
+        for d in &f.decls {
+            out.push_str(d);
+            out.push('\n');
+        }
+        out.push_str("proto.fields = F\n\nlocal T = {}\n");
+        out.push_str(&types);
+        let _ = writeln!(
+            out,
+            "local MESSAGE = {{k=\"ref\", name={}, label={}}}\nlocal LIMIT = {}\nlocal TITLE = {}\n",
+            lua_str(&first),
+            lua_str(&first),
+            self.config.limit(),
+            lua_str(&self.protocol)
+        );
+        out.push_str(RUNTIME);
+        match self.framing {
+            Framing::SelfDelimited => out.push_str(
+                "\nfunction proto.dissector(tvb, pinfo, tree)\n    local off = 0\n    while off < tvb:len() do\n\
+                 \x20       local ok, stop = pcall(measure, tvb, off)\n        if not ok then\n            if stop == SHORT then\n\
+                 \x20               pinfo.desegment_offset = off\n                pinfo.desegment_len = DESEGMENT_ONE_MORE_SEGMENT\n                return tvb:len()\n            end\n\
+                 \x20           error(stop)\n        end\n        show(tvb:range(off, stop - off):tvb(), pinfo, tree, 0)\n        off = stop\n    end\n    return off\nend\n",
+            ),
+            Framing::LengthPrefix { width, includes_header } => {
+                let w = width.size();
+                let read = if w == 8 { "tvb:range(off, 8):uint64():tonumber()".to_string() } else { format!("tvb:range(off, {w}):uint()") };
+                let total = if includes_header { read } else { format!("{w} + {read}") };
+                let _ = write!(
+                    out,
+                    "\nlocal function pdu_len(tvb, pinfo, off)\n    return {total}\nend\n\n\
+                     local function pdu(tvb, pinfo, tree)\n    show(tvb:range({w}):tvb(), pinfo, tree, {w})\n    return tvb:len()\nend\n\n\
+                     function proto.dissector(tvb, pinfo, tree)\n    dissect_tcp_pdus(tvb, tree, {w}, pdu_len, pdu)\n    return tvb:len()\nend\n"
+                );
+            }
+            Framing::AsciiDigits(d) => {
+                let _ = write!(
+                    out,
+                    "\nlocal function pdu_len(tvb, pinfo, off)\n    return {d} + (tonumber(tvb:range(off, {d}):string()) or 0)\nend\n\n\
+                     local function pdu(tvb, pinfo, tree)\n    show(tvb:range({d}):tvb(), pinfo, tree, {d})\n    return tvb:len()\nend\n\n\
+                     function proto.dissector(tvb, pinfo, tree)\n    dissect_tcp_pdus(tvb, tree, {d}, pdu_len, pdu)\n    return tvb:len()\nend\n"
+                );
+            }
+        }
+        let _ = writeln!(out, "\nDissectorTable.get(\"tcp.port\"):add({port}, proto)");
+        out
+    }
+}
+
+fn fields_nodes(f: &mut Fields_, fields: &Fields, base: &str, len_w: usize) -> String {
+    let names: Vec<String> = match fields {
+        Fields::Unit => Vec::new(),
+        Fields::Newtype(_) => vec!["0".into()],
+        Fields::Tuple(v) => (0..v.len()).map(|i| i.to_string()).collect(),
+        Fields::Named(v) => v.iter().map(|(n, _)| n.clone()).collect(),
+    };
+    let nodes: Vec<_> = names
+        .iter()
+        .zip(fields.shapes())
+        .map(|(n, s)| f.node(s, &format!("{base}.{}", low(n)), n, len_w))
+        .collect();
+    nodes.join(", ")
+}

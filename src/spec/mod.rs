@@ -1,0 +1,322 @@
+//! Wire specifications generated from your message types (feature `spec`).
+//!
+//! A [`Spec`] traces message types — their serde shape, the adapters of
+//! [`crate::with`] on their fields, the tag tables of the
+//! [`net::Config`](crate::net::Config) — and writes four descriptions of
+//! the same bytes:
+//!
+//! - [`Spec::markdown`]: a wire specification, one table of fields per type
+//!   with widths, byte order, prefixes, tags and fixed offsets, and an
+//!   example message byte by byte;
+//! - [`Spec::python`]: a Python 3 module (standard library only) with a
+//!   dataclass per struct and per enum variant, `encode`, `decode`,
+//!   `decode_prefix`, the framing and a `MessageSocket`;
+//! - [`Spec::c_header`]: a C99 header of `static inline` encoders and
+//!   decoders, views into the input for strings and sequences;
+//! - [`Spec::wireshark_lua`]: a Wireshark dissector for a TCP port.
+//!
+//! ```
+//! use netwire::net::Config;
+//! use netwire::spec::{Framing, Spec};
+//! use serde::{Deserialize, Serialize};
+//!
+//! #[derive(Serialize, Deserialize)]
+//! enum Msg {
+//!     Ping(u32),
+//!     Chat { room: u16, text: String },
+//!     Bye,
+//! }
+//!
+//! let spec = Spec::new("chat", Config::new(), Framing::length_prefix_u32())
+//!     .message::<Msg>()?
+//!     .example(&Msg::Chat { room: 7, text: "hi".into() })?;
+//! let md = spec.markdown();
+//! assert!(md.contains("| 1 | `room` | `u16` |"));
+//! assert!(spec.python().contains("class Msg_Chat(Msg):"));
+//! assert!(spec.c_header().contains("chat_Msg_decode"));
+//! assert!(spec.wireshark_lua(7000).contains("dissect_tcp_pdus"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # How types are traced
+//!
+//! The tracer is a serde `Deserializer` of its own (no dependency): it
+//! runs the type's `Deserialize` impl, once per enum variant not yet seen,
+//! and records the shape of each field. It sees the adapters of
+//! [`crate::with`] by the names they serialize under, per field, which a
+//! registry keyed by type name (serde-reflection's) cannot tell apart.
+//! A type the `net` format cannot carry, or the tracer cannot see — one
+//! that needs `deserialize_any` (`#[serde(flatten)]`, untagged or
+//! internally tagged enums), two different types under one name (a
+//! generic struct used with two parameters), an adapter on a field it
+//! does not apply to — is a [`SpecError`] naming the type: never a wrong
+//! description. A `Deserialize` impl that checks its values (such as
+//! [`Padded`](crate::with::Padded), which traces as `[u8; N]`) is
+//! described by the shape it reads.
+//!
+//! A type is traced with values of its own choosing: `Deserialize` impls
+//! that refuse `1`, `"a"` or `false` (a `NonZeroU8` accepts `1`) cannot be
+//! traced.
+
+mod c;
+mod lua;
+mod markdown;
+mod python;
+mod trace;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::net::{Config, EnumTagging, LengthWidth, TagTable};
+use trace::{Registry, Shape, Tagging};
+
+/// A type that cannot be described: its name and the reason.
+///
+/// ```
+/// use netwire::net::Config;
+/// use netwire::spec::{Framing, Spec};
+///
+/// #[derive(serde::Deserialize)]
+/// #[serde(untagged)]
+/// enum Loose { A(u8), B(String) }
+///
+/// let err = Spec::new("p", Config::new(), Framing::SelfDelimited)
+///     .message::<Loose>()
+///     .unwrap_err();
+/// assert_eq!(err.type_name(), "Loose");
+/// assert!(err.to_string().contains("self-describing"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpecError {
+    type_name: String,
+    reason: String,
+}
+
+impl SpecError {
+    pub(crate) fn new(type_name: &str, reason: impl Into<String>) -> Self {
+        SpecError {
+            type_name: type_name.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    /// The type (as serde names it) that cannot be described.
+    pub fn type_name(&self) -> &str {
+        &self.type_name
+    }
+
+    /// Why.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot describe `{}`: {}", self.type_name, self.reason)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+/// How messages are delimited on a stream, as the spec describes it (the
+/// frame types of [`crate::frame`] with these parameters).
+///
+/// ```
+/// use netwire::net::LengthWidth;
+/// use netwire::spec::Framing;
+///
+/// assert_eq!(
+///     Framing::length_prefix_u32(),
+///     Framing::LengthPrefix { width: LengthWidth::U32, includes_header: false },
+/// );
+/// assert_eq!(Framing::AsciiDigits(5).to_string(), "5 ASCII decimal digits, zero-padded, then the payload");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Framing {
+    /// No frame: messages back to back, each one's end found by decoding
+    /// it (`SelfDelimited`). Fields that run to the end of the message
+    /// (`with::rest`, `with::empty_as_none`) cannot be decoded this way.
+    SelfDelimited,
+    /// A big-endian length of `width` bytes, then the payload
+    /// ([`LengthPrefixed`](crate::frame::LengthPrefixed)); with
+    /// `includes_header` the length counts its own bytes too
+    /// (`length_includes_header(true)`).
+    LengthPrefix {
+        /// The length's width.
+        width: LengthWidth,
+        /// Whether the length counts the header.
+        includes_header: bool,
+    },
+    /// The payload length as this many ASCII decimal digits, zero-padded,
+    /// then the payload ([`AsciiLength::digits`](crate::frame::AsciiLength::digits)).
+    AsciiDigits(usize),
+}
+
+impl Framing {
+    /// A `u32` length, then the payload: `LengthPrefixed::u32()`.
+    pub const fn length_prefix_u32() -> Self {
+        Framing::LengthPrefix {
+            width: LengthWidth::U32,
+            includes_header: false,
+        }
+    }
+}
+
+impl fmt::Display for Framing {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Framing::SelfDelimited => f.write_str("none: messages back to back"),
+            Framing::LengthPrefix {
+                width,
+                includes_header,
+            } => {
+                write!(f, "a {}-byte big-endian length", width.size())?;
+                if *includes_header {
+                    f.write_str(" (counting its own bytes)")?;
+                }
+                f.write_str(", then the payload")
+            }
+            Framing::AsciiDigits(d) => {
+                write!(f, "{d} ASCII decimal digits, zero-padded, then the payload")
+            }
+        }
+    }
+}
+
+/// One traced message type.
+#[derive(Debug, Clone)]
+struct Message {
+    name: String,
+    examples: Vec<Vec<u8>>,
+}
+
+/// The description of a protocol: a [`net::Config`](crate::net::Config),
+/// a [`Framing`], and the message types traced with
+/// [`Spec::message`]. See the [module docs](self).
+#[derive(Debug, Clone)]
+pub struct Spec {
+    protocol: String,
+    config: Config<TagTable>,
+    config_text: String,
+    framing: Framing,
+    reg: Registry,
+    messages: Vec<Message>,
+}
+
+impl Spec {
+    /// A spec for the protocol `protocol` (a C and Lua identifier prefix:
+    /// letters, digits and `_`), encoded with `config` and framed with
+    /// `framing`.
+    pub fn new<G: EnumTagging>(protocol: &str, config: Config<G>, framing: Framing) -> Self {
+        let config_text = format!(
+            "length prefixes {} bytes, enum tags {} bytes, limit {} bytes, depth {}{}",
+            config.length_width().size(),
+            config.tag_width().size(),
+            config.limit(),
+            config.depth(),
+            if config.enum_tags().is_empty() {
+                String::new()
+            } else {
+                let names: Vec<_> = config.enum_tags().iter().map(|t| t.name()).collect();
+                format!(", tag tables for {}", names.join(", "))
+            }
+        );
+        let all = Config::new()
+            .with_length_width(config.length_width())
+            .with_tag_width(config.tag_width())
+            .with_limit(config.limit())
+            .with_depth(config.depth())
+            .with_enum_tags(config.enum_tags());
+        let protocol: String = protocol
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        Spec {
+            protocol,
+            config: all,
+            config_text,
+            framing,
+            reg: Registry::default(),
+            messages: Vec::new(),
+        }
+    }
+
+    /// Traces the message type `T` (a struct or enum) and the types in it.
+    /// The first one traced is the protocol's message: the one the
+    /// framing carries and the dissector shows.
+    ///
+    /// # Errors
+    /// [`SpecError`] when `T`, or a type in it, cannot be described.
+    pub fn message<'de, T: Deserialize<'de>>(mut self) -> Result<Self, SpecError> {
+        let path = std::any::type_name::<T>();
+        let head = path.split('<').next().unwrap_or(path);
+        let full = &path[head.rfind("::").map_or(0, |i| i + 2)..];
+        let tagging = Tagging {
+            tag_width: self.config.tag_width().size(),
+            tables: self
+                .config
+                .enum_tags()
+                .iter()
+                .map(|t| (t.name().to_string(), t.width().size(), t.tags().to_vec()))
+                .collect(),
+        };
+        let shape = trace::trace::<T>(&mut self.reg, &tagging, full)?;
+        let Shape::Named(name) = shape else {
+            return Err(SpecError::new(
+                full,
+                "a message type must be a struct or an enum (wrap it in one)",
+            ));
+        };
+        if !self.messages.iter().any(|m| m.name == name) {
+            self.messages.push(Message {
+                name,
+                examples: Vec::new(),
+            });
+        }
+        Ok(self)
+    }
+
+    /// Adds `value`, encoded with the spec's config, as an example of the
+    /// message type traced last (shown byte by byte in [`Spec::markdown`]).
+    ///
+    /// # Errors
+    /// [`SpecError`] when no type was traced yet or `value` cannot be
+    /// encoded.
+    pub fn example<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, SpecError> {
+        let bytes = self.config.to_vec(value);
+        let Some(last) = self.messages.last_mut() else {
+            return Err(SpecError::new(
+                std::any::type_name::<T>(),
+                "an example needs a message type traced first",
+            ));
+        };
+        let bytes = bytes.map_err(|e| SpecError::new(&last.name, format!("the example: {e}")))?;
+        last.examples.push(bytes);
+        Ok(self)
+    }
+
+    /// The name of the protocol (a C identifier).
+    pub fn protocol(&self) -> &str {
+        &self.protocol
+    }
+
+    /// The header line every generated file starts with.
+    fn header(&self) -> String {
+        format!(
+            "Generated by netwire {} (netwire::spec) for protocol `{}`. Do not edit.\n\
+             net::Config: {}.\nFraming: {}.",
+            env!("CARGO_PKG_VERSION"),
+            self.protocol,
+            self.config_text,
+            self.framing
+        )
+    }
+
+    /// The message types, in the order traced.
+    fn message_names(&self) -> Vec<&str> {
+        self.messages.iter().map(|m| m.name.as_str()).collect()
+    }
+}

@@ -1,0 +1,653 @@
+//! The Python 3 module: standard library only.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::trace::{Container, Fields, Prim, Shape};
+use super::{Framing, Spec};
+use crate::with::{Adapter, Width};
+
+const RUNTIME: &str = include_str!("runtime.py");
+
+const KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// A Python identifier for a Rust or serde name.
+pub(crate) fn ident(name: &str) -> String {
+    let mut s: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if KEYWORDS.contains(&s.as_str()) {
+        s.push('_');
+    }
+    s
+}
+
+/// The Python names of a container's fields.
+pub(crate) fn field_names(fields: &Fields) -> Vec<String> {
+    match fields {
+        Fields::Unit => Vec::new(),
+        Fields::Newtype(_) => vec!["value".into()],
+        Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
+        Fields::Named(v) => v.iter().map(|(n, _)| ident(n)).collect(),
+    }
+}
+
+fn prim_codec(p: Prim) -> &'static str {
+    match p {
+        Prim::Bool => "_BOOL",
+        Prim::U8 => "_U8",
+        Prim::U16 => "_U16",
+        Prim::U32 => "_U32",
+        Prim::U64 => "_U64",
+        Prim::U128 => "_U128",
+        Prim::I8 => "_I8",
+        Prim::I16 => "_I16",
+        Prim::I32 => "_I32",
+        Prim::I64 => "_I64",
+        Prim::I128 => "_I128",
+        Prim::F32 => "_F32",
+        Prim::F64 => "_F64",
+    }
+}
+
+/// The `struct` format letter of a primitive that can join a run.
+fn run_letter(p: Prim) -> Option<char> {
+    Some(match p {
+        Prim::Bool | Prim::U8 => 'B',
+        Prim::U16 => 'H',
+        Prim::U32 => 'I',
+        Prim::U64 => 'Q',
+        Prim::I8 => 'b',
+        Prim::I16 => 'h',
+        Prim::I32 => 'i',
+        Prim::I64 => 'q',
+        Prim::F64 => 'd',
+        // f32 keeps NaN bits through `_F32`.
+        Prim::F32 | Prim::U128 | Prim::I128 => return None,
+    })
+}
+
+fn len_codec(w: Width) -> String {
+    let signed = matches!(w, Width::I16 | Width::I32);
+    format!(
+        "_Len({}, {})",
+        w.size(),
+        if signed { "True" } else { "False" }
+    )
+}
+
+/// Whether the Python value of `s` can be `None`.
+fn nullable(s: &Shape) -> bool {
+    matches!(
+        s,
+        Shape::Option(_) | Shape::Adapted(Adapter::Nullable(_) | Adapter::EmptyAsNone, _)
+    )
+}
+
+fn all_u8(v: &[Shape]) -> bool {
+    !v.is_empty() && v.iter().all(|s| *s == Shape::Prim(Prim::U8))
+}
+
+/// A Python expression building the codec of `s`; `prefix` is the length
+/// codec of a string, bytes, sequence or map at the top of `s`.
+fn codec(s: &Shape, prefix: &str) -> String {
+    match s {
+        Shape::Unknown => "_UNIT".into(),
+        Shape::Prim(p) => prim_codec(*p).into(),
+        Shape::Char => "_CHAR".into(),
+        Shape::Unit => "_UNIT".into(),
+        Shape::Str => format!("_Str({prefix}, True)"),
+        Shape::Bytes => format!("_Str({prefix}, False)"),
+        Shape::Option(inner) => format!(
+            "_Option({}, {})",
+            codec(inner, "_PREFIX"),
+            if nullable(inner) { "True" } else { "False" }
+        ),
+        Shape::Seq(e) => format!("_Seq({}, {prefix})", codec(e, "_PREFIX")),
+        Shape::Map(k, v) => format!(
+            "_Map({}, {}, {prefix})",
+            codec(k, "_PREFIX"),
+            codec(v, "_PREFIX")
+        ),
+        Shape::Tuple(v) if all_u8(v) => format!("_ByteArray({})", v.len()),
+        Shape::Tuple(v) => {
+            let parts: Vec<_> = v.iter().map(|s| codec(s, "_PREFIX")).collect();
+            format!("_Tuple({})", parts.join(", "))
+        }
+        Shape::Named(n) => format!("_N_{}", ident(n)),
+        Shape::Adapted(a, inner) => match (a, &**inner) {
+            (Adapter::Len(w), s) => codec(s, &len_codec(*w)),
+            (Adapter::Nullable(w), Shape::Option(s)) => {
+                format!("_Nullable({}, {})", w.size(), codec(s, "_PREFIX"))
+            }
+            (Adapter::CStr, Shape::Str) => "_CStr(True)".into(),
+            (Adapter::CStr, _) => "_CStr(False)".into(),
+            (Adapter::Rest, Shape::Seq(e)) => format!("_OpenSeq({}, False)", codec(e, "_PREFIX")),
+            (Adapter::Rest, _) => "_RestBytes()".into(),
+            (Adapter::NulTerminated, Shape::Seq(e)) => {
+                format!("_OpenSeq({}, True)", codec(e, "_PREFIX"))
+            }
+            (Adapter::EmptyAsNone, Shape::Option(s)) => {
+                format!("_EmptyAsNone({})", codec(s, "_PREFIX"))
+            }
+            // The tracer refuses every other combination.
+            _ => "_UNIT".into(),
+        },
+    }
+}
+
+/// The Python type annotation of `s`.
+pub(crate) fn hint(s: &Shape) -> String {
+    match s {
+        Shape::Unknown | Shape::Unit => "Tuple[()]".into(),
+        Shape::Prim(Prim::Bool) => "bool".into(),
+        Shape::Prim(Prim::F32 | Prim::F64) => "float".into(),
+        Shape::Prim(_) => "int".into(),
+        Shape::Char | Shape::Str => "str".into(),
+        Shape::Bytes => "bytes".into(),
+        Shape::Option(i) if nullable(i) => "Optional[Some]".into(),
+        Shape::Option(i) => format!("Optional[{}]", hint(i)),
+        Shape::Seq(e) if **e == Shape::Prim(Prim::U8) => "bytes".into(),
+        Shape::Seq(e) => format!("List[{}]", hint(e)),
+        Shape::Map(k, v) => format!("Dict[{}, {}]", hint(k), hint(v)),
+        Shape::Tuple(v) if all_u8(v) => "bytes".into(),
+        Shape::Tuple(v) if v.is_empty() => "Tuple[()]".into(),
+        Shape::Tuple(v) => {
+            let parts: Vec<_> = v.iter().map(hint).collect();
+            format!("Tuple[{}]", parts.join(", "))
+        }
+        Shape::Named(n) => format!("\"{}\"", ident(n)),
+        Shape::Adapted(Adapter::Nullable(_) | Adapter::EmptyAsNone, i) => match &**i {
+            Shape::Option(i) => format!("Optional[{}]", hint(i)),
+            other => hint(other),
+        },
+        Shape::Adapted(Adapter::Rest | Adapter::NulTerminated, i) => hint(i),
+        Shape::Adapted(_, i) => hint(i),
+    }
+}
+
+/// The anonymous codecs of a module, each built once at import.
+#[derive(Default)]
+struct Codecs {
+    by_expr: BTreeMap<String, String>,
+    order: Vec<(String, String)>,
+}
+
+impl Codecs {
+    /// The name of the codec of `s`: a runtime constant, a named type's,
+    /// or a module-level one built at import.
+    fn name(&mut self, s: &Shape) -> String {
+        let expr = codec(s, "_PREFIX");
+        if expr.starts_with('_') && !expr.contains('(') {
+            return expr;
+        }
+        if let Some(n) = self.by_expr.get(&expr) {
+            return n.clone();
+        }
+        let n = format!("_c{}", self.order.len());
+        self.by_expr.insert(expr.clone(), n.clone());
+        self.order.push((n.clone(), expr));
+        n
+    }
+}
+
+/// Writes the decoding and encoding statements of `fields` (their shapes
+/// and Python value names), reading into locals `x0, x1, …`.
+fn field_code(
+    shapes: &[&Shape],
+    getters: &[String],
+    codecs: &mut Codecs,
+    runs: &mut Vec<String>,
+    dec: &mut String,
+    enc: &mut String,
+) {
+    let mut i = 0;
+    while i < shapes.len() {
+        // A run of fixed-width numbers: one precompiled struct.Struct.
+        let mut j = i;
+        let mut letters = String::new();
+        while j < shapes.len() {
+            match shapes[j] {
+                Shape::Prim(p) if run_letter(*p).is_some() => {
+                    letters.push(run_letter(*p).unwrap_or('B'));
+                    j += 1;
+                }
+                _ => break,
+            }
+        }
+        if j - i >= 2 {
+            let name = format!("_S{}", runs.len());
+            runs.push(format!("{name} = struct.Struct(\">{letters}\")"));
+            let mut off = 0;
+            let mut layout = Vec::new();
+            let mut bools = Vec::new();
+            for (k, s) in shapes[i..j].iter().enumerate() {
+                let Shape::Prim(p) = s else { continue };
+                let is_bool = *p == Prim::Bool;
+                layout.push(format!(
+                    "({off}, {}, {})",
+                    p.size(),
+                    if is_bool { "True" } else { "False" }
+                ));
+                if is_bool {
+                    bools.push((i + k, off));
+                }
+                off += p.size();
+            }
+            let locals: Vec<_> = (i..j).map(|k| format!("x{k}")).collect();
+            let _ = writeln!(dec, "    p = r.pos");
+            let _ = writeln!(dec, "    if p + {off} > r.end:");
+            let _ = writeln!(dec, "        _run_check(r, p, ({},))", layout.join(", "));
+            let _ = writeln!(
+                dec,
+                "    {}, = {name}.unpack_from(r.data, p)",
+                locals.join(", ")
+            );
+            let _ = writeln!(dec, "    r.pos = p + {off}");
+            for (k, o) in bools {
+                let _ = writeln!(dec, "    if x{k} > 1:");
+                let _ = writeln!(
+                    dec,
+                    "        raise InvalidBool(p + {o}, f\"byte {{x{k}:#04x}}\")"
+                );
+                let _ = writeln!(dec, "    x{k} = x{k} == 1");
+            }
+            let _ = writeln!(
+                enc,
+                "    w.out += {name}.pack({})",
+                getters[i..j].join(", ")
+            );
+            i = j;
+            continue;
+        }
+        let c = codecs.name(shapes[i]);
+        let _ = writeln!(dec, "    x{i} = {c}.dec(r)");
+        let _ = writeln!(enc, "    {c}.enc(w, {})", getters[i]);
+        i += 1;
+    }
+}
+
+impl Spec {
+    /// A Python 3 module (standard library only) that encodes and decodes
+    /// the messages exactly as netwire does: a frozen dataclass per struct
+    /// and per enum variant (`Msg_Chat`, also reachable as `Msg.Chat`),
+    /// `encode(value) -> bytes`, `decode(data, cls=MESSAGE)` (exactly one
+    /// message; trailing bytes are `TrailingBytes`),
+    /// `decode_prefix(data, cls=MESSAGE) -> (value, used)`, exceptions
+    /// carrying the byte offset (`DecodeError.offset`, one subclass per
+    /// netwire `ErrorKind`), the same byte limit and depth limit, the
+    /// framing (`frame`, `unframe`) and a `MessageSocket` over a socket.
+    ///
+    /// Values: integers are `int`, floats `float`, `char` and strings
+    /// `str`, byte strings, `Vec<u8>` and `[u8; N]` `bytes`, sequences
+    /// `list`, maps `dict`, tuples `tuple`, unit `()`, `Option` `None` or
+    /// the value (an `Option` in an `Option` wraps its value in `Some`).
+    ///
+    /// ```
+    /// use netwire::net::Config;
+    /// use netwire::spec::{Framing, Spec};
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// struct Point { x: i32, y: i32 }
+    ///
+    /// let py = Spec::new("geo", Config::new(), Framing::SelfDelimited)
+    ///     .message::<Point>()?
+    ///     .python();
+    /// assert!(py.contains("class Point:\n"));
+    /// assert!(py.contains("struct.Struct(\">ii\")"));
+    /// # Ok::<(), netwire::spec::SpecError>(())
+    /// ```
+    pub fn python(&self) -> String {
+        let mut out = String::new();
+        for line in self.header().lines() {
+            let _ = writeln!(out, "# {line}");
+        }
+        let first = self
+            .message_names()
+            .first()
+            .map(|s| ident(s))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "\"\"\"The `{}` protocol: messages as netwire's `net` format writes them.\n\n\
+             encode(value) -> bytes; decode(data, cls={first}); decode_prefix(data, cls={first}) -> (value, used);\n\
+             frame(payload)/unframe(buffer) for the framing; MessageSocket(sock) for whole messages.\n\"\"\"\n",
+            self.protocol
+        );
+        out.push_str(
+            "from __future__ import annotations\n\nimport struct\nfrom dataclasses import dataclass\n\
+             from typing import Any, Callable, ClassVar, Dict, List, NoReturn, Optional, Tuple\n\n",
+        );
+        let _ = writeln!(
+            out,
+            "LIMIT = {}\n\"\"\"The most bytes one message may occupy.\"\"\"",
+            self.config.limit()
+        );
+        let _ = writeln!(
+            out,
+            "DEPTH = {}\n\"\"\"The most nested compound values.\"\"\"",
+            self.config.depth()
+        );
+        let _ = writeln!(
+            out,
+            "LENGTH_WIDTH = {}\n\"\"\"Bytes of a length prefix.\"\"\"\n",
+            self.config.length_width().size()
+        );
+        out.push_str(RUNTIME);
+        out.push_str(
+            "\n\n# ---- the types -----------------------------------------------------------\n\n",
+        );
+
+        let mut codecs = Codecs::default();
+        let mut runs = Vec::new();
+        let mut funcs = String::new();
+        let mut encoders = Vec::new();
+        for (name, c) in &self.reg.containers {
+            let py = ident(name);
+            match c {
+                Container::Struct(fields) => {
+                    let _ = writeln!(out, "@dataclass(frozen=True)\nclass {py}:");
+                    let _ = writeln!(out, "    \"\"\"Rust `{name}`.\"\"\"\n");
+                    write_fields(&mut out, fields);
+                    out.push_str("\n\n");
+                    write_fields_codec(
+                        &mut funcs,
+                        &py,
+                        &py,
+                        fields,
+                        !matches!(fields, Fields::Unit),
+                        &mut codecs,
+                        &mut runs,
+                    );
+                    encoders.push((py.clone(), py.clone()));
+                }
+                Container::Enum {
+                    tag_width,
+                    variants,
+                    ..
+                } => {
+                    let _ = writeln!(
+                        out,
+                        "class {py}:\n    \"\"\"Rust enum `{name}`: one subclass per variant.\"\"\"\n\n    __slots__ = ()\n\n"
+                    );
+                    let mut dec_table = Vec::new();
+                    let mut enc_table = Vec::new();
+                    for v in variants {
+                        let vpy = format!("{py}_{}", ident(&v.name));
+                        let fields = v.fields.as_ref().unwrap_or(&Fields::Unit);
+                        let _ = writeln!(out, "@dataclass(frozen=True)\nclass {vpy}({py}):");
+                        let _ = writeln!(
+                            out,
+                            "    \"\"\"`{name}::{}`, tag {}.\"\"\"\n",
+                            v.name, v.tag
+                        );
+                        write_fields(&mut out, fields);
+                        let _ = writeln!(out, "    _tag: ClassVar[int] = {}\n\n", v.tag);
+                        let _ = writeln!(
+                            out,
+                            "{py}.{} = {vpy}  # type: ignore[attr-defined]\n\n",
+                            ident(&v.name)
+                        );
+                        let depth = !matches!(fields, Fields::Unit);
+                        write_fields_codec(
+                            &mut funcs,
+                            &vpy,
+                            &vpy,
+                            fields,
+                            depth,
+                            &mut codecs,
+                            &mut runs,
+                        );
+                        dec_table.push(format!("{}: _dec_{vpy}", v.tag));
+                        enc_table.push(format!("{vpy}: _enc_{vpy}"));
+                        encoders.push((vpy.clone(), py.clone()));
+                    }
+                    let _ = writeln!(funcs, "def _dec_{py}(r: _Reader) -> {py}:");
+                    let _ = writeln!(funcs, "    tag, start = _tag(r, {tag_width})");
+                    let _ = writeln!(
+                        funcs,
+                        "    return _variant(_{py}_dec, tag, start, {})(r)\n\n",
+                        variants.len()
+                    );
+                    let _ = writeln!(funcs, "def _enc_{py}(w: _Writer, v: {py}) -> None:");
+                    let _ = writeln!(funcs, "    enc = _{py}_enc.get(type(v))");
+                    let _ = writeln!(funcs, "    if enc is None:");
+                    let _ = writeln!(
+                        funcs,
+                        "        raise EncodeError(f\"not a {py} variant: {{v!r}}\")"
+                    );
+                    let _ = writeln!(funcs, "    w.out += v._tag.to_bytes({tag_width}, \"big\")");
+                    let _ = writeln!(funcs, "    enc(w, v)\n\n");
+                    let _ = writeln!(funcs, "_{py}_dec = {{{}}}", dec_table.join(", "));
+                    let _ = writeln!(funcs, "_{py}_enc = {{{}}}\n\n", enc_table.join(", "));
+                    encoders.push((py.clone(), py.clone()));
+                }
+            }
+        }
+        for r in &runs {
+            out.push_str(r);
+            out.push('\n');
+        }
+        out.push_str("\n\n");
+        out.push_str(&funcs);
+        for name in self.reg.containers.keys() {
+            let py = ident(name);
+            let _ = writeln!(out, "_N_{py} = _Named(_dec_{py}, _enc_{py})");
+        }
+        for (n, expr) in &codecs.order {
+            let _ = writeln!(out, "{n} = {expr}");
+        }
+        let _ = writeln!(
+            out,
+            "\n_DECODERS: Dict[type, Callable[[_Reader], Any]] = {{"
+        );
+        for name in self.reg.containers.keys() {
+            let py = ident(name);
+            let _ = writeln!(out, "    {py}: _dec_{py},");
+        }
+        let _ = writeln!(
+            out,
+            "}}\n_ENCODERS: Dict[type, Callable[[_Writer, Any], None]] = {{"
+        );
+        for (class, enc) in &encoders {
+            let _ = writeln!(out, "    {class}: _enc_{enc},");
+        }
+        let _ = writeln!(
+            out,
+            "}}\n\nMESSAGE = {first}\n\"\"\"The message type the framing carries.\"\"\"\n"
+        );
+        out.push_str(API);
+        out.push_str(&self.python_framing());
+        out
+    }
+
+    fn python_framing(&self) -> String {
+        let mut out = String::from(
+            "\n\n# ---- framing -------------------------------------------------------------\n\n",
+        );
+        let _ = writeln!(out, "FRAMING = {:?}\n", self.framing.to_string());
+        match self.framing {
+            Framing::SelfDelimited => out.push_str(
+                "def frame(payload: bytes) -> bytes:\n    \"\"\"No frame: the message is its own payload.\"\"\"\n    return bytes(payload)\n\n\n\
+                 def unframe(buf: bytes) -> Optional[Tuple[bytes, int]]:\n    \"\"\"Not used: messages are found by decoding them.\"\"\"\n    raise FrameError(\"a self-delimited stream has no frames\")\n",
+            ),
+            Framing::LengthPrefix {
+                width,
+                includes_header,
+            } => {
+                let w = width.size();
+                let adj = if includes_header { w } else { 0 };
+                let _ = write!(
+                    out,
+                    "def frame(payload: bytes) -> bytes:\n    \"\"\"The payload after its {w}-byte big-endian length.\"\"\"\n\
+                     \x20   n = len(payload) + {adj}\n    if len(payload) > LIMIT or n >= 1 << {bits}:\n        raise EncodeError(f\"a payload of {{len(payload)}} bytes is too long\")\n\
+                     \x20   return n.to_bytes({w}, \"big\") + bytes(payload)\n\n\n\
+                     def unframe(buf: bytes) -> Optional[Tuple[bytes, int]]:\n    \"\"\"The first frame's payload and the bytes it takes, or None if incomplete.\"\"\"\n\
+                     \x20   if len(buf) < {w}:\n        return None\n    n = int.from_bytes(buf[:{w}], \"big\") - {adj}\n\
+                     \x20   if n < 0 or n > LIMIT:\n        raise FrameError(f\"a frame announces {{n}} bytes (limit {{LIMIT}})\")\n\
+                     \x20   if len(buf) < {w} + n:\n        return None\n    return bytes(buf[{w}:{w} + n]), {w} + n\n",
+                    bits = 8 * w
+                );
+            }
+            Framing::AsciiDigits(d) => {
+                let _ = write!(
+                    out,
+                    "def frame(payload: bytes) -> bytes:\n    \"\"\"The payload after its length in {d} ASCII digits.\"\"\"\n\
+                     \x20   if len(payload) > LIMIT or len(payload) >= 10 ** {d}:\n        raise EncodeError(f\"a payload of {{len(payload)}} bytes is too long\")\n\
+                     \x20   return b\"%0{d}d\" % len(payload) + bytes(payload)\n\n\n\
+                     def unframe(buf: bytes) -> Optional[Tuple[bytes, int]]:\n    \"\"\"The first frame's payload and the bytes it takes, or None if incomplete.\"\"\"\n\
+                     \x20   head = bytes(buf[:{d}])\n    for i, b in enumerate(head):\n        if not 0x30 <= b <= 0x39:\n            raise FrameError(f\"byte {{i}} of the header is not a digit\")\n\
+                     \x20   if len(head) < {d}:\n        return None\n    n = int(head)\n\
+                     \x20   if n > LIMIT:\n        raise FrameError(f\"a frame announces {{n}} bytes (limit {{LIMIT}})\")\n\
+                     \x20   if len(buf) < {d} + n:\n        return None\n    return bytes(buf[{d}:{d} + n]), {d} + n\n"
+                );
+            }
+        }
+        let self_delimited = matches!(self.framing, Framing::SelfDelimited);
+        out.push_str(SOCKET_HEAD);
+        if self_delimited {
+            out.push_str(
+                "        if not self._buf:\n            return None\n        try:\n            value, used = decode_prefix(self._buf, self.cls)\n\
+                 \x20       except UnexpectedEnd:\n            return None\n        del self._buf[:used]\n        return (value,)\n",
+            );
+        } else {
+            out.push_str(
+                "        got = unframe(self._buf)\n        if got is None:\n            return None\n        payload, used = got\n\
+                 \x20       del self._buf[:used]\n        return (decode(payload, self.cls),)\n",
+            );
+        }
+        out
+    }
+}
+
+fn write_fields(out: &mut String, fields: &Fields) {
+    let names = field_names(fields);
+    let shapes = fields.shapes();
+    if shapes.is_empty() {
+        out.push_str("    pass\n");
+    }
+    for (n, s) in names.iter().zip(shapes) {
+        let _ = writeln!(out, "    {n}: {}", hint(s));
+    }
+}
+
+fn write_fields_codec(
+    funcs: &mut String,
+    fn_name: &str,
+    class: &str,
+    fields: &Fields,
+    depth: bool,
+    codecs: &mut Codecs,
+    runs: &mut Vec<String>,
+) {
+    let names = field_names(fields);
+    let getters: Vec<_> = names.iter().map(|n| format!("v.{n}")).collect();
+    let shapes = fields.shapes();
+    let mut dec = String::new();
+    let mut enc = String::new();
+    if depth {
+        dec.push_str("    r.enter(r.pos)\n");
+        enc.push_str("    w.enter()\n");
+    }
+    field_code(&shapes, &getters, codecs, runs, &mut dec, &mut enc);
+    if depth {
+        dec.push_str("    r.leave()\n");
+        enc.push_str("    w.leave()\n");
+    }
+    let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
+    let _ = writeln!(funcs, "def _dec_{fn_name}(r: _Reader) -> {class}:");
+    funcs.push_str(&dec);
+    let _ = writeln!(funcs, "    return {class}({})\n\n", locals.join(", "));
+    let _ = writeln!(funcs, "def _enc_{fn_name}(w: _Writer, v: {class}) -> None:");
+    if enc.is_empty() {
+        enc.push_str("    pass\n");
+    }
+    funcs.push_str(&enc);
+    funcs.push_str("\n\n");
+}
+
+const API: &str = r#"
+def encode(value: Any) -> bytes:
+    """The bytes of one message (any type of this module)."""
+    enc = _ENCODERS.get(type(value))
+    if enc is None:
+        raise EncodeError(f"not a type of this protocol: {type(value).__name__}")
+    w = _Writer()
+    try:
+        enc(w, value)
+    except (struct.error, OverflowError) as e:
+        raise EncodeError(str(e)) from None
+    if len(w.out) > LIMIT:
+        raise EncodeError(f"a message of {len(w.out)} bytes is over the limit of {LIMIT}")
+    return bytes(w.out)
+
+
+def decode(data: bytes, cls: type = MESSAGE) -> Any:
+    """Exactly one message of type `cls` filling `data`."""
+    data = bytes(data)
+    r = _Reader(data, True)
+    value = _DECODERS[cls](r)
+    if r.pos < len(data):
+        raise TrailingBytes(r.pos)
+    return value
+
+
+def decode_prefix(data: bytes, cls: type = MESSAGE) -> Tuple[Any, int]:
+    """One message of type `cls` from the front of `data`, and the bytes it used."""
+    r = _Reader(bytes(data), False)
+    value = _DECODERS[cls](r)
+    return value, r.pos
+"#;
+
+const SOCKET_HEAD: &str = r#"
+
+class MessageSocket:
+    """Whole messages over a connected stream socket.
+
+    `recv()` calls `sock.recv` until a whole message is in, keeps the bytes
+    of the next one, and returns None on a clean close between messages;
+    `send(value)` calls `sock.send` until every byte is sent (at most
+    `send_chunk` bytes per call, when given)."""
+
+    def __init__(self, sock: Any, cls: type = MESSAGE, send_chunk: Optional[int] = None) -> None:
+        self.sock = sock
+        self.cls = cls
+        self.send_chunk = send_chunk
+        self._buf = bytearray()
+
+    def send(self, value: Any) -> None:
+        data = memoryview(frame(encode(value)))
+        while data:
+            piece = data if self.send_chunk is None else data[:self.send_chunk]
+            n = self.sock.send(piece)
+            data = data[n:]
+
+    def recv(self) -> Any:
+        while True:
+            got = self._take()
+            if got is not None:
+                return got[0]
+            chunk = self.sock.recv(65536)
+            if not chunk:
+                if self._buf:
+                    raise FrameError(f"the peer closed inside a message ({len(self._buf)} bytes)")
+                return None
+            self._buf += chunk
+
+    def _take(self) -> Optional[Tuple[Any]]:
+"#;

@@ -1,0 +1,364 @@
+//! The generated Python module against netwire: round trips, hostile
+//! inputs, and a socket exchange.
+
+use std::io::Write as _;
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+
+use netwire::ErrorKind;
+use netwire::frame::LengthPrefixed;
+use netwire::net::{Config, TagTable};
+use netwire::spec::{Framing, Spec};
+use netwire::stream::{MessageReader, MessageWriter};
+use quickcheck::{Arbitrary, Gen};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::types::*;
+use crate::{have, hex, scratch};
+
+/// The spec of the test types under `config`.
+pub fn spec(config: Config<TagTable>, framing: Framing) -> Spec {
+    Spec::new("proto", config, framing)
+        .message::<All>()
+        .and_then(|s| s.message::<Maybe>())
+        .and_then(|s| s.message::<Records>())
+        .expect("the test types trace")
+}
+
+const RUNNER: &str = r#"
+import sys
+sys.path.insert(0, sys.argv[1])
+import proto as m
+out = []
+for line in sys.stdin:
+    parts = line.split()
+    mode, cls = parts[0], getattr(m, parts[1])
+    data = bytes.fromhex(parts[2] if len(parts) > 2 else "")
+    try:
+        if mode == "whole":
+            v = m.decode(data, cls)
+            out.append("ok " + m.encode(v).hex())
+        else:
+            v, used = m.decode_prefix(data, cls)
+            out.append("ok " + m.encode(v).hex() + " " + str(used))
+    except m.UnexpectedEnd as e:
+        out.append(f"err UnexpectedEnd {e.offset} {e.needed}")
+    except m.LengthOverLimit as e:
+        out.append(f"err LengthOverLimit {e.offset} {e.length} {e.limit}")
+    except m.DecodeError as e:
+        out.append(f"err {e.kind} {e.offset}")
+sys.stdout.write("\n".join(out) + "\n")
+"#;
+
+/// What netwire says of an input.
+enum Says {
+    /// Decoded; `canon` is netwire's re-encoding, `used` the bytes taken.
+    Ok {
+        canon: Vec<u8>,
+        used: Option<usize>,
+        decode: fn(&Config<TagTable>, &[u8]) -> Vec<u8>,
+    },
+    Err(String),
+    /// A `Custom` error: a check of the type's own `Deserialize`, which the
+    /// Python side does not make.
+    Custom,
+}
+
+fn canon<T: DeserializeOwned + Serialize>(config: &Config<TagTable>, bytes: &[u8]) -> Vec<u8> {
+    let v: T = config
+        .from_slice(bytes)
+        .expect("netwire decodes what Python encodes");
+    config.to_vec(&v).expect("re-encodes")
+}
+
+fn rust_says<T: DeserializeOwned + Serialize>(
+    config: &Config<TagTable>,
+    whole: bool,
+    bytes: &[u8],
+) -> Says {
+    let result = if whole {
+        config.from_slice::<T>(bytes).map(|v| (v, None))
+    } else {
+        config
+            .take_from_slice::<T>(bytes)
+            .map(|(v, rest)| (v, Some(bytes.len() - rest.len())))
+    };
+    match result {
+        Ok((v, used)) => Says::Ok {
+            canon: config.to_vec(&v).expect("re-encodes"),
+            used,
+            decode: canon::<T>,
+        },
+        Err(e) => {
+            let off = e.offset().unwrap_or(0);
+            Says::Err(match e.kind() {
+                ErrorKind::Custom(_) => return Says::Custom,
+                ErrorKind::UnexpectedEnd => {
+                    format!("err UnexpectedEnd {off} {}", e.needed().unwrap_or(0))
+                }
+                ErrorKind::LengthOverLimit { len, limit } => {
+                    format!("err LengthOverLimit {off} {len} {limit}")
+                }
+                k => {
+                    let name = format!("{k:?}");
+                    let name = name.split(['(', ' ']).next().unwrap_or("").to_string();
+                    format!("err {name} {off}")
+                }
+            })
+        }
+    }
+}
+
+struct Batch {
+    config: Config<TagTable>,
+    lines: Vec<String>,
+    expected: Vec<Says>,
+    inputs: Vec<Vec<u8>>,
+    valid: usize,
+}
+
+impl Batch {
+    fn push<T: DeserializeOwned + Serialize>(&mut self, cls: &str, whole: bool, bytes: &[u8]) {
+        let mode = if whole { "whole" } else { "prefix" };
+        self.lines.push(format!("{mode} {cls} {}", hex(bytes)));
+        self.expected
+            .push(rust_says::<T>(&self.config, whole, bytes));
+        self.inputs.push(bytes.to_vec());
+    }
+
+    /// A value, its every truncation, its prefix decoding and some
+    /// corruptions (random bytes, huge length prefixes).
+    fn value<T: DeserializeOwned + Serialize>(
+        &mut self,
+        cls: &str,
+        v: &T,
+        g: &mut Gen,
+        hostile: bool,
+    ) {
+        let Ok(bytes) = self.config.to_vec(v) else {
+            return;
+        };
+        self.valid += 1;
+        self.push::<T>(cls, true, &bytes);
+        if !hostile {
+            return;
+        }
+        let mut extended = bytes.clone();
+        extended.extend_from_slice(&[0, 1, 2]);
+        self.push::<T>(cls, false, &extended);
+        self.push::<T>(cls, true, &extended);
+        for k in 0..bytes.len() {
+            self.push::<T>(cls, true, &bytes[..k]);
+        }
+        for _ in 0..12 {
+            let mut bad = bytes.clone();
+            if bad.is_empty() {
+                break;
+            }
+            let at = usize::arbitrary(g) % bad.len();
+            if bool::arbitrary(g) {
+                bad[at] = u8::arbitrary(g);
+            } else {
+                for b in bad.iter_mut().skip(at).take(1 + usize::arbitrary(g) % 8) {
+                    *b = 0xff;
+                }
+            }
+            self.push::<T>(cls, true, &bad);
+            self.push::<T>(cls, false, &bad);
+        }
+    }
+}
+
+fn run_batch(name: &str, spec: &Spec, batch: &Batch) -> usize {
+    let dir = scratch(name);
+    std::fs::write(dir.join("proto.py"), spec.python()).expect("write module");
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(RUNNER)
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let input = batch.lines.join("\n") + "\n";
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3 ends");
+    writer.join().expect("writer").expect("stdin written");
+    assert!(
+        out.status.success(),
+        "python3 failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let got: Vec<&str> = text.lines().collect();
+    assert_eq!(got.len(), batch.lines.len(), "one answer per input");
+    let mut compared = 0;
+    for (((line, want), got), input) in batch
+        .lines
+        .iter()
+        .zip(&batch.expected)
+        .zip(&got)
+        .zip(&batch.inputs)
+    {
+        match want {
+            Says::Custom => continue,
+            Says::Err(want) => assert_eq!(got, want, "input: {line}"),
+            Says::Ok {
+                canon,
+                used,
+                decode,
+            } => {
+                let mut parts = got.split(' ');
+                assert_eq!(parts.next(), Some("ok"), "input: {line}\npython: {got}");
+                let py = parse_hex(parts.next().unwrap_or(""));
+                let py_used = parts.next().map(|u| u.parse::<usize>().expect("a count"));
+                assert_eq!(py_used, *used, "input: {line}");
+                let taken = &input[..used.unwrap_or(input.len())];
+                if canon == taken {
+                    // A canonical input comes back byte for byte.
+                    assert_eq!(py, taken, "input: {line}");
+                }
+                // Python's bytes decode in netwire to the same value.
+                assert_eq!(&decode(&batch.config, &py), canon, "input: {line}");
+            }
+        }
+        compared += 1;
+    }
+    compared
+}
+
+fn round_trips(name: &str, config: Config<TagTable>) {
+    if !have("python3") {
+        return;
+    }
+    let spec = spec(config, Framing::length_prefix_u32());
+    let mut batch = Batch {
+        config,
+        lines: Vec::new(),
+        expected: Vec::new(),
+        inputs: Vec::new(),
+        valid: 0,
+    };
+    let mut g = Gen::new(12);
+    for i in 0..80 {
+        batch.value("All", &All::arbitrary(&mut g), &mut g, i < 12);
+        batch.value("Maybe", &Maybe::arbitrary(&mut g), &mut g, i < 20);
+        batch.value("Records", &Records::arbitrary(&mut g), &mut g, i < 20);
+    }
+    assert!(batch.valid > 100, "only {} values encode", batch.valid);
+    let compared = run_batch(name, &spec, &batch);
+    eprintln!(
+        "{name}: {} values, {} inputs, {compared} compared with netwire",
+        batch.valid,
+        batch.lines.len()
+    );
+    assert!(compared * 10 > batch.lines.len() * 8);
+}
+
+#[test]
+fn python_round_trips_and_hostile_inputs() {
+    round_trips("py-wide", WIDE);
+}
+
+#[test]
+fn python_small_limits() {
+    round_trips("py-small", SMALL);
+}
+
+#[test]
+fn python_depth_limit_of_recursive_input() {
+    if !have("python3") {
+        return;
+    }
+    // A chain of Nested variants deeper than the depth limit.
+    let spec = spec(SMALL, Framing::length_prefix_u32());
+    let mut batch = Batch {
+        config: SMALL,
+        lines: Vec::new(),
+        expected: Vec::new(),
+        inputs: Vec::new(),
+        valid: 0,
+    };
+    for depth in 0..12 {
+        let mut bytes = Vec::new();
+        // Records { id, items: rest } won't nest; All's `shapes` will, so
+        // feed a Shapes chain through a hand-built All prefix instead: a
+        // long run of Nested tags ends in the depth limit.
+        bytes.extend(std::iter::repeat_n([0u8, 1], depth).flatten());
+        bytes.extend([0, 3]);
+        batch.push::<Shapes>("Shapes", true, &bytes);
+    }
+    let compared = run_batch("py-depth", &spec, &batch);
+    assert_eq!(compared, 12);
+}
+
+#[test]
+fn python_message_socket() {
+    if !have("python3") {
+        return;
+    }
+    let spec = spec(WIDE, Framing::length_prefix_u32());
+    let dir = scratch("py-socket");
+    std::fs::write(dir.join("proto.py"), spec.python()).expect("write module");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let script = format!(
+        "import socket, sys\nsys.path.insert(0, {dir:?})\nimport proto\n\
+         s = socket.create_connection(('127.0.0.1', {port}))\n\
+         ms = proto.MessageSocket(s, proto.All, send_chunk=3)\nn = 0\n\
+         while True:\n    m = ms.recv()\n    if m is None:\n        break\n    ms.send(m)\n    n += 1\n\
+         s.close()\nprint(n)\n",
+        dir = dir.display().to_string()
+    );
+    let child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let (socket, _) = listener.accept().expect("accept");
+    let mut g = Gen::new(10);
+    let sent: Vec<All> = (0..20)
+        .map(|_| All::arbitrary(&mut g))
+        .filter(|v| WIDE.to_vec(v).is_ok())
+        .collect();
+    let reader_socket = socket.try_clone().expect("clone");
+    let mut tx = MessageWriter::with_encoding(socket, LengthPrefixed::u32(), WIDE);
+    for m in &sent {
+        tx.write(m).expect("write");
+    }
+    tx.get_ref()
+        .shutdown(std::net::Shutdown::Write)
+        .expect("shutdown");
+    let mut rx = MessageReader::with_encoding(reader_socket, LengthPrefixed::u32(), WIDE);
+    let mut back = Vec::new();
+    while let Some(m) = rx.read::<All>().expect("read") {
+        back.push(m);
+    }
+    let out = child.wait_with_output().expect("python3 ends");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        sent.len().to_string()
+    );
+    let bytes = |v: &[All]| {
+        v.iter()
+            .map(|m| WIDE.to_vec(m).expect("encodes"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(bytes(&back), bytes(&sent));
+}
+
+fn parse_hex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
+}
