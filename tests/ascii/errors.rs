@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Read};
 use std::num::NonZeroU8;
 
-use crate::support::one_byte::OneByte;
+use crate::support::io::{Counted, ScriptedReader};
 use netwire::ascii::{self, Config};
 use netwire::{Error, ErrorKind};
 use serde::{Deserialize, Serialize};
@@ -33,7 +33,7 @@ where
     let err = ascii::from_slice::<T>(input).expect_err("decoding must fail");
     let offset = err.offset().expect("every decode error has an offset");
     if err.kind() != &ErrorKind::TrailingBytes {
-        let from_reader = ascii::from_reader::<_, T>(OneByte(input)).unwrap_err();
+        let from_reader = ascii::from_reader::<_, T>(ScriptedReader::one_byte(input)).unwrap_err();
         assert_eq!(
             (from_reader.kind(), from_reader.offset()),
             (err.kind(), Some(offset)),
@@ -265,19 +265,13 @@ fn message_limit() {
     assert_eq!(cfg.from_slice::<String>(b"5:abcde\n").unwrap(), "abcde");
 
     // A reader stops at the limit: it is not drained further.
-    let mut counted = Counted {
-        inner: io::repeat(b'1'),
-        read: 0,
-    };
+    let mut counted = Counted::new(io::repeat(b'1'));
     let err = Config::new()
         .with_limit(100)
         .from_reader::<_, String>(&mut counted)
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::NumberOutOfRange), "{err:?}");
-    let mut spaces = Counted {
-        inner: io::Cursor::new(b"1000".to_vec()).chain(io::repeat(b' ')),
-        read: 0,
-    };
+    let mut spaces = Counted::new(io::Cursor::new(b"1000".to_vec()).chain(io::repeat(b' ')));
     let err = Config::new()
         .with_limit(6)
         .from_reader::<_, Vec<()>>(&mut spaces)
@@ -289,16 +283,13 @@ fn message_limit() {
             limit: 6
         }
     );
-    let mut ones = Counted {
-        inner: io::Cursor::new(b"9 ".to_vec()).chain(io::repeat(b'1')),
-        read: 0,
-    };
+    let mut ones = Counted::new(io::Cursor::new(b"9 ".to_vec()).chain(io::repeat(b'1')));
     let err = Config::new()
         .with_limit(64)
         .from_reader::<_, Vec<u64>>(&mut ones)
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::NumberOutOfRange), "{err:?}");
-    assert!(ones.read <= 64);
+    assert!(ones.given <= 64);
 
     let err = cfg.to_vec(&vec![1u8, 2, 3, 4]).unwrap_err();
     assert_eq!(
@@ -307,19 +298,6 @@ fn message_limit() {
     );
     assert_eq!(cfg.encoded_len(&vec![1u8, 2, 3, 4]).unwrap(), 10);
     assert_eq!(cfg.encoded_len(&vec![1u8, 2, 3]).unwrap(), 8);
-}
-
-struct Counted<R> {
-    inner: R,
-    read: usize,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n;
-        Ok(n)
-    }
 }
 
 #[derive(Serialize, Deserialize, Debug)]
@@ -390,41 +368,20 @@ fn not_self_describing() {
 /// I/O errors keep their kind and the stream position.
 #[test]
 fn reader_errors() {
-    struct Failing(usize);
-    impl Read for Failing {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            if self.0 == 0 {
-                return Err(io::Error::new(io::ErrorKind::ConnectionReset, "gone"));
-            }
-            self.0 -= 1;
-            buf[0] = b'7';
-            Ok(1)
-        }
-    }
-    let err: Error = ascii::from_reader::<_, u64>(Failing(3)).unwrap_err();
+    // Three bytes, one per read, then the connection breaks.
+    let failing = ScriptedReader::one_byte(b"777").fail_at_end(io::ErrorKind::ConnectionReset);
+    let err: Error = ascii::from_reader::<_, u64>(failing).unwrap_err();
     assert_eq!(
         (err.kind(), err.offset()),
         (&ErrorKind::Io(io::ErrorKind::ConnectionReset), Some(3))
     );
     assert_eq!(
         err.io_error().map(|e| e.to_string()),
-        Some("gone".to_owned())
+        Some("scripted".to_owned())
     );
 
     // Interrupted reads are retried.
-    struct Interrupting(bool, &'static [u8]);
-    impl Read for Interrupting {
-        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-            self.0 = !self.0;
-            if self.0 {
-                return Err(io::ErrorKind::Interrupted.into());
-            }
-            OneByte(self.1)
-                .read(buf)
-                .inspect(|n| self.1 = &self.1[*n..])
-        }
-    }
-    let v: (u8, String) = ascii::from_reader(Interrupting(false, b"4 3:a b\n")).unwrap();
+    let v: (u8, String) = ascii::from_reader(ScriptedReader::interrupting(b"4 3:a b\n")).unwrap();
     assert_eq!(v, (4, "a b".to_owned()));
 
     let mut out = FailingWriter;
@@ -511,7 +468,7 @@ enum Shape {
 /// offset inside the input, and the same outcome from a reader.
 fn total<T: for<'de> Deserialize<'de> + std::fmt::Debug>(input: &[u8]) {
     let slice = ascii::from_slice::<T>(input);
-    let reader = ascii::from_reader::<_, T>(OneByte(input));
+    let reader = ascii::from_reader::<_, T>(ScriptedReader::one_byte(input));
     match (&slice, &reader) {
         (Ok(_), Ok(_)) => {}
         (Err(e), _) if e.kind() == &ErrorKind::TrailingBytes => {}

@@ -4,7 +4,7 @@
 
 use std::fmt::Debug;
 
-use crate::support::one_byte::OneByte;
+use crate::support::io::ScriptedReader;
 use netwire::ascii;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use serde::Deserialize;
@@ -16,10 +16,10 @@ where
     T: for<'de> Deserialize<'de> + Debug,
 {
     let slice = ascii::take_from_slice::<T>(input);
-    let mut reader = OneByte(input);
+    let mut reader = ScriptedReader::one_byte(input);
     let read = ascii::from_reader::<_, T>(&mut reader);
     let ok = match (&slice, &read) {
-        (Ok((a, rest)), Ok(b)) => same(a, b) && rest.len() == reader.0.len(),
+        (Ok((a, rest)), Ok(b)) => same(a, b) && rest.len() == reader.remaining(),
         (Err(a), Err(b)) => {
             (a.kind(), a.offset(), a.needed()) == (b.kind(), b.offset(), b.needed())
         }

@@ -14,6 +14,7 @@
 //! give `UnexpectedEnd` (the `Encoding::decode_prefix` contract) unless no
 //! continuation could change the outcome.
 
+use crate::support::io::ScriptedReader;
 use netwire::ErrorKind;
 use netwire::frame::SelfDelimited;
 use netwire::stream::MessageReader;
@@ -31,21 +32,6 @@ enum Six {
 }
 
 const INPUT: &[u8] = b"18446744073709551615007 1\n";
-
-/// A reader that hands over `step` bytes per call.
-struct Pieces<'a> {
-    data: &'a [u8],
-    step: usize,
-}
-
-impl std::io::Read for Pieces<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.step.min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
 
 /// The second input the target found: the tag `700` is followed by a byte
 /// that cannot end a number (`InvalidNumber` at once); read two bytes at a
@@ -127,7 +113,7 @@ fn a_prefix_inside_the_number_needs_more_bytes_or_already_overflows() {
 #[test]
 fn every_read_size_gives_the_same_error() {
     for step in 1..=INPUT.len() {
-        let reader = Pieces { data: INPUT, step };
+        let reader = ScriptedReader::chunked(INPUT, &[step]);
         let mut rx = MessageReader::with_encoding(
             reader,
             SelfDelimited::new(),
@@ -227,7 +213,7 @@ fn a_digit_run_too_long_for_a_length_is_judged_alike_in_every_schedule() {
     ];
     for input in inputs {
         let outcome = |step: usize| {
-            let reader = Pieces { data: input, step };
+            let reader = ScriptedReader::chunked(input, &[step]);
             let mut rx = MessageReader::with_encoding(
                 reader,
                 SelfDelimited::new(),

@@ -9,35 +9,13 @@
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Debug;
-use std::io::{self, Read};
 
+use crate::support::io::ScriptedReader;
 use netwire::ErrorKind;
 use netwire::ascii;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-
-/// A reader that hands out at most `chunks[i % len]` bytes per call.
-struct Chunked<'a> {
-    data: &'a [u8],
-    chunks: Vec<usize>,
-    calls: usize,
-}
-
-impl Read for Chunked<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let step = self
-            .chunks
-            .get(self.calls % self.chunks.len().max(1))
-            .copied()
-            .unwrap_or(1);
-        self.calls += 1;
-        let n = step.max(1).min(buf.len()).min(self.data.len());
-        buf[..n].copy_from_slice(&self.data[..n]);
-        self.data = &self.data[n..];
-        Ok(n)
-    }
-}
 
 /// Checks every entry point and every truncation on `value`; returns the
 /// encoding.
@@ -78,15 +56,11 @@ where
     // Readers: whole, one byte per read, and the given chunking; each one
     // must stop right after the message.
     for chunks in [vec![usize::MAX], vec![1], chunks.to_vec()] {
-        let mut reader = Chunked {
-            data: &two,
-            chunks,
-            calls: 0,
-        };
+        let mut reader = ScriptedReader::chunked(&two, &chunks);
         assert_eq!(&ascii::from_reader::<_, T>(&mut reader).unwrap(), value);
         let next: (u8, String) = ascii::from_reader(&mut reader).unwrap();
         assert_eq!(next, (5, "x".to_owned()));
-        assert!(reader.data.is_empty());
+        assert_eq!(reader.remaining(), 0);
     }
 
     // Every strict prefix is an unexpected end that asks for more (on long

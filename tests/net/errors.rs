@@ -5,6 +5,7 @@ use std::fmt::Debug;
 use std::io;
 use std::num::NonZeroU8;
 
+use crate::support::io::ScriptedReader;
 use netwire::net::{self, Config, LengthWidth, TagWidth};
 use netwire::{Error, ErrorKind};
 use serde::de::DeserializeOwned;
@@ -467,62 +468,25 @@ fn messages_over_the_limit_stop_at_the_limit() {
     assert_eq!(rest.len(), 3);
 }
 
-/// A reader that fails after handing out some bytes.
-struct Failing(Vec<u8>, io::ErrorKind);
-
-impl io::Read for Failing {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        if self.0.is_empty() {
-            return Err(io::Error::new(self.1, "link down"));
-        }
-        let n = buf.len().min(self.0.len());
-        buf[..n].copy_from_slice(&self.0[..n]);
-        self.0.drain(..n);
-        Ok(n)
-    }
-}
-
-/// A reader that is interrupted before every byte.
-struct Interrupting<'a>(&'a [u8], bool);
-
-impl io::Read for Interrupting<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.1 = !self.1;
-        if self.1 {
-            return Err(io::ErrorKind::Interrupted.into());
-        }
-        let Some((b, rest)) = self.0.split_first() else {
-            return Ok(0);
-        };
-        match buf.first_mut() {
-            Some(slot) => {
-                *slot = *b;
-                self.0 = rest;
-                Ok(1)
-            }
-            None => Ok(0),
-        }
-    }
-}
-
 #[test]
 fn reader_errors_and_interruptions() {
-    let err: Error =
-        net::from_reader::<_, (u16, u32)>(Failing(vec![0, 1, 0], io::ErrorKind::ConnectionReset))
-            .unwrap_err();
+    let err: Error = net::from_reader::<_, (u16, u32)>(
+        ScriptedReader::new(vec![0, 1, 0], []).fail_at_end(io::ErrorKind::ConnectionReset),
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Io(io::ErrorKind::ConnectionReset));
     assert_eq!(err.offset(), Some(2));
-    assert_eq!(err.io_error().unwrap().to_string(), "link down");
-    let err = net::from_reader::<_, (u8, String)>(Failing(
-        vec![1, 0, 0, 0, 5, b'a'],
-        io::ErrorKind::TimedOut,
-    ))
+    assert_eq!(err.io_error().unwrap().to_string(), "scripted");
+    let err = net::from_reader::<_, (u8, String)>(
+        ScriptedReader::new(vec![1, 0, 0, 0, 5, b'a'], []).fail_at_end(io::ErrorKind::TimedOut),
+    )
     .unwrap_err();
     assert_eq!(err.kind(), &ErrorKind::Io(io::ErrorKind::TimedOut));
     assert_eq!(err.offset(), Some(1));
 
     let bytes = net::to_vec(&(7u32, "interrupted", Some('é'))).unwrap();
-    let v: (u32, String, Option<char>) = net::from_reader(Interrupting(&bytes, false)).unwrap();
+    let v: (u32, String, Option<char>) =
+        net::from_reader(ScriptedReader::interrupting(&bytes)).unwrap();
     assert_eq!(v, (7, "interrupted".to_string(), Some('é')));
 }
 

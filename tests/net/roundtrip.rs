@@ -3,8 +3,8 @@
 
 use std::fmt::Debug;
 
-use crate::support::net_types::{self, Chunked, Everything, Kind, Owned, Prims};
-use crate::support::one_byte::OneByte;
+use crate::support::io::ScriptedReader;
+use crate::support::net_types::{self, Everything, Kind, Owned, Prims};
 use netwire::net::{Config, LengthWidth, TagWidth};
 use quickcheck::{Gen, QuickCheck, TestResult};
 use serde::Serialize;
@@ -63,12 +63,15 @@ where
         return Err(format!("from_reader gave {back:?}, left {reader:?}"));
     }
 
-    let mut slow = OneByte(&stream);
+    let mut slow = ScriptedReader::one_byte(&stream);
     let back: T = cfg
         .from_reader(&mut slow)
         .map_err(|e| format!("from_reader, one byte per read: {e}"))?;
-    if &back != value || slow.0 != JUNK {
-        return Err(format!("one-byte reader gave {back:?}, left {:?}", slow.0));
+    if &back != value || slow.rest() != JUNK {
+        return Err(format!(
+            "one-byte reader gave {back:?}, left {:?}",
+            slow.rest()
+        ));
     }
     Ok(())
 }
@@ -195,11 +198,8 @@ fn any_chunking_of_a_stream_gives_the_same_messages() {
                 cfg.to_writer(&mut stream, m).unwrap();
             }
             cfg.to_writer(&mut stream, &tail).unwrap();
-            let mut reader = Chunked {
-                data: &stream,
-                sizes: sizes.iter().map(|&s| usize::from(s) % 16).collect(),
-                next: 0,
-            };
+            let sizes: Vec<usize> = sizes.iter().map(|&s| usize::from(s) % 16).collect();
+            let mut reader = ScriptedReader::chunked(&stream, &sizes);
             for m in &msgs {
                 match cfg.from_reader::<_, Kind>(&mut reader) {
                     Ok(got) if &got == m => {}
@@ -210,7 +210,7 @@ fn any_chunking_of_a_stream_gives_the_same_messages() {
                 Ok(got) if got == tail => {}
                 other => return TestResult::error(format!("{cfg:?}: tail {other:?}")),
             }
-            if !reader.data.is_empty() {
+            if reader.remaining() != 0 {
                 return TestResult::error("bytes left over");
             }
         }

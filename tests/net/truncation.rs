@@ -1,8 +1,8 @@
 //! Every strict prefix of a valid encoding is an unexpected end — never a
 //! panic, never a wrong value — and `Error::needed` is exact.
 
+use crate::support::io::ScriptedReader;
 use crate::support::net_types::{Everything, Kind, Owned};
-use crate::support::one_byte::OneByte;
 use netwire::net::Config;
 use quickcheck::{Gen, QuickCheck, TestResult};
 use serde::Serialize;
@@ -22,7 +22,8 @@ fn every_prefix_is_eof<T: Serialize + DeserializeOwned>(cfg: &Config, value: &T)
             cfg.from_slice::<T>(prefix).err(),
             cfg.take_from_slice::<T>(prefix).err(),
             cfg.from_reader::<_, T>(prefix).err(),
-            cfg.from_reader::<_, T>(OneByte(prefix)).err(),
+            cfg.from_reader::<_, T>(ScriptedReader::one_byte(prefix))
+                .err(),
         ];
         for (i, err) in errors.into_iter().enumerate() {
             let Some(err) = err else {

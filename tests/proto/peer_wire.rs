@@ -9,7 +9,7 @@ mod example;
 
 use std::io::Read;
 
-use crate::support::one_byte::OneByte;
+use crate::support::io::ScriptedReader;
 use example::{BLOCK_LEN, Frame, HANDSHAKE_LEN, Handshake, MAX_PAYLOAD, Message, PROTOCOL, WIRE};
 use netwire::ErrorKind;
 use netwire::frame::{FixedLength, LengthPrefixed};
@@ -126,7 +126,10 @@ fn the_handshake_is_68_bytes_of_bep_3() {
     assert_eq!(WIRE.to_vec(&handshake).unwrap(), wire);
     assert_eq!(WIRE.from_slice::<Handshake>(&wire).unwrap(), handshake);
     assert_eq!(written(&handshake, &[]), wire);
-    assert_eq!(read_all(OneByte(&wire)).unwrap(), (handshake, vec![]));
+    assert_eq!(
+        read_all(ScriptedReader::one_byte(&wire)).unwrap(),
+        (handshake, vec![])
+    );
 }
 
 /// A protocol string of another length makes a handshake of another size:
@@ -234,7 +237,10 @@ fn every_message_is_its_bep_3_bytes() {
         "keep-alive, choke"
     );
     assert_eq!(written(&handshake, &frames_out), wire);
-    assert_eq!(read_all(OneByte(&wire)).unwrap(), (handshake, frames_out));
+    assert_eq!(
+        read_all(ScriptedReader::one_byte(&wire)).unwrap(),
+        (handshake, frames_out)
+    );
 }
 
 /// IDs past 8 belong to extensions: 9 is BEP 5's `port`, 20 BEP 10's
@@ -255,7 +261,7 @@ fn an_unknown_id_is_tag_out_of_range_and_skipped() {
     let port = [0, 0, 0, 3, 9, 0x1a, 0xe1];
     let have = framed(&Message::Have { index: 7 }.into());
     let wire = cat(&[&port, &have]);
-    let mut rx = MessageReader::with_encoding(OneByte(&wire), frames(), WIRE);
+    let mut rx = MessageReader::with_encoding(ScriptedReader::one_byte(&wire), frames(), WIRE);
     let err = rx.read::<Frame>().unwrap_err();
     assert_eq!(
         err.kind(),
@@ -580,7 +586,8 @@ fn quickcheck_connections_one_byte_per_read() {
             .chain(frames_out.iter().map(framed))
             .flatten()
             .collect();
-        wire == expected && read_all(OneByte(&wire)).unwrap() == (handshake, frames_out)
+        wire == expected
+            && read_all(ScriptedReader::one_byte(&wire)).unwrap() == (handshake, frames_out)
     }
     QuickCheck::new()
         .tests(CASES / 4)

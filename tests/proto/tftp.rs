@@ -6,7 +6,7 @@
 #[path = "../../examples/proto/tftp.rs"]
 mod example;
 
-use crate::support::one_byte::OneByte;
+use crate::support::io::ScriptedReader;
 use example::{BLOCK_SIZE, MAX_PACKET, OCTET, Packet, TFTP, code};
 use netwire::ErrorKind;
 use netwire::frame::LengthPrefixed;
@@ -396,7 +396,11 @@ fn quickcheck_packets_through_a_stream_one_byte_per_read() {
         if tx.get_ref() != &expected {
             return false;
         }
-        let mut rx = MessageReader::with_encoding(OneByte(&expected), LengthPrefixed::u16(), TFTP);
+        let mut rx = MessageReader::with_encoding(
+            ScriptedReader::one_byte(&expected),
+            LengthPrefixed::u16(),
+            TFTP,
+        );
         let back: Vec<Packet> = rx.messages().collect::<netwire::Result<_>>().unwrap();
         back == packets
     }

@@ -6,7 +6,7 @@
 use std::io::{self, Read};
 use std::marker::PhantomData;
 
-use crate::support::io::{ScriptedReader, ScriptedWriter, Step};
+use crate::support::io::{Counted, ScriptedReader, ScriptedWriter, Step};
 use netwire::frame::{FrameDecoder, LengthPrefixed, SelfDelimited};
 use netwire::stream::{FrameReader, MessageReader, MessageWriter};
 use netwire::{Error, ErrorKind, ascii, net};
@@ -119,20 +119,6 @@ fn self_delimited_net_must_be_asked_for_by_name() {
     assert_eq!(rx.read::<(u8, u16)>().unwrap(), None);
 }
 
-/// A reader that counts the bytes it handed out.
-struct Counted<R> {
-    inner: R,
-    given: usize,
-}
-
-impl<R: Read> Read for Counted<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.given += n;
-        Ok(n)
-    }
-}
-
 /// A u32 header announcing 8 MiB, then all of it.
 fn eight_mib_frame() -> Vec<u8> {
     let mut wire = (8u32 << 20).to_be_bytes().to_vec();
@@ -149,10 +135,7 @@ fn a_framed_stream_refuses_a_frame_over_the_encoding_limit_from_its_header() {
         limit: 1024,
     };
 
-    let reader = Counted {
-        inner: &wire[..],
-        given: 0,
-    };
+    let reader = Counted::new(&wire[..]);
     let mut rx = MessageReader::with_encoding(reader, LengthPrefixed::u32(), config);
     let err = rx.read::<serde_bytes::ByteBuf>().unwrap_err();
     assert_eq!((err.kind(), err.offset()), (&over, Some(0)));
@@ -162,10 +145,7 @@ fn a_framed_stream_refuses_a_frame_over_the_encoding_limit_from_its_header() {
         rx.get_ref().given
     );
 
-    let reader = Counted {
-        inner: &wire[..],
-        given: 0,
-    };
+    let reader = Counted::new(&wire[..]);
     let mut rx = MessageReader::with_encoding(reader, LengthPrefixed::u32(), config);
     let err = rx.read_borrowed::<&[u8]>().unwrap_err();
     assert_eq!((err.kind(), err.offset()), (&over, Some(0)));
@@ -494,32 +474,10 @@ fn an_empty_message_cannot_be_sent_until_close() {
     assert_eq!(tx.into_inner(), [7]);
 }
 
-/// A reader that counts its calls, and how many returned 0 bytes.
-struct Ends<'a> {
-    input: &'a [u8],
-    calls: usize,
-    ends: usize,
-}
-
-impl Read for Ends<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        self.calls += 1;
-        let n = self.input.read(buf)?;
-        if n == 0 {
-            self.ends += 1;
-        }
-        Ok(n)
-    }
-}
-
 #[test]
 fn from_reader_asks_an_ended_reader_once() {
     for input in [&b"0"[..], b"1", b"-12", b"1.5"] {
-        let mut reader = Ends {
-            input,
-            calls: 0,
-            ends: 0,
-        };
+        let mut reader = ScriptedReader::new(input.to_vec(), []);
         // A message cut before its line end: an error, after one end.
         let err = ascii::from_reader::<_, f64>(&mut reader).unwrap_err();
         assert!(err.is_eof(), "{err:?}");

@@ -1,9 +1,14 @@
-//! Test doubles shared by the stream tests: a reader and a writer that
-//! follow a script of partial transfers and injected errors, and a tiny
+//! Test doubles for everything that reads or writes: a reader and a writer
+//! that follow a script of partial transfers and injected errors (one
+//! reader for every split-input pattern: chunks at given sizes, one byte per
+//! read, interruptions, an error instead of the end), the quickcheck
+//! schedule type, a reader that counts what it handed out, and a tiny
 //! framing used to test the IO layer on its own.
 
 use std::collections::VecDeque;
+use std::fmt;
 use std::io::{self, Read, Write};
+use std::marker::PhantomData;
 
 use bytes::{Bytes, BytesMut};
 use netwire::frame::{FrameDecoder, FrameEncoder, Span};
@@ -66,15 +71,58 @@ impl Mix {
     }
 }
 
+/// How one test file draws its schedules: `type Schedule =
+/// support::io::Schedule<MyDraws>;` with `impl Draws for MyDraws`.
+pub trait Draws: 'static {
+    const MIX: Mix;
+}
+
+/// A random read or write schedule for quickcheck, drawn by `M::MIX`;
+/// shrinks to its shorter prefixes.
+pub struct Schedule<M>(pub Vec<Step>, PhantomData<M>);
+
+impl<M> Clone for Schedule<M> {
+    fn clone(&self) -> Self {
+        Schedule(self.0.clone(), PhantomData)
+    }
+}
+
+impl<M> fmt::Debug for Schedule<M> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Schedule").field(&self.0).finish()
+    }
+}
+
+impl<M: Draws> Arbitrary for Schedule<M> {
+    fn arbitrary(g: &mut Gen) -> Self {
+        Schedule(M::MIX.steps(g), PhantomData)
+    }
+
+    fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
+        let steps = self.0.clone();
+        Box::new(
+            (0..steps.len())
+                .rev()
+                .map(move |n| Schedule(steps[..n].to_vec(), PhantomData)),
+        )
+    }
+}
+
 /// A reader over `data` that follows `script`; once the script runs out it
-/// hands out the rest in reads of at most `tail_chunk` bytes, then EOF.
+/// cycles through the steps of [`then_cycle`](Self::then_cycle) (by
+/// default none: the rest at once), and at the end of `data` returns
+/// `Ok(0)`, or an error with [`fail_at_end`](Self::fail_at_end).
 pub struct ScriptedReader {
     data: Vec<u8>,
     pos: usize,
     script: VecDeque<Step>,
-    tail_chunk: usize,
+    cycle: Vec<Step>,
+    next: usize,
+    at_end: Option<io::ErrorKind>,
     /// Number of `read` calls, errors included.
     pub calls: usize,
+    /// Number of `read` calls that returned `Ok(0)`.
+    pub ends: usize,
 }
 
 impl ScriptedReader {
@@ -83,27 +131,77 @@ impl ScriptedReader {
             data,
             pos: 0,
             script: script.into_iter().collect(),
-            tail_chunk: usize::MAX,
+            cycle: Vec::new(),
+            next: 0,
+            at_end: None,
             calls: 0,
+            ends: 0,
         }
     }
 
+    /// `data` one byte per read: the slowest read pattern a decoder must
+    /// survive.
+    pub fn one_byte(data: &[u8]) -> Self {
+        Self::new(data.to_vec(), []).tail_chunk(1)
+    }
+
+    /// `data` in reads whose sizes cycle through `sizes` (a size of 0
+    /// counts as 1; no sizes: everything at once).
+    pub fn chunked(data: &[u8], sizes: &[usize]) -> Self {
+        Self::new(data.to_vec(), []).then_cycle(sizes.iter().map(|&n| Step::Bytes(n)))
+    }
+
+    /// `data` one byte per read, each read after an `Interrupted` one.
+    pub fn interrupting(data: &[u8]) -> Self {
+        Self::new(data.to_vec(), []).then_cycle([Step::Interrupted, Step::Bytes(1)])
+    }
+
     /// Every read returns at most `n` bytes after the script.
-    pub fn tail_chunk(mut self, n: usize) -> Self {
-        self.tail_chunk = n.max(1);
+    pub fn tail_chunk(self, n: usize) -> Self {
+        self.then_cycle([Step::Bytes(n)])
+    }
+
+    /// After the script, follow `steps` over and over.
+    pub fn then_cycle(mut self, steps: impl IntoIterator<Item = Step>) -> Self {
+        self.cycle = steps.into_iter().collect();
+        self.next = 0;
         self
     }
 
-    /// Bytes not yet handed out.
+    /// Once `data` is all handed out, every read fails with `kind` (a
+    /// connection that breaks instead of ending).
+    pub fn fail_at_end(mut self, kind: io::ErrorKind) -> Self {
+        self.at_end = Some(kind);
+        self
+    }
+
+    /// The number of bytes not yet handed out.
     pub fn remaining(&self) -> usize {
         self.data.len() - self.pos
+    }
+
+    /// The bytes not yet handed out.
+    pub fn rest(&self) -> &[u8] {
+        &self.data[self.pos..]
+    }
+
+    fn next_step(&mut self) -> Option<Step> {
+        if let Some(step) = self.script.pop_front() {
+            return Some(step);
+        }
+        let step = *self.cycle.get(self.next % self.cycle.len().max(1))?;
+        self.next = self.next.wrapping_add(1);
+        Some(step)
     }
 }
 
 impl Read for ScriptedReader {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         self.calls += 1;
-        let limit = match self.script.pop_front() {
+        if let Some(kind) = self.at_end.filter(|_| self.remaining() == 0) {
+            return Err(io::Error::new(kind, "scripted"));
+        }
+        let limit = match self.next_step() {
             Some(step) => {
                 if let Some(err) = step.error() {
                     return Err(err);
@@ -113,11 +211,34 @@ impl Read for ScriptedReader {
                     _ => 0,
                 }
             }
-            None => self.tail_chunk,
+            None => usize::MAX,
         };
-        let n = limit.min(buf.len()).min(self.data.len() - self.pos);
+        let n = limit.min(buf.len()).min(self.remaining());
         buf[..n].copy_from_slice(&self.data[self.pos..self.pos + n]);
         self.pos += n;
+        if n == 0 {
+            self.ends += 1;
+        }
+        Ok(n)
+    }
+}
+
+/// A reader that counts the bytes `inner` handed out.
+pub struct Counted<R> {
+    pub inner: R,
+    pub given: usize,
+}
+
+impl<R> Counted<R> {
+    pub fn new(inner: R) -> Self {
+        Counted { inner, given: 0 }
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.given += n;
         Ok(n)
     }
 }

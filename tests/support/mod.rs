@@ -7,6 +7,5 @@
 pub mod frame;
 pub mod io;
 pub mod net_types;
-pub mod one_byte;
 pub mod output;
 pub mod tcp;

@@ -225,26 +225,3 @@ impl Owned {
         }
     }
 }
-
-/// A reader that hands out the input in chunks of the given sizes, in
-/// turn (a size of 0 counts as 1).
-pub struct Chunked<'a> {
-    pub data: &'a [u8],
-    pub sizes: Vec<usize>,
-    pub next: usize,
-}
-
-impl std::io::Read for Chunked<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let size = match self.sizes.get(self.next % self.sizes.len().max(1)) {
-            Some(&s) => s.max(1),
-            None => usize::MAX,
-        };
-        self.next = self.next.wrapping_add(1);
-        let n = size.min(buf.len()).min(self.data.len());
-        let (head, rest) = self.data.split_at(n);
-        buf[..n].copy_from_slice(head);
-        self.data = rest;
-        Ok(n)
-    }
-}
