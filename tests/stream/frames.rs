@@ -3,40 +3,29 @@
 
 use std::io;
 
-use crate::support::io::{Mix, ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream};
+use crate::support;
+use crate::support::io::{
+    Draws, Mix, ScriptedReader, Step, Tiny, is_retry, read_all_frames, tiny_stream,
+};
 use netwire::frame::{FrameDecoder, Span};
 use netwire::stream::{FrameReader, MessageReader};
 use netwire::{ErrorKind, Result};
-use quickcheck::{Arbitrary, Gen, QuickCheck};
+use quickcheck::QuickCheck;
 
 /// How these tests draw their schedules.
-const MIX: Mix = Mix {
-    max_steps: 200,
-    draws: 10,
-    short_draws: 4,
-    short: 4,
-    long: 300,
-};
+struct FrameReads;
 
-/// A random read schedule.
-#[derive(Debug, Clone)]
-struct Schedule(Vec<Step>);
-
-impl Arbitrary for Schedule {
-    fn arbitrary(g: &mut Gen) -> Self {
-        Schedule(MIX.steps(g))
-    }
-
-    fn shrink(&self) -> Box<dyn Iterator<Item = Self>> {
-        // Shorter prefixes of the schedule.
-        let steps = self.0.clone();
-        Box::new(
-            (0..steps.len())
-                .rev()
-                .map(move |n| Schedule(steps[..n].to_vec())),
-        )
-    }
+impl Draws for FrameReads {
+    const MIX: Mix = Mix {
+        max_steps: 200,
+        draws: 10,
+        short_draws: 4,
+        short: 4,
+        long: 300,
+    };
 }
+
+type Schedule = support::io::Schedule<FrameReads>;
 
 fn payloads(raw: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     raw.into_iter()

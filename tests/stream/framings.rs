@@ -2,30 +2,28 @@
 //! payloads and random read schedules, the frames equal the payloads and
 //! equal what one big read gives.
 
-use crate::support::io::{Mix, ScriptedReader, ScriptedWriter, Step, read_all_frames};
+use crate::support;
+use crate::support::io::{Draws, Mix, ScriptedReader, ScriptedWriter, read_all_frames};
 use netwire::frame::{
     AsciiLength, Delimited, FixedLength, FrameDecoder, FrameEncoder, LengthPrefixed,
 };
 use netwire::stream::{FrameReader, FrameWriter};
-use quickcheck::{Arbitrary, Gen, QuickCheck};
+use quickcheck::QuickCheck;
 
 /// How these tests draw their schedules.
-const MIX: Mix = Mix {
-    max_steps: 200,
-    draws: 8,
-    short_draws: 3,
-    short: 3,
-    long: 100,
-};
+struct FramingSchedules;
 
-#[derive(Debug, Clone)]
-struct Schedule(Vec<Step>);
-
-impl Arbitrary for Schedule {
-    fn arbitrary(g: &mut Gen) -> Self {
-        Schedule(MIX.steps(g))
-    }
+impl Draws for FramingSchedules {
+    const MIX: Mix = Mix {
+        max_steps: 200,
+        draws: 8,
+        short_draws: 3,
+        short: 3,
+        long: 100,
+    };
 }
+
+type Schedule = support::io::Schedule<FramingSchedules>;
 
 /// Writes the payloads the framing accepts (through a writer that takes
 /// partial writes), reads them back under `schedule`, and checks the frames.

@@ -3,32 +3,30 @@
 
 use std::cell::Cell;
 
-use crate::support::io::{Mix, ScriptedReader, ScriptedWriter, Step, is_retry};
+use crate::support;
+use crate::support::io::{Draws, Mix, ScriptedReader, ScriptedWriter, Step, is_retry};
 use netwire::frame::{LengthPrefixed, SelfDelimited};
 use netwire::stream::{MessageFraming, MessageReader, MessageWriter};
 use netwire::{Encoding, ErrorKind, net};
-use quickcheck::{Arbitrary, Gen, QuickCheck};
+use quickcheck::QuickCheck;
 use serde::{Deserialize, Serialize};
 
 type Msg = (u32, String, Vec<u16>, Option<i64>, bool);
 
 /// How these tests draw their schedules.
-const MIX: Mix = Mix {
-    max_steps: 300,
-    draws: 10,
-    short_draws: 4,
-    short: 5,
-    long: 200,
-};
+struct MessageSchedules;
 
-#[derive(Debug, Clone)]
-struct Schedule(Vec<Step>);
-
-impl Arbitrary for Schedule {
-    fn arbitrary(g: &mut Gen) -> Self {
-        Schedule(MIX.steps(g))
-    }
+impl Draws for MessageSchedules {
+    const MIX: Mix = Mix {
+        max_steps: 300,
+        draws: 10,
+        short_draws: 4,
+        short: 5,
+        long: 200,
+    };
 }
+
+type Schedule = support::io::Schedule<MessageSchedules>;
 
 fn encode_all<F: netwire::frame::FrameEncoder>(framing: F, messages: &[Msg]) -> Vec<u8> {
     let mut tx = MessageWriter::new(Vec::new(), framing);

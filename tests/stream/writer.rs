@@ -3,28 +3,26 @@
 
 use std::io;
 
-use crate::support::io::{Mix, ScriptedWriter, Step, Tiny, is_retry, tiny_stream};
+use crate::support;
+use crate::support::io::{Draws, Mix, ScriptedWriter, Step, Tiny, is_retry, tiny_stream};
 use netwire::ErrorKind;
 use netwire::stream::FrameWriter;
-use quickcheck::{Arbitrary, Gen, QuickCheck};
+use quickcheck::QuickCheck;
 
 /// How these tests draw their schedules.
-const MIX: Mix = Mix {
-    max_steps: 100,
-    draws: 8,
-    short_draws: 0,
-    short: 1,
-    long: 40,
-};
+struct WriteSchedules;
 
-#[derive(Debug, Clone)]
-struct Schedule(Vec<Step>);
-
-impl Arbitrary for Schedule {
-    fn arbitrary(g: &mut Gen) -> Self {
-        Schedule(MIX.steps(g))
-    }
+impl Draws for WriteSchedules {
+    const MIX: Mix = Mix {
+        max_steps: 100,
+        draws: 8,
+        short_draws: 0,
+        short: 1,
+        long: 40,
+    };
 }
+
+type Schedule = support::io::Schedule<WriteSchedules>;
 
 #[test]
 fn the_obvious_retry_loop_writes_every_frame_exactly_once() {
