@@ -13,9 +13,13 @@ pub fn pair() -> (TcpStream, TcpStream) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
     let (server, _) = listener.accept().unwrap();
-    for s in [&client, &server] {
-        s.set_read_timeout(Some(TIMEOUT)).unwrap();
-        s.set_write_timeout(Some(TIMEOUT)).unwrap();
-    }
+    bounded(&client);
+    bounded(&server);
     (client, server)
+}
+
+/// Sets read and write timeouts of [`TIMEOUT`] on `stream`.
+pub fn bounded(stream: &TcpStream) {
+    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
+    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
 }

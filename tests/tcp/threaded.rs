@@ -4,8 +4,8 @@
 use std::io::Write;
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::thread;
-use std::time::Duration;
 
+use crate::support::tcp::bounded;
 use netwire::frame::LengthPrefixed;
 use netwire::stream::{MessageReader, MessageWriter};
 use serde::{Deserialize, Serialize};
@@ -19,14 +19,6 @@ enum Msg {
 
 const CLIENTS: usize = 4;
 const MESSAGES: u32 = 60;
-/// Nothing in these tests may wait longer than this.
-const TIMEOUT: Duration = Duration::from_secs(10);
-
-fn bounded(stream: &TcpStream) {
-    stream.set_read_timeout(Some(TIMEOUT)).unwrap();
-    stream.set_write_timeout(Some(TIMEOUT)).unwrap();
-}
-
 fn messages(client: usize) -> Vec<Msg> {
     (0..MESSAGES)
         .map(|i| match i % 3 {
