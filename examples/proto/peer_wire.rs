@@ -1,5 +1,5 @@
 //! The BitTorrent peer wire protocol (BEP 3, "peer protocol") as serde
-//! types, shared by the `peer_wire` example and `tests/proto_peer_wire.rs`.
+//! types, shared by the `peer_wire` example and `tests/proto/peer_wire.rs`.
 //!
 //! ```text
 //! handshake  | 19: u8 | "BitTorrent protocol" | reserved: 8 | info_hash: 20 | peer_id: 20 |

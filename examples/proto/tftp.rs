@@ -1,5 +1,5 @@
 //! TFTP packets (RFC 1350, section 5) as one serde enum, shared by the
-//! `tftp` example and `tests/proto_tftp.rs`.
+//! `tftp` example and `tests/proto/tftp.rs`.
 //!
 //! ```text
 //! RRQ, WRQ  | opcode 1, 2: u16 | filename | 0 | mode | 0 |   figure 5-1

@@ -3,7 +3,7 @@
 //! messages (or frames) and the way the stream ends must equal those read
 //! from the same bytes handed over at once. Every framing, `net` and
 //! `ascii`, owned messages and raw frames. Errors must match too: kind and
-//! offset (`tests/regression_ascii_partial_token.rs` holds what this found).
+//! offset (`tests/ascii/regression_partial_token.rs` holds what this found).
 //! Every read-through keeps to its work budget (`netwire_fuzz::budget`):
 //! decode attempts per message, framing calls per read, reads after the
 //! end, bytes decoded per byte received. `net` goes without frames only

@@ -1,0 +1,12 @@
+//! The `ascii` format: malformed input, the slice and reader decoders
+//! agreeing, round trips, output into caller memory, and the partial-token
+//! regression the `stream_schedule` fuzz target found.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod errors;
+mod paths;
+mod regression_partial_token;
+mod roundtrip;
+mod slice_output;

@@ -1,0 +1,15 @@
+//! The `net` format: exact bytes, errors and their offsets, limits, depth,
+//! field adapters, output into caller memory, round trips and truncations,
+//! and agreement with bincode.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod adapters;
+mod basic;
+mod bincode;
+mod depth;
+mod errors;
+mod roundtrip;
+mod slice_output;
+mod truncation;
