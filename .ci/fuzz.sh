@@ -70,4 +70,4 @@ for t in "${targets[@]}"; do
 done
 
 step "exhaustive inputs, release"
-cargo test --release --test bounds_exhaustive -- --include-ignored
+cargo test --release --features fuzz --test bounds_exhaustive -- --include-ignored

@@ -3,19 +3,19 @@
 #![warn(missing_docs)]
 
 pub mod ascii;
-mod budget;
 #[cfg(feature = "tokio")]
 pub mod codec;
 #[cfg(test)]
 mod cost;
 pub mod encoding;
 pub mod error;
+mod format;
 pub mod frame;
 #[cfg(feature = "futures")]
 pub mod futures;
 #[cfg(feature = "fuzz")]
 pub mod fuzz;
-mod hint;
+mod limits;
 pub mod message;
 pub mod net;
 pub mod order;

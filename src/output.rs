@@ -1,9 +1,141 @@
-//! Output buffers the caller owns, shared by both formats' serializers:
-//! a slice, and any [`bytes::BufMut`]. Neither panics: a put that does not
-//! fit marks the output full, from then on nothing more is written, and
-//! the entry point turns that into an error.
+//! Where both formats' serializers put their bytes: one [`Output`] trait,
+//! implemented by a `Vec<u8>`, a [`bytes::BytesMut`], a caller's slice, any
+//! [`bytes::BufMut`], and a [`Counter`] that only counts.
+//!
+//! The slice and `BufMut` outputs never panic: a put that does not fit
+//! marks the output full, from then on nothing more is written, and the
+//! entry point turns that into an error.
 
 use std::cell::Cell;
+
+use bytes::BytesMut;
+
+mod private {
+    pub trait Sealed {}
+}
+
+/// Where a serializer puts its bytes. Sealed: the formats' serializers are
+/// generic over it, and only this crate's outputs implement it.
+pub trait Output: private::Sealed {
+    /// Appends one byte.
+    fn put_u8(&mut self, byte: u8);
+    /// Appends `bytes`.
+    fn put_slice(&mut self, bytes: &[u8]);
+    /// How many bytes have been put so far: a position for
+    /// [`Output::patch`] and [`Output::insert`].
+    fn position(&self) -> usize;
+    /// Overwrites `bytes.len()` bytes put before, from `at` (a placeholder
+    /// length prefix).
+    fn patch(&mut self, at: usize, bytes: &[u8]);
+    /// Inserts `bytes` at `at`, shifting what was put after it (a count
+    /// known only after its elements).
+    fn insert(&mut self, at: usize, bytes: &[u8]);
+    /// The byte put at `at`, when the output keeps its bytes.
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        let _ = at;
+        None
+    }
+}
+
+/// The bytes at `at..at + len` of `buf`, when they are there.
+fn slot(buf: &mut [u8], at: usize, len: usize) -> Option<&mut [u8]> {
+    buf.get_mut(at..at.checked_add(len)?)
+}
+
+impl private::Sealed for Vec<u8> {}
+
+impl Output for Vec<u8> {
+    #[inline]
+    fn put_u8(&mut self, byte: u8) {
+        self.push(byte);
+    }
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    #[inline]
+    fn position(&self) -> usize {
+        self.len()
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        if let Some(slot) = slot(self, at, bytes.len()) {
+            slot.copy_from_slice(bytes);
+        }
+    }
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        let at = at.min(self.len());
+        self.splice(at..at, bytes.iter().copied());
+    }
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        self.get(at).copied()
+    }
+}
+
+impl private::Sealed for BytesMut {}
+
+impl Output for BytesMut {
+    #[inline]
+    fn put_u8(&mut self, byte: u8) {
+        self.extend_from_slice(&[byte]);
+    }
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+    #[inline]
+    fn position(&self) -> usize {
+        self.len()
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        if let Some(slot) = slot(self, at, bytes.len()) {
+            slot.copy_from_slice(bytes);
+        }
+    }
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        let at = at.min(self.len());
+        self.extend_from_slice(bytes);
+        if let Some(moved) = self.get_mut(at..) {
+            moved.rotate_right(bytes.len());
+        }
+    }
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        self.get(at).copied()
+    }
+}
+
+/// An [`Output`] that counts bytes instead of storing them.
+#[derive(Debug, Default)]
+pub struct Counter {
+    count: usize,
+}
+
+impl Counter {
+    /// The number of bytes put.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+impl private::Sealed for Counter {}
+
+impl Output for Counter {
+    #[inline]
+    fn put_u8(&mut self, _byte: u8) {
+        self.count = self.count.saturating_add(1);
+    }
+    #[inline]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        self.count = self.count.saturating_add(bytes.len());
+    }
+    #[inline]
+    fn position(&self) -> usize {
+        self.count
+    }
+    fn patch(&mut self, _at: usize, _bytes: &[u8]) {}
+    fn insert(&mut self, _at: usize, bytes: &[u8]) {
+        self.put_slice(bytes);
+    }
+}
 
 /// Writes into the front of a caller's slice.
 pub(crate) struct SliceOutput<'s> {
@@ -111,6 +243,32 @@ impl<'s> SliceOutput<'s> {
             return None;
         }
         self.buf.get(at).copied()
+    }
+}
+
+impl private::Sealed for SliceOutput<'_> {}
+
+impl Output for SliceOutput<'_> {
+    #[inline]
+    fn put_u8(&mut self, byte: u8) {
+        SliceOutput::put_u8(self, byte);
+    }
+    #[inline]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        SliceOutput::put_slice(self, bytes);
+    }
+    #[inline]
+    fn position(&self) -> usize {
+        self.len()
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        SliceOutput::patch(self, at, bytes);
+    }
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        SliceOutput::insert(self, at, bytes);
+    }
+    fn byte_at(&self, at: usize) -> Option<u8> {
+        SliceOutput::byte_at(self, at)
     }
 }
 
@@ -250,12 +408,34 @@ impl Growable for Vec<u8> {
     }
 }
 
-impl Growable for bytes::BytesMut {
+impl Growable for BytesMut {
     #[inline]
     fn held(&self) -> usize {
         self.len()
     }
     fn cut(&mut self, len: usize) {
         self.truncate(len);
+    }
+}
+
+impl<B: bytes::BufMut + ?Sized> private::Sealed for BufMutOutput<'_, B> {}
+
+impl<B: bytes::BufMut + ?Sized> Output for BufMutOutput<'_, B> {
+    #[inline]
+    fn put_u8(&mut self, byte: u8) {
+        BufMutOutput::put_u8(self, byte);
+    }
+    #[inline]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        BufMutOutput::put_slice(self, bytes);
+    }
+    fn position(&self) -> usize {
+        BufMutOutput::position(self)
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        BufMutOutput::patch(self, at, bytes);
+    }
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        BufMutOutput::insert(self, at, bytes);
     }
 }

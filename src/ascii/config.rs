@@ -7,11 +7,12 @@ use serde::{Deserialize, Serialize};
 
 use super::de::Deserializer;
 use super::read::{IoRead, SliceRead};
-use super::ser::{self, Counter};
-use crate::budget::EncodeLimits;
+use super::ser;
 use crate::encoding::{Encoding, Scan};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::Growable;
+use crate::format::{self, Format};
+use crate::limits::Limits;
+use crate::output::Output;
 
 /// Limits of the `ascii` format, and the format's entry points as methods.
 ///
@@ -140,9 +141,7 @@ impl Config {
     /// # Errors
     /// An error raised by the value's `Serialize` implementation.
     pub fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
-        let mut counter = Counter::default();
-        ser::write_message(&mut counter, value, self.limits())?;
-        usize::try_from(counter.0).map_err(|_| ser::over_limit(counter.0, self.limit))
+        format::encoded_len(self, value)
     }
 
     /// Decodes one message that fills `input` exactly. See
@@ -199,38 +198,25 @@ impl Config {
     }
 
     /// The decoder's depth and element limits, for the serializer.
-    fn limits(&self) -> EncodeLimits {
-        EncodeLimits::new(self.depth, self.limit)
+    fn limits(&self) -> Limits {
+        Limits::new(self.depth, self.limit)
+    }
+}
+
+impl Format for Config {
+    #[inline]
+    fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()> {
+        ser::write_message(out, value, self.limits())
     }
 
-    /// Appends one message to a growable output, which is left as it was
-    /// on an error.
-    fn append<O, T>(&self, value: &T, out: &mut O) -> Result<()>
-    where
-        O: ser::Output + Growable,
-        T: ?Sized + Serialize,
-    {
-        let start = out.held();
-        let res = ser::write_message(out, value, self.limits())
-            .and_then(|()| self.check_len(out.held().saturating_sub(start) as u64));
-        if res.is_err() {
-            out.cut(start);
-        }
-        res
-    }
-
-    fn check_len(&self, len: u64) -> Result<()> {
-        if len > self.limit as u64 {
-            Err(ser::over_limit(len, self.limit))
-        } else {
-            Ok(())
-        }
+    fn byte_limit(&self) -> usize {
+        self.limit
     }
 }
 
 impl Encoding for Config {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
-        self.append(value, out)
+        format::append(self, value, out)
     }
 
     fn encode_into_bytes<T: ?Sized + Serialize>(
@@ -238,7 +224,7 @@ impl Encoding for Config {
         value: &T,
         out: &mut bytes::BytesMut,
     ) -> Result<()> {
-        self.append(value, out)
+        format::append(self, value, out)
     }
 
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
@@ -291,14 +277,7 @@ impl Config {
         value: &T,
         buf: &'b mut [u8],
     ) -> Result<&'b mut [u8]> {
-        let size = buf.len();
-        let room = size.min(self.limit);
-        let mut out = ser::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
-        ser::write_message(&mut out, value, self.limits())?;
-        match out.into_written() {
-            Some(written) => Ok(written),
-            None => Err(self.too_small(value, size)),
-        }
+        format::to_slice(self, value, buf)
     }
 
     /// Encodes `value` as one message and puts it into `buf`, any
@@ -330,10 +309,7 @@ impl Config {
         value: &T,
         buf: &mut B,
     ) -> Result<usize> {
-        let size = buf.remaining_mut();
-        let mut out = ser::BufMutOutput::new(buf, size.min(self.limit));
-        ser::write_message(&mut out, value, self.limits())?;
-        out.finish().ok_or_else(|| self.too_small(value, size))
+        format::to_buf_mut(self, value, buf)
     }
 
     /// Appends `value`'s message to `out`, leaving it as it was on error;
@@ -352,21 +328,6 @@ impl Config {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<usize> {
-        let start = out.len();
-        self.encode_into(value, out)?;
-        Ok(out.len() - start)
-    }
-
-    /// The error of an output `room` bytes long that `value` did not fit.
-    #[cold]
-    fn too_small<T: ?Sized + Serialize>(&self, value: &T, room: usize) -> Error {
-        match self.encoded_len(value) {
-            Ok(needed) if needed > self.limit => ser::over_limit(needed as u64, self.limit),
-            Ok(needed) => Error::without_offset(ErrorKind::BufferFull {
-                needed: needed as u64,
-                available: room as u64,
-            }),
-            Err(e) => e,
-        }
+        format::append_to_vec(self, value, out)
     }
 }

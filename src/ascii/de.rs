@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::lex::{self, Float};
 use super::read::{Body, Read};
 use crate::error::{Error, ErrorKind, Result};
-use crate::hint::HintBudget;
+use crate::limits::{HintBudget, Limits};
 
 /// Decodes one message from a [`Read`].
 pub(crate) struct Deserializer<R> {
@@ -27,10 +27,8 @@ pub(crate) struct Deserializer<R> {
     /// `custom` errors).
     last: u64,
     limit: u64,
-    depth_limit: usize,
-    depth_left: usize,
-    /// Elements all sequences and maps of the message may still declare.
-    elements_left: u64,
+    /// Depth and element budget (see [`crate::limits`]).
+    limits: Limits,
     /// Size hints the rest of the message may still give.
     hints: HintBudget,
     scratch: Vec<u8>,
@@ -43,9 +41,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             sep: false,
             last: 0,
             limit: limit as u64,
-            depth_limit: depth,
-            depth_left: depth,
-            elements_left: limit as u64,
+            limits: Limits::new(depth, limit),
             hints: HintBudget::new(limit),
             scratch: Vec::new(),
         }
@@ -412,34 +408,19 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     /// Enters a nested value that starts at `at`.
     #[inline]
     fn enter(&mut self, at: u64) -> Result<()> {
-        match self.depth_left.checked_sub(1) {
-            Some(left) => {
-                self.depth_left = left;
-                Ok(())
-            }
-            None => Err(Error::new(ErrorKind::DepthLimit(self.depth_limit), at)),
-        }
+        self.limits.enter(Some(at))
     }
 
     #[inline]
     fn leave(&mut self) {
-        self.depth_left = self.depth_left.saturating_add(1);
+        self.limits.leave();
     }
 
     /// A sequence or map count, charged against the message's element
     /// budget (so zero-size elements cannot make a short input loop long).
     fn count(&mut self) -> Result<(u64, u64)> {
         let (count, start) = self.unsigned::<u64>()?;
-        if count > self.elements_left {
-            return Err(Error::new(
-                ErrorKind::LengthOverLimit {
-                    len: count,
-                    limit: self.elements_left,
-                },
-                start,
-            ));
-        }
-        self.elements_left -= count;
+        self.limits.elements(count, Some(start))?;
         Ok((count, start))
     }
 
@@ -495,7 +476,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 
     /// The hint given to serde for a count read from the wire: never more
     /// than the bytes left in a slice and within the limit, and only while
-    /// the message's hint budget lasts (see [`crate::hint`]). A reader has
+    /// the message's hint budget lasts (see [`crate::limits`]). A reader has
     /// no bytes present ahead of time, so it gives no hint: collections
     /// grow as their elements arrive.
     fn hint(&self, count: u64) -> usize {

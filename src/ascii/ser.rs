@@ -1,87 +1,12 @@
 //! The `ascii` serializer: serde calls in, tokens out.
 //!
-//! Output goes through the small [`Output`] trait so the same code writes a
-//! `Vec<u8>` (every entry point ends up there) and counts bytes for
-//! [`super::encoded_len`] without writing anything.
+//! Output goes through the crate's one [`Output`] trait, as in `net`.
 
 use serde::ser::{self, Serialize};
 
-use crate::budget::{self, EncodeLimits};
-use crate::error::{Error, ErrorKind, Result};
-pub(crate) use crate::output::{BufMutOutput, SliceOutput};
-
-/// Where the serializer puts its bytes.
-pub(crate) trait Output {
-    /// Appends one byte.
-    fn put(&mut self, byte: u8);
-    /// Appends a run of bytes.
-    fn put_slice(&mut self, bytes: &[u8]);
-    /// The number of bytes written so far (a position for [`Output::insert`]).
-    fn mark(&self) -> u64;
-    /// Inserts `bytes` at a position returned by [`Output::mark`] (only used
-    /// for sequences whose length is known after their elements).
-    fn insert(&mut self, at: u64, bytes: &[u8]);
-}
-
-impl Output for Vec<u8> {
-    #[inline]
-    fn put(&mut self, byte: u8) {
-        self.push(byte);
-    }
-    #[inline]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-    fn mark(&self) -> u64 {
-        self.len() as u64
-    }
-    fn insert(&mut self, at: u64, bytes: &[u8]) {
-        let at = usize::try_from(at).map_or(self.len(), |at| at.min(self.len()));
-        self.splice(at..at, bytes.iter().copied());
-    }
-}
-
-impl Output for bytes::BytesMut {
-    #[inline]
-    fn put(&mut self, byte: u8) {
-        self.extend_from_slice(&[byte]);
-    }
-    #[inline]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-    fn mark(&self) -> u64 {
-        self.len() as u64
-    }
-    fn insert(&mut self, at: u64, bytes: &[u8]) {
-        let at = usize::try_from(at).map_or(self.len(), |at| at.min(self.len()));
-        self.extend_from_slice(bytes);
-        if let Some(moved) = self.get_mut(at..) {
-            moved.rotate_right(bytes.len());
-        }
-    }
-}
-
-/// An [`Output`] that only counts.
-#[derive(Default)]
-pub(crate) struct Counter(pub(crate) u64);
-
-impl Output for Counter {
-    #[inline]
-    fn put(&mut self, _: u8) {
-        self.0 = self.0.saturating_add(1);
-    }
-    #[inline]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        self.0 = self.0.saturating_add(bytes.len() as u64);
-    }
-    fn mark(&self) -> u64 {
-        self.0
-    }
-    fn insert(&mut self, _: u64, bytes: &[u8]) {
-        self.put_slice(bytes);
-    }
-}
+use crate::error::{Error, Result};
+use crate::limits::{self, Limits};
+pub(crate) use crate::output::Output;
 
 /// Writes one message's tokens (not the final newline: see [`write_message`]).
 pub(crate) struct Serializer<'o, O> {
@@ -90,14 +15,14 @@ pub(crate) struct Serializer<'o, O> {
     /// False at the start of a message and right after an option's `+`.
     sep: bool,
     /// The decoder's depth and element limits, applied while encoding.
-    limits: EncodeLimits,
+    limits: Limits,
 }
 
 /// Writes `value` as one complete message (tokens and the final `"\n"`).
 pub(crate) fn write_message<O: Output, T: ?Sized + Serialize>(
     out: &mut O,
     value: &T,
-    limits: EncodeLimits,
+    limits: Limits,
 ) -> Result<()> {
     let mut ser = Serializer {
         out,
@@ -105,7 +30,7 @@ pub(crate) fn write_message<O: Output, T: ?Sized + Serialize>(
         limits,
     };
     value.serialize(&mut ser)?;
-    ser.out.put(b'\n');
+    ser.out.put_u8(b'\n');
     Ok(())
 }
 
@@ -114,7 +39,7 @@ impl<'o, O: Output> Serializer<'o, O> {
     #[inline]
     fn token(&mut self) {
         if self.sep {
-            self.out.put(b' ');
+            self.out.put_u8(b' ');
         }
         self.sep = true;
     }
@@ -130,7 +55,7 @@ impl<'o, O: Output> Serializer<'o, O> {
     #[inline]
     fn netstring(&mut self, bytes: &[u8]) {
         self.integer(bytes.len());
-        self.out.put(b':');
+        self.out.put_u8(b':');
         self.out.put_slice(bytes);
     }
 
@@ -151,9 +76,9 @@ impl<'o, O: Output> Serializer<'o, O> {
 
     fn compound(&mut self, len: Option<usize>) -> Result<Compound<'_, 'o, O>> {
         if let Some(len) = len {
-            self.limits.elements(len as u64)?;
+            self.limits.elements(len as u64, None)?;
         }
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         Ok(match len {
             Some(len) => {
                 self.integer(len);
@@ -169,10 +94,10 @@ impl<'o, O: Output> Serializer<'o, O> {
                 // The count goes in front of the elements once it is known:
                 // reserve its place (and its leading space) now.
                 if self.sep {
-                    self.out.put(b' ');
+                    self.out.put_u8(b' ');
                 }
                 self.sep = true;
-                let at = self.out.mark();
+                let at = self.out.position();
                 Compound {
                     ser: self,
                     count: Count::Unknown { at, seen: 0 },
@@ -182,7 +107,7 @@ impl<'o, O: Output> Serializer<'o, O> {
     }
 
     fn fields(&mut self) -> Result<Compound<'_, 'o, O>> {
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         Ok(Compound {
             ser: self,
             count: Count::Fields,
@@ -191,7 +116,7 @@ impl<'o, O: Output> Serializer<'o, O> {
 
     /// Serializes `value` one compound level down.
     fn nested<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         value.serialize(&mut *self)?;
         self.limits.leave();
         Ok(())
@@ -210,7 +135,7 @@ enum Count {
     /// The count was written up front; check that it was honest.
     Known { declared: usize, seen: usize },
     /// The count is inserted at `at` when the sequence ends.
-    Unknown { at: u64, seen: u64 },
+    Unknown { at: usize, seen: u64 },
 }
 
 impl<O: Output> Compound<'_, '_, O> {
@@ -233,7 +158,7 @@ impl<O: Output> Compound<'_, '_, O> {
                 "a sequence or map declared {declared} element(s) but serialized {seen}"
             ))),
             Count::Unknown { at, seen } => {
-                self.ser.limits.elements(seen)?;
+                self.ser.limits.elements(seen, None)?;
                 let mut buf = itoa::Buffer::new();
                 self.ser.out.insert(at, buf.format(seen).as_bytes());
                 Ok(())
@@ -262,7 +187,7 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
 
     fn serialize_bool(self, v: bool) -> Result<()> {
         self.token();
-        self.out.put(if v { b'1' } else { b'0' });
+        self.out.put_u8(if v { b'1' } else { b'0' });
         Ok(())
     }
 
@@ -332,12 +257,12 @@ impl<'a, 'o, O: Output> ser::Serializer for &'a mut Serializer<'o, O> {
 
     fn serialize_none(self) -> Result<()> {
         self.token();
-        self.out.put(b'~');
+        self.out.put_u8(b'~');
         Ok(())
     }
     fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> Result<()> {
         self.token();
-        self.out.put(b'+');
+        self.out.put_u8(b'+');
         // The inner value's first token is glued to the `+`...
         self.sep = false;
         self.nested(value)?;
@@ -491,7 +416,7 @@ impl<O: Output> ser::SerializeStruct for Compound<'_, '_, O> {
     }
     /// Fields are positional: leaving one out would shift the rest.
     fn skip_field(&mut self, key: &'static str) -> Result<()> {
-        Err(budget::skipped(key))
+        Err(limits::skipped(key))
     }
     fn end(self) -> Result<()> {
         self.finish()
@@ -510,59 +435,9 @@ impl<O: Output> ser::SerializeStructVariant for Compound<'_, '_, O> {
     }
     /// Fields are positional: leaving one out would shift the rest.
     fn skip_field(&mut self, key: &'static str) -> Result<()> {
-        Err(budget::skipped(key))
+        Err(limits::skipped(key))
     }
     fn end(self) -> Result<()> {
         self.finish()
-    }
-}
-
-/// The error for an encoded message longer than the configured limit.
-#[cold]
-pub(crate) fn over_limit(len: u64, limit: usize) -> Error {
-    Error::without_offset(ErrorKind::LengthOverLimit {
-        len,
-        limit: limit as u64,
-    })
-}
-
-impl Output for SliceOutput<'_> {
-    #[inline]
-    fn put(&mut self, byte: u8) {
-        self.put_u8(byte);
-    }
-
-    #[inline]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        SliceOutput::put_slice(self, bytes);
-    }
-
-    fn mark(&self) -> u64 {
-        self.len() as u64
-    }
-
-    /// Shifts the bytes after `at` right to make room.
-    fn insert(&mut self, at: u64, bytes: &[u8]) {
-        SliceOutput::insert(self, usize::try_from(at).unwrap_or(usize::MAX), bytes);
-    }
-}
-
-impl<B: bytes::BufMut + ?Sized> Output for BufMutOutput<'_, B> {
-    #[inline]
-    fn put(&mut self, byte: u8) {
-        self.put_u8(byte);
-    }
-
-    #[inline]
-    fn put_slice(&mut self, bytes: &[u8]) {
-        BufMutOutput::put_slice(self, bytes);
-    }
-
-    fn mark(&self) -> u64 {
-        self.position() as u64
-    }
-
-    fn insert(&mut self, at: u64, bytes: &[u8]) {
-        BufMutOutput::insert(self, usize::try_from(at).unwrap_or(usize::MAX), bytes);
     }
 }

@@ -89,24 +89,7 @@ impl AsciiLength {
         }
     }
 
-    /// The largest payload accepted, in bytes, when decoding and encoding.
-    #[must_use]
-    pub fn with_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// The old name of `with_limit`.
-    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
-    #[must_use]
-    pub fn max_frame_length(self, max: usize) -> Self {
-        self.with_limit(max)
-    }
-
-    /// The largest frame accepted, in bytes.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
+    util::limit_methods!("payload");
 
     /// The largest length the digits can write: `10^digits - 1`.
     fn digits_max(&self) -> u64 {

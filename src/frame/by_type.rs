@@ -174,25 +174,7 @@ impl ByType {
         self
     }
 
-    /// The largest frame accepted, in bytes (type byte and length field
-    /// included), when decoding and encoding.
-    #[must_use]
-    pub fn with_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// The old name of `with_limit`.
-    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
-    #[must_use]
-    pub fn max_frame_length(self, max: usize) -> Self {
-        self.with_limit(max)
-    }
-
-    /// The largest frame accepted, in bytes.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
+    util::limit_methods!("frame (type byte and length field included)");
 
     /// Frames of type `tag` carry a big-endian length of `width` bytes
     /// after the type byte that counts itself and the bytes after it

@@ -131,25 +131,7 @@ impl Delimited {
         Self::new(b"\0")
     }
 
-    /// The largest payload accepted, in bytes (delimiter not counted), when
-    /// decoding and encoding.
-    #[must_use]
-    pub fn with_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// The old name of `with_limit`.
-    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
-    #[must_use]
-    pub fn max_frame_length(self, max: usize) -> Self {
-        self.with_limit(max)
-    }
-
-    /// The largest frame accepted, in bytes.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
+    util::limit_methods!("payload (delimiter not counted)");
 }
 
 /// The first position at or after `from` where `needle` (not empty) occurs

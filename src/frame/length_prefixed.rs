@@ -159,25 +159,7 @@ impl LengthPrefixed {
         Self::with_width(8)
     }
 
-    /// The largest payload accepted, in bytes, when decoding and encoding.
-    /// Defaults to [`DEFAULT_LIMIT`] (16 MiB).
-    #[must_use]
-    pub fn with_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// The old name of `with_limit`.
-    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
-    #[must_use]
-    pub fn max_frame_length(self, max: usize) -> Self {
-        self.with_limit(max)
-    }
-
-    /// The largest frame accepted, in bytes.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
+    util::limit_methods!("payload");
 
     /// A signed amount added to the length field to get the payload length
     /// (so the encoder writes `payload.len() - adjustment`). Defaults to 0.

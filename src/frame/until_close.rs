@@ -77,24 +77,7 @@ impl UntilClose {
         }
     }
 
-    /// The largest message accepted, in bytes, when decoding and encoding.
-    #[must_use]
-    pub fn with_limit(mut self, limit: usize) -> Self {
-        self.limit = limit;
-        self
-    }
-
-    /// The old name of `with_limit`.
-    #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
-    #[must_use]
-    pub fn max_frame_length(self, max: usize) -> Self {
-        self.with_limit(max)
-    }
-
-    /// The largest frame accepted, in bytes.
-    pub fn limit(&self) -> usize {
-        self.limit
-    }
+    util::limit_methods!("message");
 
     fn check(&self, src: &[u8]) -> Result<()> {
         util::check_limit(src.len() as u64, self.limit, 0).map(drop)

@@ -178,6 +178,36 @@ pub(crate) trait HeaderThenBody {
     }
 }
 
+/// The limit methods every strategy with a `limit` field has: `with_limit`,
+/// `limit`, and the deprecated `max_frame_length`. `$what` names what the
+/// limit counts.
+macro_rules! limit_methods {
+    ($what:literal) => {
+        #[doc = concat!(
+                    "The largest ", $what, " accepted, in bytes, when decoding and encoding; ",
+                    "[`DEFAULT_LIMIT`](crate::frame::DEFAULT_LIMIT) (16 MiB) by default."
+                )]
+        #[must_use]
+        pub fn with_limit(mut self, limit: usize) -> Self {
+            self.limit = limit;
+            self
+        }
+
+        /// The old name of [`with_limit`](Self::with_limit).
+        #[deprecated(since = "0.2.0", note = "renamed to `with_limit`")]
+        #[must_use]
+        pub fn max_frame_length(self, max: usize) -> Self {
+            self.with_limit(max)
+        }
+
+        #[doc = concat!("The largest ", $what, " accepted, in bytes.")]
+        pub fn limit(&self) -> usize {
+            self.limit
+        }
+    };
+}
+pub(crate) use limit_methods;
+
 #[cfg(test)]
 mod tests {
     use super::*;

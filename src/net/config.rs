@@ -8,10 +8,11 @@ use serde::de::{Deserialize, DeserializeOwned};
 
 use super::de::Deserializer;
 use super::read::{IoReader, SliceReader};
-use super::ser::{Counter, Output, Serializer};
+use super::ser::Serializer;
 use crate::encoding::Encoding;
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::Growable;
+use crate::format::{self, Format};
+use crate::output::Output;
 
 /// How many bytes carry a length prefix (of a string, a byte string, a
 /// sequence or a map). Always big-endian.
@@ -375,7 +376,7 @@ impl<G: EnumTagging> Config<G> {
     /// limit, and any error of the value's `Serialize` implementation.
     pub fn to_vec<T: ?Sized + Serialize>(&self, value: &T) -> Result<Vec<u8>> {
         let mut out = Vec::with_capacity(INITIAL_CAPACITY);
-        self.append(value, &mut out)?;
+        format::append(self, value, &mut out)?;
         Ok(out)
     }
 
@@ -401,9 +402,7 @@ impl<G: EnumTagging> Config<G> {
     /// [`ErrorKind::TagOverflow`], [`ErrorKind::LengthOverflow`] and errors
     /// of the value's `Serialize` implementation.
     pub fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
-        let mut counter = Counter::default();
-        value.serialize(&mut Serializer::new(&mut counter, self))?;
-        Ok(counter.count())
+        format::encoded_len(self, value)
     }
 
     /// Decodes one value that fills `input` exactly. Strings and byte
@@ -457,32 +456,6 @@ impl<G: EnumTagging> Config<G> {
         let mut de = Deserializer::new(IoReader::new(reader, self.limit), self);
         T::deserialize(&mut de).map_err(at_message_start)
     }
-
-    /// Appends the encoding of `value` to `out`; on error `out` is left as
-    /// it was.
-    fn append<O, T>(&self, value: &T, out: &mut O) -> Result<()>
-    where
-        O: Output + Growable,
-        T: ?Sized + Serialize,
-    {
-        let start = out.held();
-        let result = value.serialize(&mut Serializer::new(out, self));
-        let written = out.held().saturating_sub(start);
-        match result {
-            Ok(()) if written <= self.limit => Ok(()),
-            Ok(()) => {
-                out.cut(start);
-                Err(Error::without_offset(ErrorKind::LengthOverLimit {
-                    len: written as u64,
-                    limit: self.limit as u64,
-                }))
-            }
-            Err(e) => {
-                out.cut(start);
-                Err(e)
-            }
-        }
-    }
 }
 
 /// An error raised by the message's own `Deserialize` impl outside any value
@@ -492,9 +465,20 @@ fn at_message_start(e: Error) -> Error {
     e.or_offset(0)
 }
 
+impl<G: EnumTagging> Format for Config<G> {
+    #[inline]
+    fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()> {
+        value.serialize(&mut Serializer::new(out, self))
+    }
+
+    fn byte_limit(&self) -> usize {
+        self.limit
+    }
+}
+
 impl<G: EnumTagging> Encoding for Config<G> {
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
-        self.append(value, out)
+        format::append(self, value, out)
     }
 
     fn encode_into_bytes<T: ?Sized + Serialize>(
@@ -502,7 +486,7 @@ impl<G: EnumTagging> Encoding for Config<G> {
         value: &T,
         out: &mut bytes::BytesMut,
     ) -> Result<()> {
-        self.append(value, out)
+        format::append(self, value, out)
     }
 
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
@@ -551,12 +535,7 @@ impl<G: EnumTagging> Config<G> {
         value: &T,
         buf: &'b mut [u8],
     ) -> Result<&'b mut [u8]> {
-        let size = buf.len();
-        let room = size.min(self.limit);
-        let mut out = crate::output::SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
-        value.serialize(&mut Serializer::new(&mut out, self))?;
-        out.into_written()
-            .ok_or_else(|| self.too_small(value, size))
+        format::to_slice(self, value, buf)
     }
 
     /// Encodes `value` and puts it into `buf`, any [`bytes::BufMut`]
@@ -591,10 +570,7 @@ impl<G: EnumTagging> Config<G> {
         value: &T,
         buf: &mut B,
     ) -> Result<usize> {
-        let size = buf.remaining_mut();
-        let mut out = crate::output::BufMutOutput::new(buf, size.min(self.limit));
-        value.serialize(&mut Serializer::new(&mut out, self))?;
-        out.finish().ok_or_else(|| self.too_small(value, size))
+        format::to_buf_mut(self, value, buf)
     }
 
     /// Appends the encoding of `value` to `out`, leaving it as it was on
@@ -619,32 +595,6 @@ impl<G: EnumTagging> Config<G> {
         value: &T,
         out: &mut Vec<u8>,
     ) -> Result<usize> {
-        let start = out.len();
-        self.append(value, out)?;
-        Ok(out.len() - start)
-    }
-
-    /// The error of an output `room` bytes long that `value` did not fit.
-    #[cold]
-    fn too_small<T: ?Sized + Serialize>(&self, value: &T, room: usize) -> Error {
-        let needed = match self.encoded_len(value) {
-            Ok(needed) => needed,
-            Err(e) => return e,
-        };
-        let limit = if needed > self.limit {
-            self.limit
-        } else {
-            room
-        };
-        if needed > self.limit {
-            return Error::without_offset(ErrorKind::LengthOverLimit {
-                len: needed as u64,
-                limit: limit as u64,
-            });
-        }
-        Error::without_offset(ErrorKind::BufferFull {
-            needed: needed as u64,
-            available: room as u64,
-        })
+        format::append_to_vec(self, value, out)
     }
 }

@@ -13,7 +13,7 @@ use super::config::{Config, EnumTagging, EnumTags, LengthWidth, NoTags, TagWidth
 use super::read::{NO_END, Owned, Read, Reference};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
-use crate::hint::HintBudget;
+use crate::limits::{HintBudget, Limits};
 use crate::with::{self, Adapter, Width};
 
 /// The serde deserializer of the `net` format.
@@ -22,17 +22,11 @@ pub struct Deserializer<R, T = NoTags> {
     length_width: LengthWidth,
     tag_width: TagWidth,
     limit: u64,
-    /// Sequence and map elements the rest of the message may still declare:
-    /// all counts of one message share one budget equal to the limit, so
-    /// nested counts of zero-sized elements cannot make a short input loop
-    /// for long.
-    elements_left: u64,
+    /// Depth and element budget (see [`crate::limits`]).
+    limits: Limits,
     /// Size hints the rest of the message may still give (see
-    /// [`crate::hint`]).
+    /// [`crate::limits`]).
     hints: HintBudget,
-    /// Compound levels still allowed.
-    depth_left: usize,
-    max_depth: usize,
     /// The tag tables of enums whose tags are not their variant indices.
     tags: T,
 }
@@ -45,10 +39,8 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
             length_width: config.length_width(),
             tag_width: config.tag_width(),
             limit: config.limit() as u64,
-            elements_left: config.limit() as u64,
+            limits: Limits::new(config.depth(), config.limit()),
             hints: HintBudget::new(config.limit()),
-            depth_left: config.depth(),
-            max_depth: config.depth(),
             tags: config.tagging(),
         }
     }
@@ -269,10 +261,7 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// Takes `n` elements from the message's element budget.
     #[inline]
     fn charge(&mut self, n: u64, start: u64) -> Result<usize> {
-        if n > self.elements_left {
-            return Err(over_limit(n, self.elements_left, start));
-        }
-        self.elements_left -= n;
+        self.limits.elements(n, Some(start))?;
         // The limit is a `usize`, so a count within it fits.
         usize::try_from(n).map_err(|_| over_limit(n, self.limit, start))
     }
@@ -305,19 +294,13 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// Enters one compound level at offset `start`.
     #[inline]
     fn enter(&mut self, start: u64) -> Result<()> {
-        match self.depth_left.checked_sub(1) {
-            Some(left) => {
-                self.depth_left = left;
-                Ok(())
-            }
-            None => Err(depth_limit(self.max_depth, start)),
-        }
+        self.limits.enter(Some(start))
     }
 
     /// Leaves a level entered with [`Self::enter`].
     #[inline]
     fn leave(&mut self) {
-        self.depth_left = self.depth_left.saturating_add(1);
+        self.limits.leave();
     }
 
     /// Visits a fixed number of values (tuple, struct) as one level.
@@ -397,11 +380,6 @@ fn over_limit(len: u64, limit: u64, at: u64) -> Error {
 #[cold]
 fn misplaced(at: u64) -> Error {
     Error::new(ErrorKind::Unsupported(MISPLACED), at)
-}
-
-#[cold]
-fn depth_limit(max: usize, at: u64) -> Error {
-    Error::new(ErrorKind::DepthLimit(max), at)
 }
 
 #[cold]

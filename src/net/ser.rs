@@ -3,128 +3,10 @@
 use serde::ser::{self, Serialize};
 
 use super::config::{Config, EnumTagging, LengthWidth, NoTags, TagWidth};
-use crate::budget::{self, EncodeLimits};
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::{BufMutOutput, SliceOutput};
+use crate::limits::{self, Limits};
+pub(crate) use crate::output::Output;
 use crate::with::{self, Adapter, Width};
-
-mod private {
-    pub trait Sealed {}
-    impl Sealed for Vec<u8> {}
-    impl Sealed for bytes::BytesMut {}
-    impl Sealed for super::Counter {}
-}
-
-/// Where the serializer puts its bytes: a `Vec<u8>`, or a [`Counter`] that
-/// only adds up their number.
-pub trait Output: private::Sealed {
-    /// Appends `bytes`.
-    fn put(&mut self, bytes: &[u8]);
-    /// Appends one byte.
-    fn put_u8(&mut self, byte: u8);
-    /// How many bytes have been put so far.
-    fn position(&self) -> usize;
-    /// Overwrites `bytes.len()` bytes starting at `at`, which were put
-    /// before (a placeholder length prefix).
-    fn patch(&mut self, at: usize, bytes: &[u8]);
-    /// The byte put at `at`, when the output keeps its bytes.
-    fn byte_at(&self, at: usize) -> Option<u8> {
-        let _ = at;
-        None
-    }
-}
-
-impl Output for Vec<u8> {
-    #[inline(always)]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-
-    #[inline]
-    fn put_u8(&mut self, byte: u8) {
-        self.push(byte);
-    }
-
-    #[inline]
-    fn position(&self) -> usize {
-        self.len()
-    }
-
-    fn patch(&mut self, at: usize, bytes: &[u8]) {
-        let slot = at
-            .checked_add(bytes.len())
-            .and_then(|end| self.get_mut(at..end));
-        if let Some(slot) = slot {
-            slot.copy_from_slice(bytes);
-        }
-    }
-
-    fn byte_at(&self, at: usize) -> Option<u8> {
-        self.get(at).copied()
-    }
-}
-
-impl Output for bytes::BytesMut {
-    #[inline(always)]
-    fn put(&mut self, bytes: &[u8]) {
-        self.extend_from_slice(bytes);
-    }
-
-    #[inline]
-    fn put_u8(&mut self, byte: u8) {
-        self.extend_from_slice(&[byte]);
-    }
-
-    #[inline]
-    fn position(&self) -> usize {
-        self.len()
-    }
-
-    fn patch(&mut self, at: usize, bytes: &[u8]) {
-        let slot = at
-            .checked_add(bytes.len())
-            .and_then(|end| self.get_mut(at..end));
-        if let Some(slot) = slot {
-            slot.copy_from_slice(bytes);
-        }
-    }
-
-    fn byte_at(&self, at: usize) -> Option<u8> {
-        self.get(at).copied()
-    }
-}
-
-/// An [`Output`] that counts bytes instead of storing them.
-#[derive(Debug, Default)]
-pub struct Counter {
-    count: usize,
-}
-
-impl Counter {
-    /// The number of bytes put.
-    pub fn count(&self) -> usize {
-        self.count
-    }
-}
-
-impl Output for Counter {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.count = self.count.saturating_add(bytes.len());
-    }
-
-    #[inline]
-    fn put_u8(&mut self, _byte: u8) {
-        self.count = self.count.wrapping_add(1);
-    }
-
-    #[inline]
-    fn position(&self) -> usize {
-        self.count
-    }
-
-    fn patch(&mut self, _at: usize, _bytes: &[u8]) {}
-}
 
 /// The serde serializer of the `net` format.
 pub struct Serializer<'a, O, G = NoTags> {
@@ -132,7 +14,7 @@ pub struct Serializer<'a, O, G = NoTags> {
     length_width: LengthWidth,
     tag_width: TagWidth,
     /// The decoder's depth and element limits, applied while encoding.
-    limits: EncodeLimits,
+    limits: Limits,
     /// The tag tables of enums whose tags are not their variant indices.
     tags: G,
 }
@@ -144,7 +26,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
             out,
             length_width: config.length_width(),
             tag_width: config.tag_width(),
-            limits: EncodeLimits::new(config.depth(), config.limit()),
+            limits: Limits::new(config.depth(), config.limit()),
             tags: config.tagging(),
         }
     }
@@ -159,7 +41,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
             }));
         }
         let mut buf = [0; 8];
-        self.out.put(width.encode(Some(len as u64), &mut buf));
+        self.out.put_slice(width.encode(Some(len as u64), &mut buf));
         Ok(())
     }
 
@@ -172,14 +54,14 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
                 if let Some(at) = memchr::memchr(0, bytes) {
                     return Err(Error::new(ErrorKind::InvalidCString, at as u64));
                 }
-                self.out.put(bytes);
+                self.out.put_slice(bytes);
                 self.out.put_u8(0);
                 return Ok(());
             }
             Adapter::Rest => {}
             _ => return Err(misplaced()),
         }
-        self.out.put(bytes);
+        self.out.put_slice(bytes);
         Ok(())
     }
 
@@ -189,7 +71,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
         match adapter {
             Adapter::Nullable(width) => {
                 let mut buf = [0; 8];
-                self.out.put(width.encode(None, &mut buf));
+                self.out.put_slice(width.encode(None, &mut buf));
                 Ok(())
             }
             Adapter::EmptyAsNone => Ok(()),
@@ -207,7 +89,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     ) -> Result<Counted<'_, 'a, O, G>> {
         let length = match (adapter, len) {
             (Adapter::Len(width), Some(n)) => {
-                self.limits.elements(n as u64)?;
+                self.limits.elements(n as u64, None)?;
                 self.put_width(width, n)?;
                 Length::Known(n)
             }
@@ -220,7 +102,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
             (Adapter::NulTerminated, _) if !map => Length::Open(Open::Terminated),
             _ => return Err(misplaced()),
         };
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         Ok(Counted {
             ser: self,
             length,
@@ -242,9 +124,9 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
             }
             TagWidth::U16 => {
                 let v = u16::try_from(index).map_err(|_| tag_overflow(index, TagWidth::U16))?;
-                self.out.put(&v.to_be_bytes());
+                self.out.put_slice(&v.to_be_bytes());
             }
-            TagWidth::U32 => self.out.put(&index.to_be_bytes()),
+            TagWidth::U32 => self.out.put_slice(&index.to_be_bytes()),
         }
         Ok(())
     }
@@ -259,7 +141,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
                 return Err(tag_overflow(index, width));
             }
             let bytes = u64::from(index).to_be_bytes();
-            self.out.put(&bytes[8 - width.size()..]);
+            self.out.put_slice(&bytes[8 - width.size()..]);
             return Ok(());
         };
         let Some(&tag) = table.tags().get(index as usize) else {
@@ -273,14 +155,14 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
             return Err(tag_overflow(index, width));
         }
         let bytes = tag.to_be_bytes();
-        self.out.put(&bytes[8 - width.size()..]);
+        self.out.put_slice(&bytes[8 - width.size()..]);
         Ok(())
     }
 
     /// Serializes `value` one compound level down.
     #[inline]
     fn nested<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         value.serialize(&mut *self)?;
         self.limits.leave();
         Ok(())
@@ -297,13 +179,13 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
             }
             LengthWidth::U16 => {
                 let v = u16::try_from(len).map_err(|_| length_overflow(len, LengthWidth::U16))?;
-                self.out.put(&v.to_be_bytes());
+                self.out.put_slice(&v.to_be_bytes());
             }
             LengthWidth::U32 => {
                 let v = u32::try_from(len).map_err(|_| length_overflow(len, LengthWidth::U32))?;
-                self.out.put(&v.to_be_bytes());
+                self.out.put_slice(&v.to_be_bytes());
             }
-            LengthWidth::U64 => self.out.put(&(len as u64).to_be_bytes()),
+            LengthWidth::U64 => self.out.put_slice(&(len as u64).to_be_bytes()),
         }
         Ok(())
     }
@@ -348,7 +230,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     fn counted(&mut self, len: Option<usize>) -> Result<Counted<'_, 'a, O, G>> {
         let length = match len {
             Some(n) => {
-                self.limits.elements(n as u64)?;
+                self.limits.elements(n as u64, None)?;
                 self.put_len(n)?;
                 Length::Known(n)
             }
@@ -358,7 +240,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
                 Length::Patch(at)
             }
         };
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         Ok(Counted {
             ser: self,
             length,
@@ -369,7 +251,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// Starts a tuple, struct or variant's fields: one compound level.
     #[inline]
     fn fields(&mut self) -> Result<&mut Self> {
-        self.limits.enter()?;
+        self.limits.enter(None)?;
         Ok(self)
     }
 }
@@ -412,7 +294,7 @@ macro_rules! put_be {
     ($($method:ident: $ty:ty),* $(,)?) => {$(
         #[inline]
         fn $method(self, v: $ty) -> Result<()> {
-            self.out.put(&v.to_be_bytes());
+            self.out.put_slice(&v.to_be_bytes());
             Ok(())
         }
     )*};
@@ -443,7 +325,7 @@ impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for &'b mut Serializer<'
 
     #[inline]
     fn serialize_i8(self, v: i8) -> Result<()> {
-        self.out.put(&v.to_be_bytes());
+        self.out.put_slice(&v.to_be_bytes());
         Ok(())
     }
 
@@ -456,21 +338,21 @@ impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for &'b mut Serializer<'
     #[inline]
     fn serialize_char(self, v: char) -> Result<()> {
         let mut buf = [0u8; 4];
-        self.out.put(v.encode_utf8(&mut buf).as_bytes());
+        self.out.put_slice(v.encode_utf8(&mut buf).as_bytes());
         Ok(())
     }
 
     #[inline]
     fn serialize_str(self, v: &str) -> Result<()> {
         self.put_len(v.len())?;
-        self.out.put(v.as_bytes());
+        self.out.put_slice(v.as_bytes());
         Ok(())
     }
 
     #[inline]
     fn serialize_bytes(self, v: &[u8]) -> Result<()> {
         self.put_len(v.len())?;
-        self.out.put(v);
+        self.out.put_slice(v);
         Ok(())
     }
 
@@ -621,15 +503,15 @@ impl<O: Output, G: EnumTagging> Counted<'_, '_, O, G> {
             Length::Known(n) if n == self.count => Ok(()),
             Length::Known(n) => Err(count_mismatch(n, self.count)),
             Length::Patch(at) => {
-                self.ser.limits.elements(self.count as u64)?;
+                self.ser.limits.elements(self.count as u64, None)?;
                 self.ser.patch_len(at, self.count)
             }
             Length::PatchWidth(at, width) => {
-                self.ser.limits.elements(self.count as u64)?;
+                self.ser.limits.elements(self.count as u64, None)?;
                 self.ser.patch_width(at, width, self.count)
             }
             Length::Open(open) => {
-                self.ser.limits.elements(self.count as u64)?;
+                self.ser.limits.elements(self.count as u64, None)?;
                 if open == Open::Terminated {
                     self.ser.out.put_u8(0);
                 }
@@ -757,13 +639,13 @@ fields! {
     SerializeStruct::serialize_field(_key) {
         /// Fields are positional: leaving one out would shift the rest.
         fn skip_field(&mut self, key: &'static str) -> Result<()> {
-            Err(budget::skipped(key))
+            Err(limits::skipped(key))
         }
     },
     SerializeStructVariant::serialize_field(_key) {
         /// Fields are positional: leaving one out would shift the rest.
         fn skip_field(&mut self, key: &'static str) -> Result<()> {
-            Err(budget::skipped(key))
+            Err(limits::skipped(key))
         }
     },
 }
@@ -873,53 +755,5 @@ impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for Adapted<'b, 'a, O, G
 
     fn is_human_readable(&self) -> bool {
         false
-    }
-}
-
-impl private::Sealed for SliceOutput<'_> {}
-impl<B: bytes::BufMut + ?Sized> private::Sealed for BufMutOutput<'_, B> {}
-
-impl Output for SliceOutput<'_> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.put_slice(bytes);
-    }
-
-    #[inline]
-    fn put_u8(&mut self, byte: u8) {
-        SliceOutput::put_u8(self, byte);
-    }
-
-    #[inline]
-    fn position(&self) -> usize {
-        self.len()
-    }
-
-    fn patch(&mut self, at: usize, bytes: &[u8]) {
-        SliceOutput::patch(self, at, bytes);
-    }
-
-    fn byte_at(&self, at: usize) -> Option<u8> {
-        SliceOutput::byte_at(self, at)
-    }
-}
-
-impl<B: bytes::BufMut + ?Sized> Output for BufMutOutput<'_, B> {
-    #[inline]
-    fn put(&mut self, bytes: &[u8]) {
-        self.put_slice(bytes);
-    }
-
-    #[inline]
-    fn put_u8(&mut self, byte: u8) {
-        BufMutOutput::put_u8(self, byte);
-    }
-
-    fn position(&self) -> usize {
-        BufMutOutput::position(self)
-    }
-
-    fn patch(&mut self, at: usize, bytes: &[u8]) {
-        BufMutOutput::patch(self, at, bytes);
     }
 }

@@ -11,6 +11,9 @@ use std::pin::{Pin, pin};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
+#[path = "../support/mod.rs"]
+mod support;
+
 use async_io::Async;
 use futures_io::{AsyncRead, AsyncWrite};
 use netwire::frame::LengthPrefixed;
@@ -18,6 +21,7 @@ use netwire::futures::{MessageReader, MessageWriter};
 use netwire::message::SelfDelimited;
 use netwire::{ErrorKind, ascii, net, stream};
 use serde::{Deserialize, Serialize};
+use support::io::{ScriptedReader, ScriptedWriter, Step};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Msg {
@@ -63,65 +67,6 @@ fn run<F: Future>(future: F) -> (F::Output, usize) {
         }
         pending += 1;
         assert!(pending < 10_000_000, "no progress");
-    }
-}
-
-/// An `AsyncRead` over `data` that is `Pending` before each of the offsets
-/// in `pending_at` (once each), and hands out at most `chunk` bytes a call.
-struct ScriptedRead {
-    data: Vec<u8>,
-    at: usize,
-    chunk: usize,
-    pending_at: Vec<usize>,
-}
-
-impl AsyncRead for ScriptedRead {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &mut [u8],
-    ) -> Poll<io::Result<usize>> {
-        let at = self.at;
-        if let Some(i) = self.pending_at.iter().position(|&p| p == at) {
-            self.pending_at.swap_remove(i);
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        let n = buf.len().min(self.chunk).min(self.data.len() - at);
-        buf[..n].copy_from_slice(&self.data[at..at + n]);
-        self.at += n;
-        Poll::Ready(Ok(n))
-    }
-}
-
-/// An `AsyncWrite` that takes at most `chunk` bytes a call and is `Pending`
-/// every other call.
-struct ScriptedWrite {
-    out: Vec<u8>,
-    chunk: usize,
-    ready: bool,
-}
-
-impl AsyncWrite for ScriptedWrite {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-        buf: &[u8],
-    ) -> Poll<io::Result<usize>> {
-        self.ready = !self.ready;
-        if !self.ready {
-            cx.waker().wake_by_ref();
-            return Poll::Pending;
-        }
-        let n = buf.len().min(self.chunk);
-        self.out.extend_from_slice(&buf[..n]);
-        Poll::Ready(Ok(n))
-    }
-    fn poll_flush(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
-    }
-    fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
-        Poll::Ready(Ok(()))
     }
 }
 
@@ -210,12 +155,9 @@ fn a_reader_pending_at_every_offset_reads_the_same_messages() {
     let delimited = std_wire(SelfDelimited::new(), ascii::Config::new(), &messages);
     for (wire, is_framed) in [(framed, true), (delimited, false)] {
         for chunk in [1, 7, 4096] {
-            let reader = ScriptedRead {
-                pending_at: (0..=wire.len()).collect(),
-                data: wire.clone(),
-                at: 0,
-                chunk,
-            };
+            // Pending before every read, then at most `chunk` bytes.
+            let reader = ScriptedReader::new(wire.clone(), [])
+                .then_cycle([Step::WouldBlock, Step::Bytes(chunk)]);
             let (got, pending) = if is_framed {
                 run(async {
                     read_all(&mut MessageReader::new(reader, LengthPrefixed::u16())).await
@@ -232,7 +174,7 @@ fn a_reader_pending_at_every_offset_reads_the_same_messages() {
                 })
             };
             assert_eq!(got, messages, "chunk {chunk}");
-            // Every offset at which a read was asked for was pending once.
+            // Every read was pending once first.
             assert!(pending >= wire.len().div_ceil(chunk), "{pending} pending");
         }
     }
@@ -243,12 +185,8 @@ fn a_read_future_dropped_mid_message_loses_nothing() {
     let messages = sample();
     let wire = std_wire(LengthPrefixed::u32(), net::Config::new(), &messages);
     for cut in [1, 3, 5, 40, 1000, wire.len() / 2] {
-        let reader = ScriptedRead {
-            pending_at: vec![cut],
-            data: wire.clone(),
-            at: 0,
-            chunk: 3,
-        };
+        let reader =
+            ScriptedReader::new(wire.clone(), [Step::Bytes(cut), Step::WouldBlock]).tail_chunk(3);
         let mut rx = MessageReader::new(reader, LengthPrefixed::u32());
         let mut got = Vec::new();
         let mut cx = Context::from_waker(Waker::noop());
@@ -271,15 +209,19 @@ fn a_read_future_dropped_mid_message_loses_nothing() {
 }
 
 #[test]
-fn a_writer_pending_every_other_call_writes_what_the_std_writer_writes() {
+fn a_writer_pending_before_every_write_writes_what_the_std_writer_writes() {
     let messages = sample();
     for chunk in [1, 100, 1 << 20] {
         let framed = std_wire(LengthPrefixed::u32(), net::Config::new(), &messages);
-        let writer = ScriptedWrite {
-            out: Vec::new(),
-            chunk,
-            ready: false,
-        };
+        // Pending every other call, at most `chunk` bytes a call.
+        let script = (0..2 * (framed.len() / chunk + 1)).map(|i| {
+            if i % 2 == 0 {
+                Step::WouldBlock
+            } else {
+                Step::Bytes(chunk)
+            }
+        });
+        let writer = ScriptedWriter::new(script);
         let mut tx = MessageWriter::new(writer, LengthPrefixed::u32());
         let ((), pending) = run(async {
             for m in &messages {
@@ -290,7 +232,7 @@ fn a_writer_pending_every_other_call_writes_what_the_std_writer_writes() {
         assert!(pending > 0);
         assert_eq!(tx.pending(), 0);
         assert_eq!(tx.position(), framed.len() as u64);
-        assert_eq!(tx.into_inner().out, framed, "chunk {chunk}");
+        assert_eq!(tx.into_inner().data, framed, "chunk {chunk}");
     }
 }
 

@@ -376,3 +376,51 @@ pub fn is_retry(e: &Error) -> bool {
         ErrorKind::Io(io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut)
     )
 }
+
+/// The same scripts over futures-io: a `WouldBlock` step is `Pending`
+/// (with the waker woken, so any executor polls again), everything else
+/// is what `Read`/`Write` return.
+#[cfg(feature = "futures")]
+mod futures_io_impls {
+    use std::io::{self, Read, Write};
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use super::{ScriptedReader, ScriptedWriter};
+
+    fn poll<T>(cx: &mut Context<'_>, result: io::Result<T>) -> Poll<io::Result<T>> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::WouldBlock => {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+            other => Poll::Ready(other),
+        }
+    }
+
+    impl futures_io::AsyncRead for ScriptedReader {
+        fn poll_read(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &mut [u8],
+        ) -> Poll<io::Result<usize>> {
+            poll(cx, self.get_mut().read(buf))
+        }
+    }
+
+    impl futures_io::AsyncWrite for ScriptedWriter {
+        fn poll_write(
+            self: Pin<&mut Self>,
+            cx: &mut Context<'_>,
+            buf: &[u8],
+        ) -> Poll<io::Result<usize>> {
+            poll(cx, self.get_mut().write(buf))
+        }
+        fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+            poll(cx, self.get_mut().flush())
+        }
+        fn poll_close(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<io::Result<()>> {
+            Poll::Ready(Ok(()))
+        }
+    }
+}

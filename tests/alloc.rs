@@ -1,8 +1,10 @@
-//! Hostile length prefixes cannot make the decoder allocate beyond the
-//! limit: every byte allocated during a decode is counted by a
-//! counting global allocator.
+//! Allocation counts, by a counting global allocator: hostile length
+//! prefixes cannot make the decoder allocate beyond the limit, and a
+//! message on its way out is held once (encoded into the writer's queue,
+//! no scratch copy beside it).
 //!
-//! This file holds a single test so no other test allocates concurrently.
+//! This file holds a single test, running each check in turn, so no other
+//! test allocates concurrently.
 
 use std::alloc::System;
 use std::collections::{BTreeMap, HashMap};
@@ -64,6 +66,95 @@ fn claim(prefix: u32, body_len: usize) -> Vec<u8> {
 
 #[test]
 #[cfg_attr(miri, ignore = "too slow or unsupported under Miri")]
+fn allocation_counts() {
+    hostile_decodes_stay_within_the_limit();
+    a_queued_message_is_held_once();
+}
+
+/// Bytes held (allocated and not freed) at the end of `f`, by what `f`
+/// returns.
+fn held_by<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let region = Region::new(GLOBAL);
+    let result = f();
+    let change = region.change();
+    // A growth by `realloc` is counted in `bytes_allocated` too.
+    let held = change
+        .bytes_allocated
+        .saturating_sub(change.bytes_deallocated);
+    (result, held)
+}
+
+/// A writer that is never ready: whatever is written stays queued.
+struct Blocked;
+
+impl std::io::Write for Blocked {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::WouldBlock.into())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::WouldBlock.into())
+    }
+}
+
+/// A 100 kB message queued by `MessageWriter` (and encoded by
+/// `MessageEncoder` and the tokio `MessageCodec`) occupies its queue and
+/// nothing else: with a scratch buffer beside the queue (the encoding
+/// written there, then copied), the writer held twice the message.
+fn a_queued_message_is_held_once() {
+    use netwire::frame::LengthPrefixed;
+    use netwire::message::MessageEncoder;
+
+    let message = serde_bytes::ByteBuf::from(vec![7u8; 100_000]);
+    let frame = 4 + 4 + 100_000;
+    // The queue grows by doubling, so it may hold up to a third more than
+    // the frame; a second copy would be at least another frame.
+    let once = frame * 4 / 3;
+
+    let (tx, held) = held_by(|| {
+        let mut tx = netwire::stream::MessageWriter::new(Blocked, LengthPrefixed::u32());
+        tx.write(&message).expect("queued");
+        tx
+    });
+    assert_eq!(tx.pending(), frame);
+    assert!(
+        held <= once,
+        "MessageWriter holds {held} bytes for a {frame}-byte frame"
+    );
+    drop(tx);
+
+    let (kept, held) = held_by(|| {
+        let mut encoder = MessageEncoder::new(LengthPrefixed::u32());
+        let mut dst = bytes::BytesMut::new();
+        encoder.encode(&message, &mut dst).expect("encoded");
+        (encoder, dst)
+    });
+    assert_eq!(kept.1.len(), frame);
+    assert!(
+        held <= once,
+        "MessageEncoder holds {held} bytes for a {frame}-byte frame"
+    );
+
+    drop(kept);
+
+    #[cfg(feature = "tokio")]
+    {
+        use tokio_util::codec::Encoder;
+        let (kept, held) = held_by(|| {
+            let mut codec = netwire::codec::MessageCodec::<&serde_bytes::ByteBuf, _>::new(
+                LengthPrefixed::u32(),
+            );
+            let mut dst = bytes::BytesMut::new();
+            codec.encode(&message, &mut dst).expect("encoded");
+            (codec, dst)
+        });
+        assert_eq!(kept.1.len(), frame);
+        assert!(
+            held <= once,
+            "MessageCodec holds {held} bytes for a {frame}-byte frame"
+        );
+    }
+}
+
 fn hostile_decodes_stay_within_the_limit() {
     let cfg = Config::new().with_limit(LIMIT);
     let within = LIMIT + SLACK;

@@ -1,0 +1,126 @@
+//! The format core: what `net` and `ascii` share above their serializers.
+//! Each format says how one message is written into an [`Output`] and how
+//! large a message may be; the output entry points (`to_slice`,
+//! `to_buf_mut`, appending, counting) are written once, here, and each
+//! `Config` method is a call of one of them.
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::output::{BufMutOutput, Counter, Growable, Output, SliceOutput};
+
+/// A serde format of this crate, as the shared entry points see it.
+pub(crate) trait Format {
+    /// Writes `value` as one message into `out`.
+    fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()>;
+
+    /// The most bytes one message may occupy.
+    fn byte_limit(&self) -> usize;
+}
+
+/// Appends `value` to a growable output, leaving it as it was on an error
+/// (the message's own, or one over the limit).
+#[inline]
+pub(crate) fn append<F, O, T>(format: &F, value: &T, out: &mut O) -> Result<()>
+where
+    F: Format + ?Sized,
+    O: Output + Growable,
+    T: ?Sized + Serialize,
+{
+    let start = out.held();
+    let written = format
+        .write(value, out)
+        .map(|()| out.held().saturating_sub(start));
+    match written {
+        Ok(len) if len <= format.byte_limit() => Ok(()),
+        Ok(len) => {
+            out.cut(start);
+            Err(over_limit(len, format.byte_limit()))
+        }
+        Err(err) => {
+            out.cut(start);
+            Err(err)
+        }
+    }
+}
+
+/// Appends `value` to a `Vec`; returns the number of bytes appended.
+#[inline]
+pub(crate) fn append_to_vec<F, T>(format: &F, value: &T, out: &mut Vec<u8>) -> Result<usize>
+where
+    F: Format + ?Sized,
+    T: ?Sized + Serialize,
+{
+    let start = out.len();
+    append(format, value, out)?;
+    Ok(out.len() - start)
+}
+
+/// Encodes `value` into the front of `buf`; returns the bytes written.
+#[inline]
+pub(crate) fn to_slice<'b, F, T>(format: &F, value: &T, buf: &'b mut [u8]) -> Result<&'b mut [u8]>
+where
+    F: Format + ?Sized,
+    T: ?Sized + Serialize,
+{
+    let size = buf.len();
+    let room = size.min(format.byte_limit());
+    let mut out = SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
+    format.write(value, &mut out)?;
+    match out.into_written() {
+        Some(written) => Ok(written),
+        None => Err(too_small(format, value, size)),
+    }
+}
+
+/// Puts `value` into any `BufMut`; returns the number of bytes put.
+#[inline]
+pub(crate) fn to_buf_mut<F, B, T>(format: &F, value: &T, buf: &mut B) -> Result<usize>
+where
+    F: Format + ?Sized,
+    B: bytes::BufMut + ?Sized,
+    T: ?Sized + Serialize,
+{
+    let size = buf.remaining_mut();
+    let mut out = BufMutOutput::new(buf, size.min(format.byte_limit()));
+    format.write(value, &mut out)?;
+    out.finish().ok_or_else(|| too_small(format, value, size))
+}
+
+/// The number of bytes `value` encodes to, counted without writing them.
+pub(crate) fn encoded_len<F, T>(format: &F, value: &T) -> Result<usize>
+where
+    F: Format + ?Sized,
+    T: ?Sized + Serialize,
+{
+    let mut counter = Counter::default();
+    format.write(value, &mut counter)?;
+    Ok(counter.count())
+}
+
+/// The error of an output `room` bytes long that `value` did not fit: the
+/// size it needs, or the limit when it needs more than that.
+#[cold]
+fn too_small<F, T>(format: &F, value: &T, room: usize) -> Error
+where
+    F: Format + ?Sized,
+    T: ?Sized + Serialize,
+{
+    match encoded_len(format, value) {
+        Ok(needed) if needed > format.byte_limit() => over_limit(needed, format.byte_limit()),
+        Ok(needed) => Error::without_offset(ErrorKind::BufferFull {
+            needed: needed as u64,
+            available: room as u64,
+        }),
+        Err(err) => err,
+    }
+}
+
+/// The error for an encoded message longer than the limit.
+#[cold]
+pub(crate) fn over_limit(len: usize, limit: usize) -> Error {
+    Error::without_offset(ErrorKind::LengthOverLimit {
+        len: len as u64,
+        limit: limit as u64,
+    })
+}
