@@ -47,6 +47,7 @@ RUNS=(
     "--test frame|--skip chunking:: --skip growth::"
     "--test ascii|regression_partial_token::"
     "--test stream|--skip codec:: --skip framings::"
+    "--test futures --features futures|--skip loopback_tcp --skip dropped_mid_message --skip writer_pending"
 )
 SKIP=(
     --skip nested_counts_share_one_element_budget

@@ -20,4 +20,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update
 echo "wireshark-common wireshark-common/install-setuid boolean false" | $sudo debconf-set-selections 2>/dev/null || true
-$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
