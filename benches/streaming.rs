@@ -296,7 +296,9 @@ fn writing(c: &mut Criterion<ThreadCpu>, wire_len: usize) {
             out.clear();
             for m in &chats {
                 let payload = netwire::net::to_vec(m).expect("encode");
-                codec.encode(bytes::Bytes::from(payload), &mut out).expect("frame");
+                codec
+                    .encode(bytes::Bytes::from(payload), &mut out)
+                    .expect("frame");
             }
             black_box(out.len())
         });
