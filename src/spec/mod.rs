@@ -206,15 +206,24 @@ pub struct Spec {
     messages: Vec<Message>,
 }
 
+/// "1 byte", "4 bytes".
+fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_string()
+    } else {
+        format!("{n} bytes")
+    }
+}
+
 impl Spec {
     /// A spec for the protocol `protocol` (a C and Lua identifier prefix:
     /// letters, digits and `_`), encoded with `config` and framed with
     /// `framing`.
     pub fn new<G: EnumTagging>(protocol: &str, config: Config<G>, framing: Framing) -> Self {
         let config_text = format!(
-            "length prefixes {} bytes, enum tags {} bytes, limit {} bytes, depth {}{}",
-            config.length_width().size(),
-            config.tag_width().size(),
+            "length prefixes {}, enum tags {}, limit {} bytes, depth {}{}",
+            bytes(config.length_width().size()),
+            bytes(config.tag_width().size()),
             config.limit(),
             config.depth(),
             if config.enum_tags().is_empty() {
