@@ -141,6 +141,7 @@ impl<F, E> MessageDecoder<F, E> {
 
     /// The framing, mutably, and the encoding: for an encoder sharing
     /// them.
+    #[cfg(feature = "tokio")]
     pub(crate) fn parts_mut(&mut self) -> (&mut F, &E) {
         (&mut self.framing, &self.encoding)
     }

@@ -45,6 +45,7 @@ mod self_delimited;
 
 pub use decoder::MessageDecoder;
 pub use encoder::MessageEncoder;
+#[cfg(feature = "tokio")]
 pub(crate) use encoder::encode_framed;
 pub use framing::MessageFraming;
 pub(crate) use framing::next_span as framing_span;

@@ -186,6 +186,51 @@ impl EnumTagging for TagTable {
     }
 }
 
+/// The length and tag widths of a serializer or deserializer: read from
+/// the `Config` at run time ([`RuntimeWidths`]), or fixed in the type for
+/// the default config ([`DefaultWidths`]), so that the default
+/// (de)serializer's length prefixes and tags compile to straight loads and
+/// stores, with no match on the width per value.
+pub trait Widths: Copy {
+    /// The width of length prefixes.
+    fn length(self) -> LengthWidth;
+    /// The width of enum tags.
+    fn tag(self) -> TagWidth;
+}
+
+/// Widths as configured.
+#[derive(Clone, Copy)]
+pub struct RuntimeWidths {
+    pub(crate) length: LengthWidth,
+    pub(crate) tag: TagWidth,
+}
+
+impl Widths for RuntimeWidths {
+    #[inline(always)]
+    fn length(self) -> LengthWidth {
+        self.length
+    }
+    #[inline(always)]
+    fn tag(self) -> TagWidth {
+        self.tag
+    }
+}
+
+/// The default widths: 4-byte lengths, 1-byte tags.
+#[derive(Clone, Copy)]
+pub struct DefaultWidths;
+
+impl Widths for DefaultWidths {
+    #[inline(always)]
+    fn length(self) -> LengthWidth {
+        LengthWidth::U32
+    }
+    #[inline(always)]
+    fn tag(self) -> TagWidth {
+        TagWidth::U8
+    }
+}
+
 /// The settings of the `net` format: prefix widths, byte limit and recursion
 /// limit, with the format's entry points as methods.
 ///
@@ -357,6 +402,24 @@ impl<G: EnumTagging> Config<G> {
         self.tag_width
     }
 
+    /// Whether the widths are the default ones, which get a serializer and
+    /// a deserializer of their own ([`DefaultWidths`]).
+    #[inline]
+    pub(crate) fn has_default_widths(&self) -> bool {
+        matches!(
+            (self.length_width, self.tag_width),
+            (LengthWidth::U32, TagWidth::U8)
+        )
+    }
+
+    /// The widths as a value (see [`Widths`]).
+    pub(crate) fn widths(&self) -> RuntimeWidths {
+        RuntimeWidths {
+            length: self.length_width,
+            tag: self.tag_width,
+        }
+    }
+
     /// The most bytes one message may occupy.
     pub const fn limit(&self) -> usize {
         self.limit
@@ -413,9 +476,8 @@ impl<G: EnumTagging> Config<G> {
     /// byte offset where it happened; [`ErrorKind::TrailingBytes`] when the
     /// value ends before the input does.
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
-        let mut de = Deserializer::new(SliceReader::whole(input, self.limit), self);
-        let value = T::deserialize(&mut de).map_err(at_message_start)?;
-        let used = de.into_reader().position();
+        let (value, read) = self.decode(SliceReader::whole(input, self.limit))?;
+        let used = read.position();
         if used < input.len() {
             return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
         }
@@ -431,9 +493,8 @@ impl<G: EnumTagging> Config<G> {
         &self,
         input: &'de [u8],
     ) -> Result<(T, &'de [u8])> {
-        let mut de = Deserializer::new(SliceReader::new(input, self.limit), self);
-        let value = T::deserialize(&mut de).map_err(at_message_start)?;
-        let used = de.into_reader().position();
+        let (value, read) = self.decode(SliceReader::new(input, self.limit))?;
+        let used = read.position();
         Ok((value, input.get(used..).unwrap_or_default()))
     }
 
@@ -453,8 +514,28 @@ impl<G: EnumTagging> Config<G> {
     /// [`ErrorKind::UnexpectedEnd`] when the reader ends mid-value and
     /// [`ErrorKind::Io`] when it fails.
     pub fn from_reader<R: io::Read, T: DeserializeOwned>(&self, reader: R) -> Result<T> {
-        let mut de = Deserializer::new(IoReader::new(reader, self.limit), self);
-        T::deserialize(&mut de).map_err(at_message_start)
+        self.decode(IoReader::new(reader, self.limit))
+            .map(|(value, _)| value)
+    }
+
+    /// Decodes one value from `read`; returns it and the reader. The
+    /// default widths get a deserializer of their own, with the widths in
+    /// its type: no match on the width per length or tag.
+    #[inline]
+    fn decode<'de, R, T>(&self, read: R) -> Result<(T, R)>
+    where
+        R: super::read::Read<'de>,
+        T: Deserialize<'de>,
+    {
+        if self.has_default_widths() {
+            let mut de = Deserializer::with_widths(read, self, DefaultWidths);
+            let value = T::deserialize(&mut de).map_err(at_message_start)?;
+            Ok((value, de.into_reader()))
+        } else {
+            let mut de = Deserializer::new(read, self);
+            let value = T::deserialize(&mut de).map_err(at_message_start)?;
+            Ok((value, de.into_reader()))
+        }
     }
 }
 
@@ -466,9 +547,15 @@ fn at_message_start(e: Error) -> Error {
 }
 
 impl<G: EnumTagging> Format for Config<G> {
+    /// The default widths get a serializer of their own, with the widths
+    /// in its type: no match on the width per length or tag.
     #[inline]
     fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()> {
-        value.serialize(&mut Serializer::new(out, self))
+        if self.has_default_widths() {
+            value.serialize(&mut Serializer::with_widths(out, self, DefaultWidths))
+        } else {
+            value.serialize(&mut Serializer::new(out, self))
+        }
     }
 
     fn byte_limit(&self) -> usize {

@@ -9,7 +9,9 @@
 use serde::de::value::U32Deserializer;
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 
-use super::config::{Config, EnumTagging, EnumTags, LengthWidth, NoTags, TagWidth};
+use super::config::{
+    Config, EnumTagging, EnumTags, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths,
+};
 use super::read::{NO_END, Owned, Read, Reference};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
@@ -17,10 +19,9 @@ use crate::limits::{HintBudget, Limits};
 use crate::with::{self, Adapter, Width};
 
 /// The serde deserializer of the `net` format.
-pub struct Deserializer<R, T = NoTags> {
+pub struct Deserializer<R, T = NoTags, W = RuntimeWidths> {
     read: R,
-    length_width: LengthWidth,
-    tag_width: TagWidth,
+    widths: W,
     limit: u64,
     /// Depth and element budget (see [`crate::limits`]).
     limits: Limits,
@@ -34,10 +35,20 @@ pub struct Deserializer<R, T = NoTags> {
 impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// A deserializer over `read` with the settings of `config`.
     pub fn new(read: R, config: &Config<T>) -> Self {
+        Deserializer::with_widths(read, config, config.widths())
+    }
+}
+
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
+    /// A deserializer over `read` with the settings of `config` and
+    /// `widths`, which must be `config`'s.
+    pub(crate) fn with_widths(read: R, config: &Config<T>, widths: W) -> Self {
+        debug_assert!(
+            widths.length() == config.length_width() && widths.tag() == config.tag_width()
+        );
         Deserializer {
             read,
-            length_width: config.length_width(),
-            tag_width: config.tag_width(),
+            widths,
             limit: config.limit() as u64,
             limits: Limits::new(config.depth(), config.limit()),
             hints: HintBudget::new(config.limit()),
@@ -241,7 +252,7 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// Reads a length prefix.
     #[inline]
     fn len(&mut self) -> Result<u64> {
-        Ok(match self.length_width {
+        Ok(match self.widths.length() {
             LengthWidth::U8 => u64::from(self.byte()?),
             LengthWidth::U16 => u64::from(u16::from_be_bytes(self.read.array()?)),
             LengthWidth::U32 => u64::from(u32::from_be_bytes(self.read.array()?)),
@@ -269,7 +280,7 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// Reads an enum tag.
     #[inline]
     fn tag(&mut self) -> Result<u32> {
-        Ok(match self.tag_width {
+        Ok(match self.widths.tag() {
             TagWidth::U8 => u32::from(self.byte()?),
             TagWidth::U16 => u32::from(u16::from_be_bytes(self.read.array()?)),
             TagWidth::U32 => u32::from_be_bytes(self.read.array()?),
@@ -437,7 +448,9 @@ macro_rules! de_be {
     )*};
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::Deserializer<'de> for &mut Deserializer<R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de>
+    for &mut Deserializer<R, T, W>
+{
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
@@ -706,12 +719,12 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::Deserializer<'de> for &mut Deseriali
 }
 
 /// The elements of a tuple or struct: a fixed number, no prefix.
-struct Fixed<'a, R, T> {
-    de: &'a mut Deserializer<R, T>,
+struct Fixed<'a, R, T, W> {
+    de: &'a mut Deserializer<R, T, W>,
     left: usize,
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Fixed<'_, R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Fixed<'_, R, T, W> {
     type Error = Error;
 
     #[inline(always)]
@@ -733,12 +746,12 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Fixed<'_, R, T> {
 
 /// The elements of a sequence or the entries of a map: a count read from
 /// the wire.
-struct Counted<'a, R, T> {
-    de: &'a mut Deserializer<R, T>,
+struct Counted<'a, R, T, W> {
+    de: &'a mut Deserializer<R, T, W>,
     left: usize,
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> Counted<'_, R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, R, T, W> {
     /// The count, capped by the input bytes already in memory, while the
     /// message's hint budget lasts.
     #[inline]
@@ -748,7 +761,7 @@ impl<'de, R: Read<'de>, T: EnumTagging> Counted<'_, R, T> {
     }
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Counted<'_, R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Counted<'_, R, T, W> {
     type Error = Error;
 
     #[inline(always)]
@@ -768,7 +781,7 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Counted<'_, R, T>
     }
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::MapAccess<'de> for Counted<'_, R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::MapAccess<'de> for Counted<'_, R, T, W> {
     type Error = Error;
 
     #[inline(always)]
@@ -795,12 +808,12 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::MapAccess<'de> for Counted<'_, R, T>
 
 /// The elements of a sequence without a count (see [`crate::with`]):
 /// to the end of the message, or to a 0 byte.
-struct Open<'a, R, T> {
-    de: &'a mut Deserializer<R, T>,
+struct Open<'a, R, T, W> {
+    de: &'a mut Deserializer<R, T, W>,
     terminated: bool,
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Open<'_, R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Open<'_, R, T, W> {
     type Error = Error;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
@@ -825,14 +838,14 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::SeqAccess<'de> for Open<'_, R, T> {
 }
 
 /// An enum whose tag has been read.
-struct Enum<'a, R, T> {
-    de: &'a mut Deserializer<R, T>,
+struct Enum<'a, R, T, W> {
+    de: &'a mut Deserializer<R, T, W>,
     tag: u32,
 }
 
-impl<'de, 'a, R: Read<'de>, T: EnumTagging> de::EnumAccess<'de> for Enum<'a, R, T> {
+impl<'de, 'a, R: Read<'de>, T: EnumTagging, W: Widths> de::EnumAccess<'de> for Enum<'a, R, T, W> {
     type Error = Error;
-    type Variant = &'a mut Deserializer<R, T>;
+    type Variant = &'a mut Deserializer<R, T, W>;
 
     #[inline]
     fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, Self::Variant)> {
@@ -843,13 +856,15 @@ impl<'de, 'a, R: Read<'de>, T: EnumTagging> de::EnumAccess<'de> for Enum<'a, R, 
                 self.de
                     .read
                     .pos()
-                    .saturating_sub(self.de.tag_width.size() as u64),
+                    .saturating_sub(self.de.widths.tag().size() as u64),
             )),
         }
     }
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::VariantAccess<'de> for &mut Deserializer<R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::VariantAccess<'de>
+    for &mut Deserializer<R, T, W>
+{
     type Error = Error;
 
     #[inline]
@@ -884,8 +899,8 @@ impl<'de, R: Read<'de>, T: EnumTagging> de::VariantAccess<'de> for &mut Deserial
 /// The deserializer of a field under an adapter of [`crate::with`]: it
 /// reads the string, bytes, sequence, map or option the field starts
 /// with, and refuses anything else.
-struct Adapted<'a, R, T> {
-    de: &'a mut Deserializer<R, T>,
+struct Adapted<'a, R, T, W> {
+    de: &'a mut Deserializer<R, T, W>,
     adapter: Adapter,
 }
 
@@ -897,7 +912,7 @@ macro_rules! misplaced {
     )*};
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging> de::Deserializer<'de> for Adapted<'_, R, T> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Adapted<'_, R, T, W> {
     type Error = Error;
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {

@@ -2,17 +2,16 @@
 
 use serde::ser::{self, Serialize};
 
-use super::config::{Config, EnumTagging, LengthWidth, NoTags, TagWidth};
+use super::config::{Config, EnumTagging, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths};
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{self, Limits};
 pub(crate) use crate::output::Output;
 use crate::with::{self, Adapter, Width};
 
 /// The serde serializer of the `net` format.
-pub struct Serializer<'a, O, G = NoTags> {
+pub struct Serializer<'a, O, G = NoTags, W = RuntimeWidths> {
     out: &'a mut O,
-    length_width: LengthWidth,
-    tag_width: TagWidth,
+    widths: W,
     /// The decoder's depth and element limits, applied while encoding.
     limits: Limits,
     /// The tag tables of enums whose tags are not their variant indices.
@@ -22,10 +21,20 @@ pub struct Serializer<'a, O, G = NoTags> {
 impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// A serializer writing to `out` with the widths and limits of `config`.
     pub fn new(out: &'a mut O, config: &Config<G>) -> Self {
+        Serializer::with_widths(out, config, config.widths())
+    }
+}
+
+impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
+    /// A serializer writing to `out` with the limits of `config` and
+    /// `widths`, which must be `config`'s.
+    pub(crate) fn with_widths(out: &'a mut O, config: &Config<G>, widths: W) -> Self {
+        debug_assert!(
+            widths.length() == config.length_width() && widths.tag() == config.tag_width()
+        );
         Serializer {
             out,
-            length_width: config.length_width(),
-            tag_width: config.tag_width(),
+            widths,
             limits: Limits::new(config.depth(), config.limit()),
             tags: config.tagging(),
         }
@@ -86,7 +95,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
         adapter: Adapter,
         len: Option<usize>,
         map: bool,
-    ) -> Result<Counted<'_, 'a, O, G>> {
+    ) -> Result<Counted<'_, 'a, O, G, W>> {
         let length = match (adapter, len) {
             (Adapter::Len(width), Some(n)) => {
                 self.limits.elements(n as u64, None)?;
@@ -117,7 +126,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
         if G::TABLE {
             return self.put_mapped_tag(name, index);
         }
-        match self.tag_width {
+        match self.widths.tag() {
             TagWidth::U8 => {
                 let v = u8::try_from(index).map_err(|_| tag_overflow(index, TagWidth::U8))?;
                 self.out.put_u8(v);
@@ -135,7 +144,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// has none.
     #[inline(never)]
     fn put_mapped_tag(&mut self, name: &'static str, index: u32) -> Result<()> {
-        let width = self.tag_width;
+        let width = self.widths.tag();
         let Some(table) = self.tags.table().iter().find(|t| t.name() == name) else {
             if u64::from(index) > width.max() {
                 return Err(tag_overflow(index, width));
@@ -172,7 +181,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// every call, so the match costs one predictable branch.
     #[inline(always)]
     fn put_len(&mut self, len: usize) -> Result<()> {
-        match self.length_width {
+        match self.widths.length() {
             LengthWidth::U8 => {
                 let v = u8::try_from(len).map_err(|_| length_overflow(len, LengthWidth::U8))?;
                 self.out.put_u8(v);
@@ -206,7 +215,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
 
     /// Overwrites the placeholder prefix at `at` with `len`.
     fn patch_len(&mut self, at: usize, len: usize) -> Result<()> {
-        match self.length_width {
+        match self.widths.length() {
             LengthWidth::U8 => {
                 let v = u8::try_from(len).map_err(|_| length_overflow(len, LengthWidth::U8))?;
                 self.out.patch(at, &[v]);
@@ -227,7 +236,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// Starts a counted sequence or map: writes the known count, or a
     /// placeholder to patch when the count is known at the end.
     #[inline]
-    fn counted(&mut self, len: Option<usize>) -> Result<Counted<'_, 'a, O, G>> {
+    fn counted(&mut self, len: Option<usize>) -> Result<Counted<'_, 'a, O, G, W>> {
         let length = match len {
             Some(n) => {
                 self.limits.elements(n as u64, None)?;
@@ -300,14 +309,16 @@ macro_rules! put_be {
     )*};
 }
 
-impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for &'b mut Serializer<'a, O, G> {
+impl<'b, 'a, O: Output, G: EnumTagging, W: Widths> ser::Serializer
+    for &'b mut Serializer<'a, O, G, W>
+{
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Counted<'b, 'a, O, G>;
+    type SerializeSeq = Counted<'b, 'a, O, G, W>;
     type SerializeTuple = Self;
     type SerializeTupleStruct = Self;
     type SerializeTupleVariant = Self;
-    type SerializeMap = Counted<'b, 'a, O, G>;
+    type SerializeMap = Counted<'b, 'a, O, G, W>;
     type SerializeStruct = Self;
     type SerializeStructVariant = Self;
 
@@ -489,13 +500,13 @@ enum Open {
 
 /// A sequence or map in progress: counts its elements so the prefix is
 /// right whether or not the length was known up front.
-pub struct Counted<'b, 'a, O, G> {
-    ser: &'b mut Serializer<'a, O, G>,
+pub struct Counted<'b, 'a, O, G, W = RuntimeWidths> {
+    ser: &'b mut Serializer<'a, O, G, W>,
     length: Length,
     count: usize,
 }
 
-impl<O: Output, G: EnumTagging> Counted<'_, '_, O, G> {
+impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
     #[inline]
     fn finish(self) -> Result<()> {
         self.ser.limits.leave();
@@ -542,7 +553,7 @@ impl<O: Output, G: EnumTagging> Counted<'_, '_, O, G> {
     }
 }
 
-impl<O: Output, G: EnumTagging> Serializer<'_, O, G> {
+impl<O: Output, G: EnumTagging, W: Widths> Serializer<'_, O, G, W> {
     /// The first byte of `value`, written at `at`: read back when the
     /// output keeps its bytes, otherwise found by writing `value` again
     /// into a scratch `Vec` (only for `nul_terminated` elements, and only
@@ -556,8 +567,7 @@ impl<O: Output, G: EnumTagging> Serializer<'_, O, G> {
         let mut probe = Vec::new();
         let mut ser = Serializer {
             out: &mut probe,
-            length_width: self.length_width,
-            tag_width: self.tag_width,
+            widths: self.widths,
             limits: self.limits,
             tags: self.tags,
         };
@@ -566,7 +576,7 @@ impl<O: Output, G: EnumTagging> Serializer<'_, O, G> {
     }
 }
 
-impl<O: Output, G: EnumTagging> ser::SerializeSeq for Counted<'_, '_, O, G> {
+impl<O: Output, G: EnumTagging, W: Widths> ser::SerializeSeq for Counted<'_, '_, O, G, W> {
     type Ok = ();
     type Error = Error;
 
@@ -585,7 +595,7 @@ impl<O: Output, G: EnumTagging> ser::SerializeSeq for Counted<'_, '_, O, G> {
     }
 }
 
-impl<O: Output, G: EnumTagging> ser::SerializeMap for Counted<'_, '_, O, G> {
+impl<O: Output, G: EnumTagging, W: Widths> ser::SerializeMap for Counted<'_, '_, O, G, W> {
     type Ok = ();
     type Error = Error;
 
@@ -608,7 +618,7 @@ impl<O: Output, G: EnumTagging> ser::SerializeMap for Counted<'_, '_, O, G> {
 
 macro_rules! fields {
     ($($tr:ident :: $method:ident($($key:ident)?) $({ $skip:item })?),* $(,)?) => {$(
-        impl<O: Output, G: EnumTagging> ser::$tr for &mut Serializer<'_, O, G> {
+        impl<O: Output, G: EnumTagging, W: Widths> ser::$tr for &mut Serializer<'_, O, G, W> {
             type Ok = ();
             type Error = Error;
 
@@ -653,8 +663,8 @@ fields! {
 /// The serializer of a field under an adapter of [`crate::with`]: it takes
 /// the string, bytes, sequence, map or option the field starts with, and
 /// refuses anything else.
-struct Adapted<'b, 'a, O, G> {
-    ser: &'b mut Serializer<'a, O, G>,
+struct Adapted<'b, 'a, O, G, W> {
+    ser: &'b mut Serializer<'a, O, G, W>,
     adapter: Adapter,
 }
 
@@ -666,14 +676,14 @@ macro_rules! misplaced {
     )*};
 }
 
-impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for Adapted<'b, 'a, O, G> {
+impl<'b, 'a, O: Output, G: EnumTagging, W: Widths> ser::Serializer for Adapted<'b, 'a, O, G, W> {
     type Ok = ();
     type Error = Error;
-    type SerializeSeq = Counted<'b, 'a, O, G>;
+    type SerializeSeq = Counted<'b, 'a, O, G, W>;
     type SerializeTuple = ser::Impossible<(), Error>;
     type SerializeTupleStruct = ser::Impossible<(), Error>;
     type SerializeTupleVariant = ser::Impossible<(), Error>;
-    type SerializeMap = Counted<'b, 'a, O, G>;
+    type SerializeMap = Counted<'b, 'a, O, G, W>;
     type SerializeStruct = ser::Impossible<(), Error>;
     type SerializeStructVariant = ser::Impossible<(), Error>;
 
@@ -701,11 +711,11 @@ impl<'b, 'a, O: Output, G: EnumTagging> ser::Serializer for Adapted<'b, 'a, O, G
         }
     }
 
-    fn serialize_seq(self, len: Option<usize>) -> Result<Counted<'b, 'a, O, G>> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Counted<'b, 'a, O, G, W>> {
         self.ser.adapted_counted(self.adapter, len, false)
     }
 
-    fn serialize_map(self, len: Option<usize>) -> Result<Counted<'b, 'a, O, G>> {
+    fn serialize_map(self, len: Option<usize>) -> Result<Counted<'b, 'a, O, G, W>> {
         self.ser.adapted_counted(self.adapter, len, true)
     }
 
