@@ -90,30 +90,7 @@ impl<R, F, E> MessageReader<R, F, E> {
         }
     }
 
-    /// The message decoder, with the framing's state and the position.
-    pub fn decoder(&self) -> &MessageDecoder<F, E> {
-        &self.rx.decoder
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        &self.rx.inner
-    }
-
-    /// The underlying reader, mutably.
-    pub fn get_mut(&mut self) -> &mut R {
-        &mut self.rx.inner
-    }
-
-    /// Stream offset of the next unread message.
-    pub fn position(&self) -> u64 {
-        self.rx.decoder.position()
-    }
-
-    /// Bytes read but not yet part of a returned message.
-    pub fn buffer(&self) -> &[u8] {
-        self.rx.buf.data()
-    }
+    crate::message::buffer::receiver_accessors!();
 
     /// Returns the underlying reader; buffered bytes are lost.
     pub fn into_inner(self) -> R {
@@ -174,7 +151,7 @@ impl<R: AsyncRead + Unpin, F: MessageFraming, E: Encoding> MessageReader<R, F, E
 /// Nothing is written on drop: [`flush`](Self::flush) or
 /// [`close`](Self::close) first.
 pub struct MessageWriter<W, F, E = net::Config> {
-    tx: Sender<W>,
+    out: Sender<W>,
     encoder: MessageEncoder<F, E>,
 }
 
@@ -195,40 +172,22 @@ impl<W, F, E> MessageWriter<W, F, E> {
     /// A writer that encodes with `encoder`.
     pub fn with_encoder(writer: W, encoder: MessageEncoder<F, E>) -> Self {
         MessageWriter {
-            tx: Sender::new(writer),
+            out: Sender::new(writer),
             encoder,
         }
     }
 
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.tx.inner
-    }
-
-    /// The underlying writer, mutably.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.tx.inner
-    }
-
-    /// Bytes queued but not yet accepted by the underlying writer.
-    pub fn pending(&self) -> usize {
-        self.tx.queue.len()
-    }
-
-    /// Bytes the underlying writer has accepted so far.
-    pub fn position(&self) -> u64 {
-        self.tx.written
-    }
+    crate::message::buffer::sender_accessors!();
 
     /// Returns the underlying writer; pending bytes are dropped.
     pub fn into_inner(self) -> W {
-        self.tx.inner
+        self.out.inner
     }
 
     /// Goes on with another framing; queued bytes stay queued, in order.
     pub fn map_framing<G>(self, f: impl FnOnce(F) -> G) -> MessageWriter<W, G, E> {
         MessageWriter {
-            tx: self.tx,
+            out: self.out,
             encoder: self.encoder.map_framing(f),
         }
     }
@@ -252,7 +211,7 @@ impl<W: AsyncWrite + Unpin, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E>
     /// # Errors
     /// The encoding's and the framing's errors; nothing is queued then.
     pub fn queue<T: ?Sized + Serialize>(&mut self, message: &T) -> Result<()> {
-        self.encoder.encode(message, &mut self.tx.queue)
+        self.encoder.encode(message, &mut self.out.queue)
     }
 
     /// Writes every queued byte, then flushes the underlying writer.
@@ -269,7 +228,7 @@ impl<W: AsyncWrite + Unpin, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E>
     /// I/O errors.
     pub async fn close(&mut self) -> Result<()> {
         self.flush().await?;
-        let tx = &mut self.tx;
+        let tx = &mut self.out;
         poll_fn(|cx| Pin::new(&mut tx.inner).poll_close(cx))
             .await
             .map_err(|err| tx.failed(err))
@@ -280,7 +239,7 @@ impl<W: AsyncWrite + Unpin, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E>
     /// # Errors
     /// I/O errors.
     pub fn poll_send(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
-        let tx = &mut self.tx;
+        let tx = &mut self.out;
         while !tx.queue.is_empty() {
             match ready!(Pin::new(&mut tx.inner).poll_write(cx, &tx.queue)) {
                 Ok(n) => tx.accepted(n)?,
@@ -297,7 +256,7 @@ impl<W: AsyncWrite + Unpin, F: FrameEncoder, E: Encoding> MessageWriter<W, F, E>
     /// I/O errors.
     pub fn poll_flush(&mut self, cx: &mut Context<'_>) -> Poll<Result<()>> {
         ready!(self.poll_send(cx))?;
-        let tx = &mut self.tx;
+        let tx = &mut self.out;
         loop {
             match ready!(Pin::new(&mut tx.inner).poll_flush(cx)) {
                 Ok(()) => return Poll::Ready(Ok(())),
@@ -321,9 +280,9 @@ impl<R: fmt::Debug, F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageReader<R
 impl<W: fmt::Debug, F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageWriter<W, F, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MessageWriter")
-            .field("inner", &self.tx.inner)
+            .field("inner", &self.out.inner)
             .field("encoder", &self.encoder)
-            .field("pending", &self.tx.queue.len())
+            .field("pending", &self.out.queue.len())
             .finish()
     }
 }

@@ -307,3 +307,68 @@ impl<W> Sender<W> {
         Error::io(err, Some(self.written))
     }
 }
+
+/// The accessors of a message reader over its `rx: Receiver<R, F, E>`
+/// field, the same for every runtime's reader.
+macro_rules! receiver_accessors {
+    () => {
+        /// The encoding messages are decoded with.
+        pub fn encoding(&self) -> &E {
+            self.rx.decoder.encoding()
+        }
+
+        /// The message decoder, with the framing's state and the position.
+        pub fn decoder(&self) -> &$crate::message::MessageDecoder<F, E> {
+            &self.rx.decoder
+        }
+
+        /// The underlying reader.
+        pub fn get_ref(&self) -> &R {
+            &self.rx.inner
+        }
+
+        /// The underlying reader, mutably (to set a timeout, say).
+        pub fn get_mut(&mut self) -> &mut R {
+            &mut self.rx.inner
+        }
+
+        /// Stream offset of the next unread message.
+        pub fn position(&self) -> u64 {
+            self.rx.decoder.position()
+        }
+
+        /// Bytes read but not yet part of a returned message.
+        pub fn buffer(&self) -> &[u8] {
+            self.rx.buf.data()
+        }
+    };
+}
+pub(crate) use receiver_accessors;
+
+/// The accessors of a writer over its `out: Sender<W>` field, the same for
+/// every runtime's writer.
+macro_rules! sender_accessors {
+    () => {
+        /// The underlying writer.
+        pub fn get_ref(&self) -> &W {
+            &self.out.inner
+        }
+
+        /// The underlying writer, mutably. Writing to it directly while
+        /// bytes are pending interleaves them with a frame.
+        pub fn get_mut(&mut self) -> &mut W {
+            &mut self.out.inner
+        }
+
+        /// Bytes queued but not yet accepted by the underlying writer.
+        pub fn pending(&self) -> usize {
+            self.out.queue.len()
+        }
+
+        /// Bytes the underlying writer has accepted so far.
+        pub fn position(&self) -> u64 {
+            self.out.written
+        }
+    };
+}
+pub(crate) use sender_accessors;

@@ -95,35 +95,7 @@ impl<R, F, E> MessageReader<R, F, E> {
         }
     }
 
-    /// The encoding messages are decoded with.
-    pub fn encoding(&self) -> &E {
-        self.rx.decoder.encoding()
-    }
-
-    /// The message decoder, with the framing's state and the position.
-    pub fn decoder(&self) -> &MessageDecoder<F, E> {
-        &self.rx.decoder
-    }
-
-    /// The underlying reader.
-    pub fn get_ref(&self) -> &R {
-        &self.rx.inner
-    }
-
-    /// The underlying reader, mutably (to set a timeout, say).
-    pub fn get_mut(&mut self) -> &mut R {
-        &mut self.rx.inner
-    }
-
-    /// Stream offset of the next unread message.
-    pub fn position(&self) -> u64 {
-        self.rx.decoder.position()
-    }
-
-    /// Bytes read but not yet part of a returned message.
-    pub fn buffer(&self) -> &[u8] {
-        self.rx.buf.data()
-    }
+    crate::message::buffer::receiver_accessors!();
 
     /// Returns the underlying reader; buffered bytes are lost (see
     /// [`MessageReader::into_frame_reader`]).

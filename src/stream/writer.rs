@@ -140,30 +140,11 @@ impl<W, F> FrameWriter<W, F> {
         }
     }
 
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.out.inner
-    }
-
-    /// The underlying writer, mutably. Writing to it directly while bytes
-    /// are [pending](FrameWriter::pending) interleaves them with a frame.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.out.inner
-    }
+    crate::message::buffer::sender_accessors!();
 
     /// The framing.
     pub fn framing(&self) -> &F {
         &self.framing
-    }
-
-    /// Bytes queued but not yet accepted by the underlying writer.
-    pub fn pending(&self) -> usize {
-        self.out.queue.len()
-    }
-
-    /// Bytes the underlying writer has accepted so far.
-    pub fn position(&self) -> u64 {
-        self.out.written
     }
 
     /// Returns the underlying writer. [Pending](FrameWriter::pending) bytes
@@ -350,25 +331,7 @@ impl<W, F, E> MessageWriter<W, F, E> {
         self.encoder.encoding()
     }
 
-    /// The underlying writer.
-    pub fn get_ref(&self) -> &W {
-        &self.out.inner
-    }
-
-    /// The underlying writer, mutably.
-    pub fn get_mut(&mut self) -> &mut W {
-        &mut self.out.inner
-    }
-
-    /// Bytes queued but not yet accepted by the underlying writer.
-    pub fn pending(&self) -> usize {
-        self.out.queue.len()
-    }
-
-    /// Bytes the underlying writer has accepted so far.
-    pub fn position(&self) -> u64 {
-        self.out.written
-    }
+    crate::message::buffer::sender_accessors!();
 
     /// Returns the underlying writer; [pending](MessageWriter::pending)
     /// bytes are dropped (see [`MessageWriter::into_frame_writer`]).
