@@ -176,8 +176,10 @@ pub(crate) struct Receiver<R, F, E> {
     pub(crate) inner: R,
     pub(crate) buf: ReadBuffer,
     pub(crate) decoder: MessageDecoder<F, E>,
-    /// The decoder said it needs more bytes than the buffer holds.
-    need_read: bool,
+    /// The decoder said it needs more bytes than the buffer holds: the
+    /// next call reads before it asks again, so retrying after
+    /// `WouldBlock` costs no decoding work.
+    pub(crate) need_read: bool,
     /// Reads are capped at the decoder's buffer limit.
     capped: bool,
 }

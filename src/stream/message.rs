@@ -217,14 +217,20 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
         let rx = &mut self.rx;
         let mut eof = false;
         let span = loop {
-            match rx.decoder.next_frame(rx.buf.data(), eof)? {
-                Some(span) => break span,
-                None if eof => return Ok(None),
-                None => {}
+            // After "need more" the framing is asked again only once new
+            // bytes (or the end) have come: a retry after `WouldBlock`
+            // goes straight to the read.
+            if !rx.need_read || eof {
+                match rx.decoder.next_frame(rx.buf.data(), eof)? {
+                    Some(span) => break span,
+                    None if eof => return Ok(None),
+                    None => rx.need_read = true,
+                }
             }
             let (reader, room, at) = rx.room();
             let n = read_into(reader, room, at)?;
             rx.buf.commit(n);
+            rx.need_read = false;
             eof = n == 0;
         };
         let frame = rx.buf.take(span.len);

@@ -548,3 +548,62 @@ where
     }
     (count, None)
 }
+
+/// A framing that counts how often it is asked for a frame.
+struct AskCounter<'c> {
+    inner: LengthPrefixed,
+    asked: &'c std::cell::Cell<usize>,
+}
+
+impl FrameDecoder for AskCounter<'_> {
+    fn decode_span(&mut self, src: &[u8]) -> netwire::Result<Option<netwire::frame::Span>> {
+        self.asked.set(self.asked.get() + 1);
+        self.inner.decode_span(src)
+    }
+}
+
+/// The obvious retry loop after `WouldBlock` must not make the reader
+/// look at the same bytes again and again: after "need more", the
+/// framing is asked again only once new bytes have come (found by the
+/// `stream_read_borrowed` fuzz target: 22 framing calls for 20
+/// `WouldBlock`s and one read of data).
+#[test]
+fn retries_after_would_block_ask_the_framing_only_when_bytes_came() {
+    let wire = [0u8, 0, 0, 6, 0, 0, 0, 2, b'h', b'i'];
+    for borrowed in [true, false] {
+        let asked = std::cell::Cell::new(0);
+        let mut script = vec![Step::Bytes(3)];
+        script.extend(std::iter::repeat_n(Step::WouldBlock, 50));
+        let reader = ScriptedReader::new(wire.to_vec(), script);
+        let framing = AskCounter {
+            inner: LengthPrefixed::u32(),
+            asked: &asked,
+        };
+        let mut rx = MessageReader::new(reader, framing);
+        let mut blocked = 0;
+        loop {
+            let got = if borrowed {
+                rx.read_borrowed::<&str>().map(|m| m.map(str::to_string))
+            } else {
+                rx.read::<String>()
+            };
+            match got {
+                Ok(Some(text)) => {
+                    assert_eq!(text, "hi");
+                    break;
+                }
+                Ok(None) => panic!("the message is there"),
+                Err(e) if e.is_transient() => blocked += 1,
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(blocked, 50);
+        // Once before the first read, once after the 3 bytes, once after
+        // the rest: never once per retry.
+        assert!(
+            asked.get() <= 3,
+            "borrowed {borrowed}: asked {} times",
+            asked.get()
+        );
+    }
+}
