@@ -507,9 +507,21 @@ pub struct Counted<'b, 'a, O, G, W = RuntimeWidths> {
 }
 
 impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
-    #[inline]
+    /// Ends the sequence: the common case (a length known up front and
+    /// kept) inline, the others out of line.
+    #[inline(always)]
     fn finish(self) -> Result<()> {
         self.ser.limits.leave();
+        if let Length::Known(n) = self.length {
+            if n == self.count {
+                return Ok(());
+            }
+        }
+        self.finish_other()
+    }
+
+    #[inline(never)]
+    fn finish_other(self) -> Result<()> {
         match self.length {
             Length::Known(n) if n == self.count => Ok(()),
             Length::Known(n) => Err(count_mismatch(n, self.count)),
