@@ -171,3 +171,79 @@ impl<F: fmt::Debug, E: fmt::Debug> fmt::Debug for MessageEncoder<F, E> {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::{Delimited, LengthPrefixed};
+    use crate::message::MessageDecoder;
+
+    /// A head of one byte per 100 payload bytes, of no length known ahead;
+    /// `claims` is what it says of its head length.
+    struct Tally {
+        claims: Option<usize>,
+    }
+
+    impl FrameEncoder for Tally {
+        fn head_len(&self) -> Option<usize> {
+            self.claims
+        }
+        fn encode_head(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
+            dst.put_bytes(0xAA, payload.len() / 100 + 1);
+            Ok(())
+        }
+        fn encode_tail(&mut self, _payload: &[u8], dst: &mut BytesMut) -> Result<()> {
+            dst.extend_from_slice(b"!");
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_head_of_unknown_or_wrong_length_still_goes_before_the_payload() {
+        let message = vec![7u8; 250];
+        let payload = crate::net::to_vec(&message).unwrap();
+        let mut expected = vec![0xAA; 3];
+        expected.extend_from_slice(&payload);
+        expected.push(b'!');
+        for claims in [None, Some(0), Some(1), Some(3), Some(9)] {
+            let mut dst = BytesMut::from(&b"before"[..]);
+            MessageEncoder::new(Tally { claims })
+                .encode(&message, &mut dst)
+                .unwrap();
+            assert_eq!(&dst[..6], b"before", "claims {claims:?}");
+            assert_eq!(&dst[6..], &expected[..], "claims {claims:?}");
+        }
+    }
+
+    #[test]
+    fn an_error_leaves_the_output_as_it_was() {
+        let mut dst = BytesMut::from(&b"kept"[..]);
+        // The payload holds the delimiter: the framing refuses it after
+        // the message was encoded in place.
+        let err = MessageEncoder::with_encoding(Delimited::lines(), crate::ascii::Config::new())
+            .encode(&"a\nb", &mut dst);
+        assert!(err.is_err());
+        assert_eq!(&dst[..], b"kept");
+        let limit = crate::net::Config::new().with_limit(4);
+        let err = MessageEncoder::with_encoding(LengthPrefixed::u16(), limit)
+            .encode(&"too long", &mut dst);
+        assert!(err.is_err());
+        assert_eq!(&dst[..], b"kept");
+    }
+
+    #[test]
+    fn what_it_encodes_the_decoder_reads() {
+        let mut encoder = MessageEncoder::new(LengthPrefixed::u8());
+        let mut wire = BytesMut::new();
+        for i in 0..5u16 {
+            encoder.encode(&(i, "x"), &mut wire).unwrap();
+        }
+        let mut decoder = MessageDecoder::new(LengthPrefixed::u8());
+        for i in 0..5u16 {
+            let got: Option<(u16, String)> = decoder.decode_buf(&mut wire).unwrap();
+            assert_eq!(got, Some((i, "x".to_string())));
+        }
+        assert!(wire.is_empty());
+        assert_eq!(decoder.position(), 5 * 8);
+    }
+}
