@@ -24,13 +24,13 @@ pub(crate) trait Format {
 pub(crate) fn append<F, O, T>(format: &F, value: &T, out: &mut O) -> Result<()>
 where
     F: Format + ?Sized,
-    O: Output + Growable,
+    O: Growable,
     T: ?Sized + Serialize,
 {
-    let start = out.held();
+    let start = out.position();
     let written = format
         .write(value, out)
-        .map(|()| out.held().saturating_sub(start));
+        .map(|()| out.position().saturating_sub(start));
     match written {
         Ok(len) if len <= format.byte_limit() => Ok(()),
         Ok(len) => {

@@ -391,28 +391,18 @@ impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
 
 /// An output that grows and can be cut back: a `Vec<u8>` or a
 /// [`bytes::BytesMut`], so an encoding error leaves it as it was.
-pub(crate) trait Growable {
-    /// Bytes it holds.
-    fn held(&self) -> usize;
+pub(crate) trait Growable: Output {
     /// Drops the bytes after the first `len`.
     fn cut(&mut self, len: usize);
 }
 
 impl Growable for Vec<u8> {
-    #[inline]
-    fn held(&self) -> usize {
-        self.len()
-    }
     fn cut(&mut self, len: usize) {
         self.truncate(len);
     }
 }
 
 impl Growable for BytesMut {
-    #[inline]
-    fn held(&self) -> usize {
-        self.len()
-    }
     fn cut(&mut self, len: usize) {
         self.truncate(len);
     }

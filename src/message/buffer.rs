@@ -238,12 +238,7 @@ impl<R, F: MessageFraming, E: Encoding> Receiver<R, F, E> {
     /// ended): decodes what is buffered.
     pub(crate) fn arrived<T: DeserializeOwned>(&mut self, n: usize) -> Result<Received<T>> {
         self.buf.commit(n);
-        let data = self.buf.data();
-        let (message, used) = if n == 0 {
-            self.decoder.decode_eof::<T>(data)
-        } else {
-            self.decoder.decode::<T>(data)
-        };
+        let (message, used) = self.decoder.step::<T>(self.buf.data(), n == 0);
         self.buf.consume(used);
         self.need_read = false;
         Ok(match message? {

@@ -206,10 +206,7 @@ impl<F: MessageFraming, E: Encoding> MessageDecoder<F, E> {
         &mut self,
         src: &'de [u8],
     ) -> (Result<Option<T>>, usize) {
-        self.prepare();
-        let (result, used) = self.framing.decode_message(&self.encoding, src, false);
-        let used = used.min(src.len());
-        self.taken(result, used)
+        self.step(src, false)
     }
 
     /// As [`decode`](Self::decode), once the input has ended: `Ok(None)`
@@ -224,13 +221,22 @@ impl<F: MessageFraming, E: Encoding> MessageDecoder<F, E> {
         &mut self,
         src: &'de [u8],
     ) -> (Result<Option<T>>, usize) {
+        self.step(src, true)
+    }
+
+    /// [`decode`](Self::decode) (`eof` false) or
+    /// [`decode_eof`](Self::decode_eof) (`eof` true). With `eof`, both
+    /// kinds of framing return `Ok(None)` only for an empty `src` (see
+    /// [`MessageFraming`]).
+    #[inline(always)]
+    pub(crate) fn step<'de, T: Deserialize<'de>>(
+        &mut self,
+        src: &'de [u8],
+        eof: bool,
+    ) -> (Result<Option<T>>, usize) {
         self.prepare();
-        let (result, used) = self.framing.decode_message(&self.encoding, src, true);
+        let (result, used) = self.framing.decode_message(&self.encoding, src, eof);
         let used = used.min(src.len());
-        let result = match result {
-            Ok(None) if !src.is_empty() => Err(framing::truncated(src.len())),
-            other => other,
-        };
         self.taken(result, used)
     }
 

@@ -20,9 +20,10 @@ mod sealed {
 pub trait MessageFraming: sealed::Sealed {
     /// Decodes the next message at the front of `src`; `eof` is set once
     /// the input has ended. Returns the result (`Ok(None)` when more bytes
-    /// are needed) and how many bytes of `src` the message took, which are
-    /// consumed even when the message itself fails to decode. Error offsets
-    /// are relative to `src`.
+    /// are needed; with `eof`, only when `src` is empty, leftover bytes
+    /// being an error) and how many bytes of `src` the message took, which
+    /// are consumed even when the message itself fails to decode. Error
+    /// offsets are relative to `src`.
     #[doc(hidden)]
     fn decode_message<'de, T, E>(
         &mut self,
@@ -70,7 +71,7 @@ pub(crate) fn next_span<F: FrameDecoder + ?Sized>(
 
 /// Bytes at the end of the input that make no whole message.
 #[cold]
-pub(crate) fn truncated(received: usize) -> Error {
+fn truncated(received: usize) -> Error {
     Error::new(
         ErrorKind::Truncated {
             received: received as u64,
