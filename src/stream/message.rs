@@ -8,7 +8,7 @@ use std::marker::PhantomData;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
-use super::reader::{FrameReader, read_into};
+use super::reader::{FrameReader, read_into, read_span};
 use crate::encoding::Encoding;
 use crate::error::Result;
 use crate::frame::FrameDecoder;
@@ -215,23 +215,17 @@ impl<R: Read, F: FrameDecoder, E: Encoding> MessageReader<R, F, E> {
     /// As [`MessageReader::read`].
     pub fn read_borrowed<'a, T: Deserialize<'a>>(&'a mut self) -> Result<Option<T>> {
         let rx = &mut self.rx;
-        let mut eof = false;
-        let span = loop {
-            // After "need more" the framing is asked again only once new
-            // bytes (or the end) have come: a retry after `WouldBlock`
-            // goes straight to the read.
-            if !rx.need_read || eof {
-                match rx.decoder.next_frame(rx.buf.data(), eof)? {
-                    Some(span) => break span,
-                    None if eof => return Ok(None),
-                    None => rx.need_read = true,
-                }
-            }
-            let (reader, room, at) = rx.room();
-            let n = read_into(reader, room, at)?;
-            rx.buf.commit(n);
-            rx.need_read = false;
-            eof = n == 0;
+        let position = rx.decoder.position();
+        let decoder = &mut rx.decoder;
+        let found = read_span(
+            &mut rx.inner,
+            &mut rx.buf,
+            &mut rx.need_read,
+            position,
+            |data, eof| decoder.next_frame(data, eof),
+        )?;
+        let Some(span) = found else {
+            return Ok(None);
         };
         let frame = rx.buf.take(span.len);
         let (message, _) = rx.decoder.decode_frame::<T>(frame, &span);

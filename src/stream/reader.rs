@@ -188,6 +188,36 @@ pub(crate) fn read_into<R: Read + ?Sized>(
     }
 }
 
+/// Reads into `buf` until `find` (the framing asked where the next frame
+/// lies in the data, `true` once the input has ended) gives a span, or
+/// the input ends between frames (`Ok(None)`). After "need more", `find`
+/// is asked again only once new bytes (or the end) have come: a retry
+/// after `WouldBlock` goes straight to the read. `position` is the stream
+/// offset of the data.
+pub(crate) fn read_span<R: Read + ?Sized>(
+    reader: &mut R,
+    buf: &mut ReadBuffer,
+    need_read: &mut bool,
+    position: u64,
+    mut find: impl FnMut(&[u8], bool) -> Result<Option<Span>>,
+) -> Result<Option<Span>> {
+    let mut eof = false;
+    loop {
+        if !*need_read || eof {
+            match find(buf.data(), eof)? {
+                Some(span) => return Ok(Some(span)),
+                None if eof => return Ok(None),
+                None => *need_read = true,
+            }
+        }
+        let at = position.saturating_add(buf.data().len() as u64);
+        let n = read_into(reader, buf.room(), at)?;
+        buf.commit(n);
+        *need_read = false;
+        eof = n == 0;
+    }
+}
+
 impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
     /// Reads the next frame's payload.
     ///
@@ -206,22 +236,15 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
     ///
     /// Offsets are stream offsets.
     pub fn read_frame(&mut self) -> Result<Option<Bytes>> {
-        let mut eof = false;
-        loop {
-            if !self.need_read || eof {
-                match framing_span(&mut self.framing, self.buf.data(), eof) {
-                    Ok(Some(span)) => return self.take(span).map(Some),
-                    Ok(None) if eof => return Ok(None),
-                    Ok(None) => self.need_read = true,
-                    Err(err) => return Err(err.at_base(self.position)),
-                }
-            }
-            let at = self.position.saturating_add(self.buf.data().len() as u64);
-            let n = read_into(&mut self.inner, self.buf.room(), at)?;
-            self.buf.commit(n);
-            eof = n == 0;
-            self.need_read = false;
-        }
+        let (framing, position) = (&mut self.framing, self.position);
+        let span = read_span(
+            &mut self.inner,
+            &mut self.buf,
+            &mut self.need_read,
+            position,
+            |data, eof| framing_span(framing, data, eof).map_err(|err| err.at_base(position)),
+        )?;
+        span.map(|span| self.take(span)).transpose()
     }
 
     /// Splits the frame `span` found at the front of the buffer off it.
