@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::output::{BufMutOutput, Counter, Growable, Output, SliceOutput};
+use crate::output::{BufMutOutput, Counter, Growable, IndexedSlice, Output, SliceEnd, SliceOutput};
 
 /// A serde format of this crate, as the shared entry points see it.
 pub(crate) trait Format {
@@ -57,6 +57,12 @@ where
 }
 
 /// Encodes `value` into the front of `buf`; returns the bytes written.
+///
+/// One pass with the fast [`SliceOutput`]; a message that marks a place to
+/// patch (a sequence of unknown length) is written again by index. When the
+/// output ran full, the error of the pass is not trusted (a full output
+/// stops moving, which checks of progress would misread): [`too_small`]
+/// counts the message and reports its own error or the size it needs.
 #[inline]
 pub(crate) fn to_slice<'b, F, T>(format: &F, value: &T, buf: &'b mut [u8]) -> Result<&'b mut [u8]>
 where
@@ -66,9 +72,31 @@ where
     let size = buf.len();
     let room = size.min(format.byte_limit());
     let mut out = SliceOutput::new(buf.get_mut(..room).unwrap_or_default());
-    format.write(value, &mut out)?;
+    let written = format.write(value, &mut out);
+    match out.end() {
+        SliceEnd::Written(len) => written.map(|()| buf.get_mut(..len).unwrap_or_default()),
+        SliceEnd::Full => Err(too_small(format, value, size)),
+        SliceEnd::Marked => to_slice_indexed(format, value, buf, room),
+    }
+}
+
+/// [`to_slice`] by index, for a message with places to patch.
+#[cold]
+fn to_slice_indexed<'b, F, T>(
+    format: &F,
+    value: &T,
+    buf: &'b mut [u8],
+    room: usize,
+) -> Result<&'b mut [u8]>
+where
+    F: Format + ?Sized,
+    T: ?Sized + Serialize,
+{
+    let size = buf.len();
+    let mut out = IndexedSlice::new(buf.get_mut(..room).unwrap_or_default());
+    let written = format.write(value, &mut out);
     match out.into_written() {
-        Some(written) => Ok(written),
+        Some(bytes) => written.map(|()| bytes),
         None => Err(too_small(format, value, size)),
     }
 }
@@ -83,7 +111,12 @@ where
 {
     let size = buf.remaining_mut();
     let mut out = BufMutOutput::new(buf, size.min(format.byte_limit()));
-    format.write(value, &mut out)?;
+    let written = format.write(value, &mut out);
+    if out.is_full() {
+        // As in `to_slice`: a full output's own error is not trusted.
+        return Err(too_small(format, value, size));
+    }
+    written?;
     out.finish().ok_or_else(|| too_small(format, value, size))
 }
 

@@ -6,8 +6,6 @@
 //! marks the output full, from then on nothing more is written, and the
 //! entry point turns that into an error.
 
-use std::cell::Cell;
-
 use bytes::BytesMut;
 
 mod private {
@@ -21,16 +19,21 @@ pub trait Output: private::Sealed {
     fn put_u8(&mut self, byte: u8);
     /// Appends `bytes`.
     fn put_slice(&mut self, bytes: &[u8]);
-    /// How many bytes have been put so far: a position for
-    /// [`Output::patch`] and [`Output::insert`].
+    /// How many bytes have been put so far.
     fn position(&self) -> usize;
+    /// The position, from where the bytes put can be patched, inserted
+    /// into and read back: the place of a length to write later.
+    #[inline]
+    fn mark(&mut self) -> usize {
+        self.position()
+    }
     /// Overwrites `bytes.len()` bytes put before, from `at` (a placeholder
-    /// length prefix).
+    /// length prefix), a position at or after a mark.
     fn patch(&mut self, at: usize, bytes: &[u8]);
-    /// Inserts `bytes` at `at`, shifting what was put after it (a count
-    /// known only after its elements).
+    /// Inserts `bytes` at `at`, a position at or after a mark, shifting
+    /// what was put after it (a count known only after its elements).
     fn insert(&mut self, at: usize, bytes: &[u8]);
-    /// The byte put at `at`, when the output keeps its bytes.
+    /// The byte put at `at`, when the output keeps its bytes there.
     fn byte_at(&self, at: usize) -> Option<u8> {
         let _ = at;
         None
@@ -137,17 +140,119 @@ impl Output for Counter {
     }
 }
 
-/// Writes into the front of a caller's slice.
+/// Writes into the front of a caller's slice in one pass: each put splits
+/// what it writes off the front of the unwritten rest, one comparison and
+/// no index arithmetic.
+///
+/// It cannot go back, so a [`Output::mark`] (a length to patch later, rare
+/// in derived types) stops it: the entry point then writes the message
+/// again into an [`IndexedSlice`].
 pub(crate) struct SliceOutput<'s> {
-    buf: &'s mut [u8],
-    len: usize,
+    /// The unwritten rest of the slice.
+    rest: &'s mut [u8],
+    /// The length of the whole slice.
+    cap: usize,
+    /// A put did not fit.
     full: bool,
+    /// A mark was taken.
+    marked: bool,
+}
+
+/// How a [`SliceOutput`] ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum SliceEnd {
+    /// This many bytes are written at the front of the slice.
+    Written(usize),
+    /// A put did not fit.
+    Full,
+    /// The message took a mark, and must be written by index.
+    Marked,
 }
 
 impl<'s> SliceOutput<'s> {
     /// An empty output over `buf`.
     pub(crate) fn new(buf: &'s mut [u8]) -> Self {
         SliceOutput {
+            cap: buf.len(),
+            rest: buf,
+            full: false,
+            marked: false,
+        }
+    }
+
+    /// How the output ended.
+    pub(crate) fn end(&self) -> SliceEnd {
+        if self.marked {
+            SliceEnd::Marked
+        } else if self.full {
+            SliceEnd::Full
+        } else {
+            SliceEnd::Written(self.position())
+        }
+    }
+
+    /// A put that did not fit. Leaving the rest empty makes every later
+    /// put come here too. Two stores and no call: the fast path then
+    /// keeps nothing in memory for it.
+    #[cold]
+    fn overflow(&mut self) {
+        self.rest = &mut [];
+        self.full = true;
+    }
+}
+
+impl private::Sealed for SliceOutput<'_> {}
+
+impl Output for SliceOutput<'_> {
+    #[inline(always)]
+    fn put_u8(&mut self, byte: u8) {
+        match std::mem::take(&mut self.rest).split_first_mut() {
+            Some((slot, rest)) => {
+                *slot = byte;
+                self.rest = rest;
+            }
+            None => self.overflow(),
+        }
+    }
+    #[inline(always)]
+    fn put_slice(&mut self, bytes: &[u8]) {
+        match std::mem::take(&mut self.rest).split_at_mut_checked(bytes.len()) {
+            Some((slot, rest)) => {
+                slot.copy_from_slice(bytes);
+                self.rest = rest;
+            }
+            None => self.overflow(),
+        }
+    }
+    #[inline]
+    fn position(&self) -> usize {
+        self.cap - self.rest.len()
+    }
+    /// Stops the output: the message is written again by index.
+    #[cold]
+    fn mark(&mut self) -> usize {
+        let at = self.position();
+        self.marked = true;
+        self.rest = &mut [];
+        at
+    }
+    fn patch(&mut self, _at: usize, _bytes: &[u8]) {}
+    fn insert(&mut self, _at: usize, _bytes: &[u8]) {}
+}
+
+/// Writes into the front of a caller's slice, by index, so that bytes
+/// after a mark can be patched: the output of a message that
+/// [`SliceOutput`] could not write in one pass.
+pub(crate) struct IndexedSlice<'s> {
+    buf: &'s mut [u8],
+    len: usize,
+    full: bool,
+}
+
+impl<'s> IndexedSlice<'s> {
+    /// An empty output over `buf`.
+    pub(crate) fn new(buf: &'s mut [u8]) -> Self {
+        IndexedSlice {
             buf,
             len: 0,
             full: false,
@@ -246,36 +351,36 @@ impl<'s> SliceOutput<'s> {
     }
 }
 
-impl private::Sealed for SliceOutput<'_> {}
+impl private::Sealed for IndexedSlice<'_> {}
 
-impl Output for SliceOutput<'_> {
+impl Output for IndexedSlice<'_> {
     #[inline]
     fn put_u8(&mut self, byte: u8) {
-        SliceOutput::put_u8(self, byte);
+        IndexedSlice::put_u8(self, byte);
     }
     #[inline]
     fn put_slice(&mut self, bytes: &[u8]) {
-        SliceOutput::put_slice(self, bytes);
+        IndexedSlice::put_slice(self, bytes);
     }
     #[inline]
     fn position(&self) -> usize {
         self.len()
     }
     fn patch(&mut self, at: usize, bytes: &[u8]) {
-        SliceOutput::patch(self, at, bytes);
+        IndexedSlice::patch(self, at, bytes);
     }
     fn insert(&mut self, at: usize, bytes: &[u8]) {
-        SliceOutput::insert(self, at, bytes);
+        IndexedSlice::insert(self, at, bytes);
     }
     fn byte_at(&self, at: usize) -> Option<u8> {
-        SliceOutput::byte_at(self, at)
+        IndexedSlice::byte_at(self, at)
     }
 }
 
 /// Puts bytes into a [`bytes::BufMut`], at most `room` of them (the
 /// buffer's `remaining_mut` or the byte limit).
 ///
-/// A `BufMut` cannot go back, so from the first [`BufMutOutput::position`]
+/// A `BufMut` cannot go back, so from the first [`BufMutOutput::mark`]
 /// on (a length to patch or insert later) the bytes are staged in a `Vec`
 /// and put into the buffer by [`BufMutOutput::finish`].
 pub(crate) struct BufMutOutput<'b, B: ?Sized> {
@@ -286,9 +391,9 @@ pub(crate) struct BufMutOutput<'b, B: ?Sized> {
     written: usize,
     /// Bytes put since staging started, not yet in `buf`.
     staged: Vec<u8>,
-    /// Set by the first `position`; never cleared, so every position handed
-    /// out is at or after `written`, inside `staged`.
-    staging: Cell<bool>,
+    /// Set by the first `mark`; never cleared, so every marked position is
+    /// at or after `written`, inside `staged`.
+    staging: bool,
     full: bool,
 }
 
@@ -300,9 +405,14 @@ impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
             room,
             written: 0,
             staged: Vec::new(),
-            staging: Cell::new(false),
+            staging: false,
             full: false,
         }
+    }
+
+    /// Whether a put did not fit.
+    pub(crate) fn is_full(&self) -> bool {
+        self.full
     }
 
     /// Puts the staged bytes into the buffer; returns the number of bytes
@@ -330,7 +440,7 @@ impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
             return self.overflow();
         }
         self.room -= 1;
-        if self.staging.get() {
+        if self.staging {
             self.staged.push(byte);
         } else {
             self.buf.put_u8(byte);
@@ -344,7 +454,7 @@ impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
             return self.overflow();
         }
         self.room -= bytes.len();
-        if self.staging.get() {
+        if self.staging {
             self.staged.extend_from_slice(bytes);
         } else {
             self.buf.put_slice(bytes);
@@ -352,11 +462,16 @@ impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
         }
     }
 
-    /// Bytes put so far; from now on they are staged, so that what comes
-    /// after this position can still be patched or inserted into.
+    /// Bytes put so far.
     pub(crate) fn position(&self) -> usize {
-        self.staging.set(true);
         self.written + self.staged.len()
+    }
+
+    /// The position; from now on the bytes are staged, so that what comes
+    /// after it can still be patched or inserted into.
+    pub(crate) fn mark(&mut self) -> usize {
+        self.staging = true;
+        self.position()
     }
 
     /// Overwrites staged bytes at `at`.
@@ -421,6 +536,9 @@ impl<B: bytes::BufMut + ?Sized> Output for BufMutOutput<'_, B> {
     }
     fn position(&self) -> usize {
         BufMutOutput::position(self)
+    }
+    fn mark(&mut self) -> usize {
+        BufMutOutput::mark(self)
     }
     fn patch(&mut self, at: usize, bytes: &[u8]) {
         BufMutOutput::patch(self, at, bytes);

@@ -97,7 +97,7 @@ impl<'o, O: Output> Serializer<'o, O> {
                     self.out.put_u8(b' ');
                 }
                 self.sep = true;
-                let at = self.out.position();
+                let at = self.out.mark();
                 Compound {
                     ser: self,
                     count: Count::Unknown { at, seen: 0 },

@@ -103,7 +103,7 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 Length::Known(n)
             }
             (Adapter::Len(width), None) => {
-                let at = self.out.position();
+                let at = self.out.mark();
                 self.put_width(width, 0)?;
                 Length::PatchWidth(at, width)
             }
@@ -244,7 +244,7 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 Length::Known(n)
             }
             None => {
-                let at = self.out.position();
+                let at = self.out.mark();
                 self.put_len(0)?;
                 Length::Patch(at)
             }
@@ -548,7 +548,10 @@ impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
     /// would stop early or never.
     #[cold]
     fn open_element<T: ?Sized + Serialize>(&mut self, open: Open, value: &T) -> Result<()> {
-        let at = self.ser.out.position();
+        let at = match open {
+            Open::Terminated => self.ser.out.mark(),
+            Open::Rest => self.ser.out.position(),
+        };
         value.serialize(&mut *self.ser)?;
         if self.ser.out.position() == at {
             return Err(Error::without_offset(ErrorKind::Unsupported(

@@ -278,3 +278,43 @@ fn an_ip_address_is_a_tag_and_its_octets() {
     let addr: std::net::IpAddr = "10.0.0.1".parse().unwrap();
     assert_eq!(net::to_slice(&addr, &mut buf).unwrap(), [0, 10, 0, 0, 1]);
 }
+
+/// Sequences without a count (`with::rest`, `with::nul_terminated`).
+#[derive(Serialize, serde::Deserialize, Debug, PartialEq)]
+struct Open {
+    head: u8,
+    #[serde(with = "netwire::with::nul_terminated")]
+    words: Vec<u16>,
+    #[serde(with = "netwire::with::rest")]
+    tail: Vec<u16>,
+}
+
+#[test]
+fn a_slice_too_short_for_an_open_sequence_says_how_much_it_needs() {
+    // A full output stops moving; the check that each element of an open
+    // sequence moves the output must not mistake that for an empty element.
+    let value = Open {
+        head: 7,
+        words: vec![0x0102, 0x0304],
+        tail: vec![1, 2, 3],
+    };
+    check(&value);
+    let len = net::to_vec(&value).unwrap().len();
+    for short in 0..len {
+        let mut buf = vec![0; short];
+        let err = net::to_slice(&value, &mut buf).unwrap_err();
+        assert_eq!(err.kind(), &too_small(len, short), "{short} bytes");
+    }
+}
+
+#[test]
+fn a_message_with_places_to_patch_is_written_whole_by_index() {
+    // An unknown count comes after fields written on the fast path: the
+    // slice holds the same bytes as `to_vec`, and nothing past them moves.
+    let value = (0xabcdu16, "before", Unsized(vec![vec![5], vec![6, 7]]), 9u8);
+    let expected = net::to_vec(&value).unwrap();
+    let mut buf = vec![0xee; expected.len() + 3];
+    let used = net::to_slice(&value, &mut buf).unwrap().len();
+    assert_eq!(buf[..used], expected[..]);
+    assert_eq!(buf[used..], [0xee; 3]);
+}
