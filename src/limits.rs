@@ -58,10 +58,11 @@ impl Limits {
         }
     }
 
-    /// Leaves a level entered with [`Limits::enter`].
+    /// Leaves a level entered with [`Limits::enter`]. That entry took one
+    /// off `depth_left`, so adding it back cannot overflow.
     #[inline]
     pub(crate) fn leave(&mut self) {
-        self.depth_left = self.depth_left.saturating_add(1);
+        self.depth_left = self.depth_left.wrapping_add(1);
     }
 
     /// Charges a sequence or map count, read at `at` when decoding, to the
