@@ -476,11 +476,13 @@ impl<G: EnumTagging> Config<G> {
     /// byte offset where it happened; [`ErrorKind::TrailingBytes`] when the
     /// value ends before the input does.
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
-        let (value, read) = self.decode(SliceReader::whole(input, self.limit))?;
-        let used = read.position();
-        if used < input.len() {
-            return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
-        }
+        let (value, ()) = self.decode(SliceReader::whole(input, self.limit), |read| {
+            let used = read.position();
+            if used < input.len() {
+                return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
+            }
+            Ok(())
+        })?;
         Ok(value)
     }
 
@@ -493,8 +495,9 @@ impl<G: EnumTagging> Config<G> {
         &self,
         input: &'de [u8],
     ) -> Result<(T, &'de [u8])> {
-        let (value, read) = self.decode(SliceReader::new(input, self.limit))?;
-        let used = read.position();
+        let (value, used) = self.decode(SliceReader::new(input, self.limit), |read| {
+            Ok(read.position())
+        })?;
         Ok((value, input.get(used..).unwrap_or_default()))
     }
 
@@ -514,15 +517,18 @@ impl<G: EnumTagging> Config<G> {
     /// [`ErrorKind::UnexpectedEnd`] when the reader ends mid-value and
     /// [`ErrorKind::Io`] when it fails.
     pub fn from_reader<R: io::Read, T: DeserializeOwned>(&self, reader: R) -> Result<T> {
-        self.decode(IoReader::new(reader, self.limit))
-            .map(|(value, _)| value)
+        self.decode(IoReader::new(reader, self.limit), |_| Ok(()))
+            .map(|(value, ())| value)
     }
 
-    /// Decodes one value from `read`; returns it and the reader. The
+    /// Decodes one value from `read`, then asks `finish` what the reader
+    /// says after it (how much it took, or whether bytes are left). The
     /// default widths get a deserializer of their own, with the widths in
-    /// its type: no match on the width per length or tag.
+    /// its type: no match on the width per length or tag. The value is
+    /// returned beside what `finish` says rather than with the reader, so
+    /// a large message moves once.
     #[inline]
-    fn decode<'de, R, T>(&self, read: R) -> Result<(T, R)>
+    fn decode<'de, R, T, X>(&self, read: R, finish: impl FnOnce(&R) -> Result<X>) -> Result<(T, X)>
     where
         R: super::read::Read<'de>,
         T: Deserialize<'de>,
@@ -530,11 +536,11 @@ impl<G: EnumTagging> Config<G> {
         if self.has_default_widths() {
             let mut de = Deserializer::with_widths(read, self, DefaultWidths);
             let value = T::deserialize(&mut de).map_err(at_message_start)?;
-            Ok((value, de.into_reader()))
+            Ok((value, finish(de.reader())?))
         } else {
             let mut de = Deserializer::new(read, self);
             let value = T::deserialize(&mut de).map_err(at_message_start)?;
-            Ok((value, de.into_reader()))
+            Ok((value, finish(de.reader())?))
         }
     }
 }

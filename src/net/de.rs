@@ -243,6 +243,11 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
         self.read
     }
 
+    /// The reader, to learn how much was consumed.
+    pub(crate) fn reader(&self) -> &R {
+        &self.read
+    }
+
     #[inline]
     fn byte(&mut self) -> Result<u8> {
         let [b] = self.read.array::<1>()?;
