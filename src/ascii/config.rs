@@ -151,6 +151,7 @@ impl Config {
     /// Any malformed or incomplete input, with the kind and byte offset
     /// described in the [format documentation](crate::ascii#errors);
     /// [`ErrorKind::TrailingBytes`] if bytes follow the message.
+    #[inline]
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         let (value, rest) = self.take_from_slice(input)?;
         if rest.is_empty() {
@@ -175,6 +176,7 @@ impl Config {
     ///
     /// # Errors
     /// As [`Config::from_slice`], except that trailing bytes are returned.
+    #[inline]
     pub fn take_from_slice<'de, T: Deserialize<'de>>(
         &self,
         input: &'de [u8],
@@ -272,6 +274,7 @@ impl Config {
     /// only then, by a second pass like [`Config::encoded_len`]). A message
     /// longer than [`Config::limit`] reports that limit instead, whatever
     /// the slice. On error the front of `buf` may have been written to.
+    #[inline]
     pub fn to_slice<'b, T: ?Sized + Serialize>(
         &self,
         value: &T,
@@ -323,6 +326,7 @@ impl Config {
     ///
     /// # Errors
     /// As [`Config::to_vec`].
+    #[inline]
     pub fn append_to_vec<T: ?Sized + Serialize>(
         &self,
         value: &T,

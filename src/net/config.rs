@@ -475,6 +475,7 @@ impl<G: EnumTagging> Config<G> {
     /// Any decoding error (see the [module docs](super#errors)) with the
     /// byte offset where it happened; [`ErrorKind::TrailingBytes`] when the
     /// value ends before the input does.
+    #[inline]
     pub fn from_slice<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         let (value, ()) = self.decode(SliceReader::whole(input, self.limit), |read| {
             let used = read.position();
@@ -491,6 +492,7 @@ impl<G: EnumTagging> Config<G> {
     ///
     /// # Errors
     /// Any decoding error (see the [module docs](super#errors)).
+    #[inline]
     pub fn take_from_slice<'de, T: Deserialize<'de>>(
         &self,
         input: &'de [u8],
@@ -623,6 +625,7 @@ impl<G: EnumTagging> Config<G> {
     /// only then, by a second pass like [`Config::encoded_len`]). A message
     /// larger than [`Config::limit`] reports that limit instead, whatever
     /// the slice. On error the front of `buf` may have been written to.
+    #[inline]
     pub fn to_slice<'b, T: ?Sized + Serialize>(
         &self,
         value: &T,
@@ -683,6 +686,7 @@ impl<G: EnumTagging> Config<G> {
     ///
     /// # Errors
     /// As [`Config::to_vec`].
+    #[inline]
     pub fn append_to_vec<T: ?Sized + Serialize>(
         &self,
         value: &T,
