@@ -18,9 +18,13 @@
 //! the decoders give hints sparingly: a hint is the count capped by the
 //! bytes already present (nothing from a reader), and is given only while
 //! the message's preallocation budget, equal to its byte limit, still
-//! covers the 1 MiB such a hint may reserve. The hinted collections of one
-//! message therefore reserve at most the limit in total, however many
-//! nested counts claim elements; the others grow as their elements arrive.
+//! covers the 1 MiB such a hint may reserve. A collection whose elements
+//! all decoded gives its 1 MiB back: it reserved room for at most the
+//! elements it holds, so its memory is what the data needs, not what a
+//! prefix claimed. The collections still open, the only ones whose claims
+//! are not yet borne out, therefore reserve at most the limit in total,
+//! however many nested counts claim elements; the others grow as their
+//! elements arrive.
 
 use std::cell::Cell;
 
@@ -110,6 +114,13 @@ pub(crate) struct HintBudget {
     left: Cell<u64>,
 }
 
+/// Whether one collection holds a share of the [`HintBudget`].
+#[derive(Debug, Default)]
+pub(crate) struct HintClaim {
+    /// A `Cell` because serde asks for hints through `&self`.
+    charged: Cell<bool>,
+}
+
 impl HintBudget {
     /// The budget of a message with a limit of `limit` bytes.
     pub(crate) fn new(limit: usize) -> Self {
@@ -119,18 +130,33 @@ impl HintBudget {
     }
 
     /// The hint for a collection that claims `count` more elements when
-    /// `present` bytes of the message are in memory; charges the budget
-    /// for a non-zero hint.
+    /// `present` bytes of the message are in memory. The collection's
+    /// first non-zero hint takes its share of the budget; later ones
+    /// (serde asks once, a visitor may ask again) are given on that share.
     #[inline]
-    pub(crate) fn hint(&self, count: u64, present: u64) -> usize {
+    pub(crate) fn hint(&self, claim: &HintClaim, count: u64, present: u64) -> usize {
         let hint = count.min(present);
-        let left = self.left.get();
-        if hint == 0 || left < PREALLOC_MAX {
+        if hint == 0 {
             return 0;
         }
-        self.left.set(left - PREALLOC_MAX);
+        if !claim.charged.get() {
+            let left = self.left.get();
+            if left < PREALLOC_MAX {
+                return 0;
+            }
+            self.left.set(left - PREALLOC_MAX);
+            claim.charged.set(true);
+        }
         // `hint <= present`, the length of a slice in memory.
         usize::try_from(hint).unwrap_or(0)
+    }
+
+    /// A collection whose elements all decoded: its share comes back.
+    #[inline]
+    pub(crate) fn settle(&self, claim: &HintClaim) {
+        if claim.charged.replace(false) {
+            self.left.set(self.left.get().saturating_add(PREALLOC_MAX));
+        }
     }
 }
 
@@ -165,17 +191,45 @@ mod tests {
     #[test]
     fn hints_stop_when_the_budget_is_spent() {
         let budget = HintBudget::new(3 * 1024 * 1024 + 5);
-        assert_eq!(budget.hint(10, 4), 4);
-        assert_eq!(budget.hint(10, 40), 10);
-        assert_eq!(budget.hint(0, 40), 0);
-        assert_eq!(budget.hint(10, 0), 0);
-        assert_eq!(budget.hint(u64::MAX, 7), 7);
-        assert_eq!(budget.hint(10, 40), 0);
+        let claims: Vec<HintClaim> = (0..4).map(|_| HintClaim::default()).collect();
+        assert_eq!(budget.hint(&claims[0], 10, 4), 4);
+        assert_eq!(budget.hint(&claims[1], 10, 40), 10);
+        assert_eq!(budget.hint(&claims[2], 0, 40), 0);
+        assert_eq!(budget.hint(&claims[2], 10, 0), 0);
+        assert_eq!(budget.hint(&claims[2], u64::MAX, 7), 7);
+        assert_eq!(budget.hint(&claims[3], 10, 40), 0);
+    }
+
+    #[test]
+    fn a_collection_asks_again_on_its_own_share() {
+        let budget = HintBudget::new(1024 * 1024);
+        let (a, b) = (HintClaim::default(), HintClaim::default());
+        assert_eq!(budget.hint(&a, 10, 40), 10);
+        assert_eq!(budget.hint(&a, 9, 40), 9);
+        assert_eq!(budget.hint(&b, 10, 40), 0);
+    }
+
+    #[test]
+    fn a_collection_decoded_whole_gives_its_share_back() {
+        let budget = HintBudget::new(1024 * 1024);
+        let (done, open, next) = (
+            HintClaim::default(),
+            HintClaim::default(),
+            HintClaim::default(),
+        );
+        assert_eq!(budget.hint(&done, 10, 40), 10);
+        budget.settle(&done);
+        budget.settle(&done);
+        assert_eq!(budget.hint(&open, 10, 40), 10);
+        // The open collection's share is not back: nothing is left.
+        assert_eq!(budget.hint(&next, 10, 40), 0);
+        budget.settle(&next);
+        assert_eq!(budget.hint(&next, 10, 40), 0);
     }
 
     #[test]
     fn a_limit_under_one_mebibyte_gives_no_hints() {
         let budget = HintBudget::new(1024 * 1024 - 1);
-        assert_eq!(budget.hint(10, 40), 0);
+        assert_eq!(budget.hint(&HintClaim::default(), 10, 40), 0);
     }
 }

@@ -262,4 +262,36 @@ fn hinted_collections_stay_within_a_larger_limit() {
     let genuine = [&1000u32.to_be_bytes()[..], &[7; 32 * 1000]].concat();
     let bytes = allocated_by(|| cfg.from_slice::<Vec<[u64; 4]>>(&genuine).unwrap());
     assert_eq!(bytes, 32 * 1000, "one reservation for a hinted Vec");
+
+    sibling_collections_decoded_whole_give_their_share_back(cfg);
+}
+
+/// Forty sibling sequences in a message whose budget covers four hints:
+/// each sequence decoded whole gives its share back, so every one of them
+/// is reserved once at its size instead of growing by doubling after the
+/// fourth.
+fn sibling_collections_decoded_whole_give_their_share_back(cfg: Config) {
+    let inner: Vec<[u64; 4]> = (0..100).map(|i| [i; 4]).collect();
+    let value = vec![inner; 40];
+    let wire = cfg.to_vec(&value).unwrap();
+    let (decoded, bytes) = {
+        let region = Region::new(GLOBAL);
+        let decoded = cfg.from_slice::<Vec<Vec<[u64; 4]>>>(&wire).unwrap();
+        (decoded, region.change().bytes_allocated)
+    };
+    assert_eq!(decoded, value);
+    let outer = 40 * std::mem::size_of::<Vec<[u64; 4]>>();
+    assert_eq!(bytes, outer + 40 * 100 * 32, "one reservation per sequence");
+
+    let ascii = netwire::ascii::Config::new().with_limit(cfg.limit());
+    let text = ascii.to_vec(&value).unwrap();
+    let region = Region::new(GLOBAL);
+    let decoded = ascii.from_slice::<Vec<Vec<[u64; 4]>>>(&text).unwrap();
+    let bytes = region.change().bytes_allocated;
+    assert_eq!(decoded, value);
+    assert_eq!(
+        bytes,
+        outer + 40 * 100 * 32,
+        "ascii: one reservation per sequence"
+    );
 }

@@ -16,7 +16,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::lex::{self, Float};
 use super::read::{Body, Read};
 use crate::error::{Error, ErrorKind, Result};
-use crate::limits::{HintBudget, Limits};
+use crate::limits::{HintBudget, HintClaim, Limits};
 
 /// Decodes one message from a [`Read`].
 pub(crate) struct Deserializer<R> {
@@ -432,6 +432,7 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         let mut access = Elements {
             de: &mut *self,
             left: len as u64,
+            claim: HintClaim::default(),
         };
         // Debug builds carry the `Result` past `leave()`: the smaller frame
         // lets the default depth fit a 128 KiB stack. Optimized builds
@@ -442,13 +443,16 @@ impl<'de, R: Read<'de>> Deserializer<R> {
             if access.left != 0 {
                 return Err(unread_fields(len));
             }
+            let claim = access.claim;
+            self.hints.settle(&claim);
             self.leave();
             Ok(value)
         }
         #[cfg(debug_assertions)]
         {
             let result = visitor.visit_seq(&mut access);
-            let left = access.left;
+            let (left, claim) = (access.left, access.claim);
+            self.hints.settle(&claim);
             self.leave();
             match result {
                 Ok(value) if left == 0 => Ok(value),
@@ -479,10 +483,10 @@ impl<'de, R: Read<'de>> Deserializer<R> {
     /// the message's hint budget lasts (see [`crate::limits`]). A reader has
     /// no bytes present ahead of time, so it gives no hint: collections
     /// grow as their elements arrive.
-    fn hint(&self, count: u64) -> usize {
+    fn hint(&self, claim: &HintClaim, count: u64) -> usize {
         let room = self.limit.saturating_sub(self.read.pos());
         let present = self.read.remaining().map_or(0, |left| left.min(room));
-        self.hints.hint(count, present)
+        self.hints.hint(claim, count, present)
     }
 }
 
@@ -490,6 +494,8 @@ impl<'de, R: Read<'de>> Deserializer<R> {
 struct Elements<'a, R> {
     de: &'a mut Deserializer<R>,
     left: u64,
+    /// This collection's share of the hint budget.
+    claim: HintClaim,
 }
 
 impl<'de, R: Read<'de>> de::SeqAccess<'de> for Elements<'_, R> {
@@ -505,7 +511,7 @@ impl<'de, R: Read<'de>> de::SeqAccess<'de> for Elements<'_, R> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.de.hint(self.left))
+        Some(self.de.hint(&self.claim, self.left))
     }
 }
 
@@ -527,7 +533,7 @@ impl<'de, R: Read<'de>> de::MapAccess<'de> for Elements<'_, R> {
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.de.hint(self.left))
+        Some(self.de.hint(&self.claim, self.left))
     }
 }
 
@@ -762,6 +768,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         let mut access = Elements {
             de: self,
             left: count,
+            claim: HintClaim::default(),
         };
         let value = visitor.visit_seq(&mut access)?;
         if access.left != 0 {
@@ -770,6 +777,8 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                 &"every element to be read",
             ));
         }
+        let claim = access.claim;
+        self.hints.settle(&claim);
         self.leave();
         Ok(value)
     }
@@ -795,6 +804,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
         let mut access = Elements {
             de: self,
             left: count,
+            claim: HintClaim::default(),
         };
         let value = visitor.visit_map(&mut access)?;
         if access.left != 0 {
@@ -803,6 +813,8 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
                 &"every entry to be read",
             ));
         }
+        let claim = access.claim;
+        self.hints.settle(&claim);
         self.leave();
         Ok(value)
     }

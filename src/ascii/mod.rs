@@ -258,8 +258,8 @@
 //!   zero-size elements (`Vec<()>`) cannot make a short message loop for
 //!   long. A count becomes serde's size hint only as far as the bytes
 //!   present in a slice back it and while the message's hint budget lasts
-//!   (hints reserve at most the limit in total, as in
-//!   [`net`](crate::net#limits-memory-and-depth)).
+//!   (the hints of the collections still open reserve at most the limit in
+//!   total, as in [`net`](crate::net#limits-memory-and-depth)).
 //!
 //! ```
 //! use netwire::ErrorKind;

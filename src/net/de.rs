@@ -15,7 +15,7 @@ use super::config::{
 use super::read::{NO_END, Owned, Read, Reference};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
-use crate::limits::{HintBudget, Limits};
+use crate::limits::{HintBudget, HintClaim, Limits};
 use crate::with::{self, Adapter, Width};
 
 /// The serde deserializer of the `net` format.
@@ -197,14 +197,16 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
         let mut access = Counted {
             de: &mut *self,
             left: len,
+            claim: HintClaim::default(),
         };
         let result = if map {
             visitor.visit_map(&mut access)
         } else {
             visitor.visit_seq(&mut access)
         };
-        let left = access.left;
+        let (left, claim) = (access.left, access.claim);
         let value = finish_counted(result, left, start)?;
+        self.hints.settle(&claim);
         self.leave();
         Ok(value)
     }
@@ -644,16 +646,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de>
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
         let len = self.count(start)?;
-        self.enter(start)?;
-        let mut access = Counted {
-            de: &mut *self,
-            left: len,
-        };
-        let result = visitor.visit_seq(&mut access);
-        let left = access.left;
-        let value = finish_counted(result, left, start)?;
-        self.leave();
-        Ok(value)
+        self.counted(len, start, visitor, false)
     }
 
     #[inline(always)]
@@ -675,16 +668,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de>
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
         let len = self.count(start)?;
-        self.enter(start)?;
-        let mut access = Counted {
-            de: &mut *self,
-            left: len,
-        };
-        let result = visitor.visit_map(&mut access);
-        let left = access.left;
-        let value = finish_counted(result, left, start)?;
-        self.leave();
-        Ok(value)
+        self.counted(len, start, visitor, true)
     }
 
     #[inline(always)]
@@ -754,6 +738,8 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Fixed<
 struct Counted<'a, R, T, W> {
     de: &'a mut Deserializer<R, T, W>,
     left: usize,
+    /// This collection's share of the hint budget.
+    claim: HintClaim,
 }
 
 impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, R, T, W> {
@@ -762,7 +748,8 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, R, T, W> {
     #[inline]
     fn hint(&self) -> usize {
         let de = &*self.de;
-        de.hints.hint(self.left as u64, de.read.buffered())
+        de.hints
+            .hint(&self.claim, self.left as u64, de.read.buffered())
     }
 }
 

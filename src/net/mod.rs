@@ -113,10 +113,13 @@
 //!   borrowed (or copied once they are known to be present). A sequence or
 //!   map read from a slice hints serde its count capped by the bytes left
 //!   in the slice, but only while the message's hint budget lasts: each
-//!   hint may make serde reserve up to 1 MiB, and the hints of one message
-//!   may reserve at most the limit in total (so a limit under 1 MiB gives
-//!   no hints, and nested hostile counts cannot add up). Collections
-//!   without a hint grow as their elements arrive. From a reader nothing is present ahead of time: a string or
+//!   hint may make serde reserve up to 1 MiB, and the hints of the
+//!   collections still open may reserve at most the limit in total (so a
+//!   limit under 1 MiB gives no hints, and nested hostile counts cannot add
+//!   up). A collection decoded whole gives its share back: its reservation
+//!   was at most what its elements take. Collections without a hint grow
+//!   as their elements arrive. From a reader nothing is present ahead of
+//!   time: a string or
 //!   byte string reserves at most its length — which the limit has already
 //!   bounded — and at most 64 KiB before its bytes arrive, and collections
 //!   get no size hint and grow as their elements arrive.
