@@ -27,7 +27,9 @@
 //!   byte offset; `from_slice` fails with `TrailingBytes` exactly where
 //!   `take_from_slice` leaves bytes over.
 //! - **Round trip.** A decoded value encodes (to `encoded_len` bytes) and
-//!   decodes back to an equal value.
+//!   decodes back to an equal value; `to_slice` writes the same bytes into
+//!   a slice of that length, and into one a byte shorter fails with
+//!   [`ErrorKind::BufferFull`] naming the size needed.
 //! - **Truncation.** Every strict prefix of an encoding fails with
 //!   [`ErrorKind::UnexpectedEnd`], whose [`Error::needed`] (when set) lies
 //!   past the cut and within the full encoding.
@@ -142,6 +144,11 @@ mod private {
     pub trait Sealed: Encoding {
         const NAME: &'static str;
         fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize>;
+        fn to_slice<'b, T: ?Sized + Serialize>(
+            &self,
+            value: &T,
+            buf: &'b mut [u8],
+        ) -> Result<&'b mut [u8]>;
         fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T>;
     }
 }
@@ -155,6 +162,13 @@ impl private::Sealed for net::Config {
     fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
         net::Config::encoded_len(self, value)
     }
+    fn to_slice<'b, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        buf: &'b mut [u8],
+    ) -> Result<&'b mut [u8]> {
+        net::Config::to_slice(self, value, buf)
+    }
     fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T> {
         net::Config::from_reader(self, reader)
     }
@@ -166,6 +180,13 @@ impl private::Sealed for ascii::Config {
     const NAME: &'static str = "ascii";
     fn encoded_len<T: ?Sized + Serialize>(&self, value: &T) -> Result<usize> {
         ascii::Config::encoded_len(self, value)
+    }
+    fn to_slice<'b, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        buf: &'b mut [u8],
+    ) -> Result<&'b mut [u8]> {
+        ascii::Config::to_slice(self, value, buf)
     }
     fn decode_reader<T: DeserializeOwned>(&self, reader: &[u8]) -> Result<T> {
         ascii::Config::from_reader(self, reader)
@@ -475,6 +496,37 @@ fn check_encoded_len<T: Serialize + Debug, F: Format>(format: &F, value: &T, byt
         Ok(n) if n == bytes.len() => {}
         other => panic!(
             "netwire::fuzz: {}: encoded_len gave {other:?} but the encoding of {value:?} is {} bytes: {bytes:02x?}",
+            F::NAME,
+            bytes.len()
+        ),
+    }
+    check_slice_output(format, value, bytes);
+}
+
+/// `to_slice` writes `bytes` (the encoding of `value`) into a slice of
+/// exactly their length, and into one a byte shorter fails with the size
+/// it needs.
+fn check_slice_output<T: Serialize + Debug, F: Format>(format: &F, value: &T, bytes: &[u8]) {
+    let mut buf = vec![0; bytes.len()];
+    match format.to_slice(value, &mut buf) {
+        Ok(written) if *written == *bytes => {}
+        other => panic!(
+            "netwire::fuzz: {}: to_slice of {value:?} into {} bytes gave {other:?}, expected {bytes:02x?}",
+            F::NAME,
+            bytes.len()
+        ),
+    }
+    let Some(short) = bytes.len().checked_sub(1) else {
+        return;
+    };
+    let expected = ErrorKind::BufferFull {
+        needed: bytes.len() as u64,
+        available: short as u64,
+    };
+    match format.to_slice(value, &mut buf[..short]) {
+        Err(e) if e.kind() == &expected => {}
+        other => panic!(
+            "netwire::fuzz: {}: to_slice of {value:?} ({} bytes) into {short} bytes gave {other:?}, expected {expected:?}",
             F::NAME,
             bytes.len()
         ),
