@@ -144,13 +144,10 @@ impl Output for Counter {
 /// what it writes off the front of the unwritten rest, one comparison and
 /// no index arithmetic.
 ///
-/// The trade-off, measured with `examples/compare` in one binary against
-/// [`IndexedSlice`] as the one-pass output: messages of strings, enums and
-/// small structs encode 8–26 % faster (`log`, `chat`, `header`), but long
-/// arrays of numbers 39 % slower (`mesh`). The rest is two words that each
-/// put stores again (the compiler cannot tell the bytes written from the
-/// output's own fields), where the indexed output stores one, its length,
-/// and only once per element; number arrays are bound by those stores.
+/// The puts are `#[inline]`, not `#[inline(always)]`: forced early, they
+/// left the compiler storing the rest again after every put in loops over
+/// arrays of numbers, 1.8× slower on `mesh` than with the hint (measured
+/// with a driver timing `net::to_slice` on the `mesh` dataset).
 ///
 /// It cannot go back, so a [`Output::mark`] (a length to patch later, rare
 /// in derived types) stops it: the entry point then writes the message
@@ -212,7 +209,7 @@ impl<'s> SliceOutput<'s> {
 impl private::Sealed for SliceOutput<'_> {}
 
 impl Output for SliceOutput<'_> {
-    #[inline(always)]
+    #[inline]
     fn put_u8(&mut self, byte: u8) {
         match std::mem::take(&mut self.rest).split_first_mut() {
             Some((slot, rest)) => {
@@ -222,7 +219,7 @@ impl Output for SliceOutput<'_> {
             None => self.overflow(),
         }
     }
-    #[inline(always)]
+    #[inline]
     fn put_slice(&mut self, bytes: &[u8]) {
         match std::mem::take(&mut self.rest).split_at_mut_checked(bytes.len()) {
             Some((slot, rest)) => {
