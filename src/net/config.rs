@@ -572,10 +572,12 @@ impl<G: EnumTagging> Format for Config<G> {
 }
 
 impl<G: EnumTagging> Encoding for Config<G> {
+    #[inline]
     fn encode_into<T: ?Sized + Serialize>(&self, value: &T, out: &mut Vec<u8>) -> Result<()> {
         format::append(self, value, out)
     }
 
+    #[inline]
     fn encode_into_bytes<T: ?Sized + Serialize>(
         &self,
         value: &T,
@@ -584,10 +586,12 @@ impl<G: EnumTagging> Encoding for Config<G> {
         format::append(self, value, out)
     }
 
+    #[inline]
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         self.from_slice(input)
     }
 
+    #[inline]
     fn decode_prefix<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<(T, usize)> {
         let (value, rest) = self.take_from_slice(input)?;
         Ok((value, input.len().saturating_sub(rest.len())))
