@@ -848,8 +848,17 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
 /// `bytes` as UTF-8; an error points at the first bad byte.
 #[inline]
 fn utf8(bytes: &[u8], body_start: u64) -> Result<&str> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        let at = body_start.saturating_add(e.valid_up_to() as u64);
-        Error::new(ErrorKind::InvalidUtf8, at)
-    })
+    crate::format::utf8(bytes).ok_or_else(|| invalid_utf8(bytes, body_start))
+}
+
+/// The error for `bytes`, not UTF-8, at their first bad byte.
+#[cold]
+fn invalid_utf8(bytes: &[u8], body_start: u64) -> Error {
+    let valid = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    Error::new(
+        ErrorKind::InvalidUtf8,
+        body_start.saturating_add(valid as u64),
+    )
 }

@@ -15,6 +15,7 @@ use super::config::{
 use super::read::{NO_END, Owned, Read, Reference};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
+use crate::format;
 use crate::limits::{HintBudget, HintClaim, Limits};
 use crate::with::{self, Adapter, Width};
 
@@ -362,11 +363,11 @@ fn visit_str<'de, V: Visitor<'de>>(
 ) -> Result<V::Value> {
     match bytes {
         Reference::Borrowed(b) => {
-            let s = std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+            let s = format::utf8(b).ok_or_else(|| error_at(ErrorKind::InvalidUtf8, start))?;
             visitor.visit_borrowed_str(s)
         }
         Reference::Copied(b) => {
-            let s = std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+            let s = format::utf8(b).ok_or_else(|| error_at(ErrorKind::InvalidUtf8, start))?;
             visitor.visit_str(s)
         }
     }
@@ -557,8 +558,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de>
         let len = self.len()?;
         match self.read.owned(len, start)? {
             Owned::Borrowed(b) => {
-                let s =
-                    std::str::from_utf8(b).map_err(|_| error_at(ErrorKind::InvalidUtf8, start))?;
+                let s = format::utf8(b).ok_or_else(|| error_at(ErrorKind::InvalidUtf8, start))?;
                 visitor.visit_borrowed_str(s)
             }
             Owned::Owned(v) => {
