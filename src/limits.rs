@@ -123,6 +123,7 @@ pub(crate) struct HintClaim {
 
 impl HintBudget {
     /// The budget of a message with a limit of `limit` bytes.
+    #[inline]
     pub(crate) fn new(limit: usize) -> Self {
         HintBudget {
             left: Cell::new(limit as u64),

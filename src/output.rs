@@ -176,6 +176,7 @@ pub(crate) enum SliceEnd {
 
 impl<'s> SliceOutput<'s> {
     /// An empty output over `buf`.
+    #[inline]
     pub(crate) fn new(buf: &'s mut [u8]) -> Self {
         SliceOutput {
             cap: buf.len(),
@@ -256,6 +257,7 @@ pub(crate) struct IndexedSlice<'s> {
 
 impl<'s> IndexedSlice<'s> {
     /// An empty output over `buf`.
+    #[inline]
     pub(crate) fn new(buf: &'s mut [u8]) -> Self {
         IndexedSlice {
             buf,

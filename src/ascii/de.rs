@@ -35,6 +35,7 @@ pub(crate) struct Deserializer<R> {
 }
 
 impl<'de, R: Read<'de>> Deserializer<R> {
+    #[inline]
     pub(crate) fn new(read: R, limit: usize, depth: usize) -> Self {
         Deserializer {
             read,

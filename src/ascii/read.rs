@@ -50,6 +50,7 @@ pub(crate) struct SliceRead<'de> {
 }
 
 impl<'de> SliceRead<'de> {
+    #[inline]
     pub(crate) fn new(input: &'de [u8], limit: usize) -> Self {
         let buf = input.get(..limit).unwrap_or(input);
         SliceRead {

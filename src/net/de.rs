@@ -35,6 +35,7 @@ pub struct Deserializer<R, T = NoTags, W = RuntimeWidths> {
 
 impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
     /// A deserializer over `read` with the settings of `config`.
+    #[inline]
     pub fn new(read: R, config: &Config<T>) -> Self {
         Deserializer::with_widths(read, config, config.widths())
     }
@@ -43,6 +44,7 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
 impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
     /// A deserializer over `read` with the settings of `config` and
     /// `widths`, which must be `config`'s.
+    #[inline]
     pub(crate) fn with_widths(read: R, config: &Config<T>, widths: W) -> Self {
         debug_assert!(
             widths.length() == config.length_width() && widths.tag() == config.tag_width()

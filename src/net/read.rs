@@ -123,6 +123,7 @@ pub struct SliceReader<'de> {
 
 impl<'de> SliceReader<'de> {
     /// A reader over `input` that stops at `limit` bytes.
+    #[inline]
     pub fn new(input: &'de [u8], limit: usize) -> Self {
         let window = input.get(..limit).unwrap_or(input);
         SliceReader {
@@ -135,6 +136,7 @@ impl<'de> SliceReader<'de> {
     }
 
     /// As [`SliceReader::new`], for an input that is one whole message.
+    #[inline]
     pub fn whole(input: &'de [u8], limit: usize) -> Self {
         SliceReader {
             whole: true,

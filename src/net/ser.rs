@@ -20,6 +20,7 @@ pub struct Serializer<'a, O, G = NoTags, W = RuntimeWidths> {
 
 impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
     /// A serializer writing to `out` with the widths and limits of `config`.
+    #[inline]
     pub fn new(out: &'a mut O, config: &Config<G>) -> Self {
         Serializer::with_widths(out, config, config.widths())
     }
@@ -28,6 +29,7 @@ impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
 impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
     /// A serializer writing to `out` with the limits of `config` and
     /// `widths`, which must be `config`'s.
+    #[inline]
     pub(crate) fn with_widths(out: &'a mut O, config: &Config<G>, widths: W) -> Self {
         debug_assert!(
             widths.length() == config.length_width() && widths.tag() == config.tag_width()
