@@ -606,8 +606,10 @@ impl<G: EnumTagging> Encoding for Config<G> {
 /// end of a `Vec`.
 impl<G: EnumTagging> Config<G> {
     /// Encodes `value` into the front of `buf` and returns the part written.
-    /// Nothing is allocated (except for a sequence or map of unknown length,
-    /// whose count is patched in place).
+    /// Nothing is allocated. A message with a sequence or map of unknown
+    /// length (`serialize_seq(None)`, never from a derive) is written twice:
+    /// the one-pass output stops at it, and the whole message is written
+    /// again with its count patched in place.
     ///
     /// ```
     /// use netwire::{ErrorKind, net::Config};
