@@ -463,6 +463,41 @@ impl<'de, R: Read<'de>> Deserializer<R> {
         }
     }
 
+    /// Visits the elements of a sequence, or the entries of a map, whose
+    /// count comes next; a collection decoded whole gives its share of the
+    /// hint budget back. Always inlined, so that a level of nesting keeps
+    /// the one frame of `deserialize_seq` or `deserialize_map`.
+    #[inline(always)]
+    fn counted<V: Visitor<'de>>(&mut self, visitor: V, map: bool) -> Result<V::Value> {
+        let (count, start) = self.count()?;
+        self.enter(start)?;
+        let mut access = Elements {
+            de: &mut *self,
+            left: count,
+            claim: HintClaim::default(),
+        };
+        let value = if map {
+            visitor.visit_map(&mut access)?
+        } else {
+            visitor.visit_seq(&mut access)?
+        };
+        if access.left != 0 {
+            let every = if map {
+                "every entry to be read"
+            } else {
+                "every element to be read"
+            };
+            return Err(de::Error::invalid_length(
+                usize::try_from(count).unwrap_or(usize::MAX),
+                &every,
+            ));
+        }
+        let claim = access.claim;
+        self.hints.settle(&claim);
+        self.leave();
+        Ok(value)
+    }
+
     /// Reads an enum's variant index and checks it against the number of
     /// variants. Kept out of `deserialize_enum` in debug builds so its
     /// locals are not on the stack while the variant's content recurses.
@@ -764,24 +799,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let (count, start) = self.count()?;
-        self.enter(start)?;
-        let mut access = Elements {
-            de: self,
-            left: count,
-            claim: HintClaim::default(),
-        };
-        let value = visitor.visit_seq(&mut access)?;
-        if access.left != 0 {
-            return Err(de::Error::invalid_length(
-                usize::try_from(count).unwrap_or(usize::MAX),
-                &"every element to be read",
-            ));
-        }
-        let claim = access.claim;
-        self.hints.settle(&claim);
-        self.leave();
-        Ok(value)
+        self.counted(visitor, false)
     }
 
     #[inline(always)]
@@ -800,24 +818,7 @@ impl<'de, R: Read<'de>> de::Deserializer<'de> for &mut Deserializer<R> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        let (count, start) = self.count()?;
-        self.enter(start)?;
-        let mut access = Elements {
-            de: self,
-            left: count,
-            claim: HintClaim::default(),
-        };
-        let value = visitor.visit_map(&mut access)?;
-        if access.left != 0 {
-            return Err(de::Error::invalid_length(
-                usize::try_from(count).unwrap_or(usize::MAX),
-                &"every entry to be read",
-            ));
-        }
-        let claim = access.claim;
-        self.hints.settle(&claim);
-        self.leave();
-        Ok(value)
+        self.counted(visitor, true)
     }
 
     #[inline(always)]
