@@ -117,7 +117,7 @@ where
         return Err(too_small(format, value, size));
     }
     written?;
-    out.finish().ok_or_else(|| too_small(format, value, size))
+    Ok(out.finish())
 }
 
 /// The number of bytes `value` encodes to, counted without writing them.

@@ -422,17 +422,15 @@ impl<'b, B: bytes::BufMut + ?Sized> BufMutOutput<'b, B> {
         self.full
     }
 
-    /// Puts the staged bytes into the buffer; returns the number of bytes
-    /// put in all, or `None` when the output is full (the buffer then holds
-    /// the bytes that were put before).
-    pub(crate) fn finish(self) -> Option<usize> {
-        if self.full {
-            return None;
-        }
+    /// Puts the staged bytes into the buffer of an output that is not
+    /// full (see [`BufMutOutput::is_full`]); returns the number of bytes
+    /// put in all.
+    pub(crate) fn finish(self) -> usize {
+        debug_assert!(!self.full, "finish of a full BufMutOutput");
         if !self.staged.is_empty() {
             self.buf.put_slice(&self.staged);
         }
-        Some(self.written + self.staged.len())
+        self.written + self.staged.len()
     }
 
     #[cold]
