@@ -273,25 +273,31 @@ fn hinted_collections_stay_within_a_larger_limit() {
 fn sibling_collections_decoded_whole_give_their_share_back(cfg: Config) {
     let inner: Vec<[u64; 4]> = (0..100).map(|i| [i; 4]).collect();
     let value = vec![inner; 40];
-    let wire = cfg.to_vec(&value).unwrap();
-    let (decoded, bytes) = {
-        let region = Region::new(GLOBAL);
-        let decoded = cfg.from_slice::<Vec<Vec<[u64; 4]>>>(&wire).unwrap();
-        (decoded, region.change().bytes_allocated)
-    };
-    assert_eq!(decoded, value);
     let outer = 40 * std::mem::size_of::<Vec<[u64; 4]>>();
+
+    let wire = cfg.to_vec(&value).unwrap();
+    let bytes = least_allocated_by(|| cfg.from_slice::<Vec<Vec<[u64; 4]>>>(&wire).unwrap());
     assert_eq!(bytes, outer + 40 * 100 * 32, "one reservation per sequence");
+    assert_eq!(cfg.from_slice::<Vec<Vec<[u64; 4]>>>(&wire).unwrap(), value);
 
     let ascii = netwire::ascii::Config::new().with_limit(cfg.limit());
     let text = ascii.to_vec(&value).unwrap();
-    let region = Region::new(GLOBAL);
-    let decoded = ascii.from_slice::<Vec<Vec<[u64; 4]>>>(&text).unwrap();
-    let bytes = region.change().bytes_allocated;
-    assert_eq!(decoded, value);
+    let bytes = least_allocated_by(|| ascii.from_slice::<Vec<Vec<[u64; 4]>>>(&text).unwrap());
     assert_eq!(
         bytes,
         outer + 40 * 100 * 32,
         "ascii: one reservation per sequence"
     );
+    assert_eq!(
+        ascii.from_slice::<Vec<Vec<[u64; 4]>>>(&text).unwrap(),
+        value
+    );
+}
+
+/// [`allocated_by`] for an exact count: the least of three runs. The
+/// count is of the whole process, and the test harness's own thread
+/// allocates now and then (a few hundred bytes, once in several runs);
+/// that only ever adds, so the least run is the decoder's own count.
+fn least_allocated_by<R>(mut f: impl FnMut() -> R) -> usize {
+    (0..3).map(|_| allocated_by(&mut f)).min().unwrap_or(0)
 }
