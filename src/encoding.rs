@@ -42,6 +42,48 @@ pub trait Encoding {
         Ok(())
     }
 
+    /// Appends the encoding of `value` to `out` as a message with no frame
+    /// around it, whose reader finds its end by decoding it
+    /// ([`SelfDelimited::retrying`](crate::message::SelfDelimited::retrying)):
+    /// what [`Encoding::decode_prefix`] could not read back is refused, and
+    /// `out` is left as it was.
+    ///
+    /// ```
+    /// use bytes::BytesMut;
+    /// use netwire::{Encoding, ErrorKind, net};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Data {
+    ///     block: u16,
+    ///     #[serde(with = "netwire::with::rest")]
+    ///     bytes: Vec<u8>,
+    /// }
+    ///
+    /// let data = Data { block: 1, bytes: vec![7] };
+    /// let mut out = BytesMut::new();
+    /// net::Config::new().encode_into_bytes(&data, &mut out)?;
+    /// assert_eq!(&out[..], [0, 1, 7]);
+    /// // Without a frame, nothing tells a reader where `bytes` ends.
+    /// let err = net::Config::new().encode_unframed_into_bytes(&data, &mut out).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::Unsupported(_)));
+    /// assert_eq!(&out[..], [0, 1, 7]);
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Implementer notes
+    /// The default is [`Encoding::encode_into_bytes`]. `net` refuses its
+    /// fields that run to the end of the message ([`crate::with::rest`],
+    /// [`crate::with::empty_as_none`]) with
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported), as its
+    /// `decode_prefix` does.
+    fn encode_unframed_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut BytesMut,
+    ) -> Result<()> {
+        self.encode_into_bytes(value, out)
+    }
+
     /// Decodes one value that must fill `input` exactly.
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T>;
 
@@ -120,6 +162,13 @@ impl<E: Encoding + ?Sized> Encoding for &E {
         out: &mut BytesMut,
     ) -> Result<()> {
         (**self).encode_into_bytes(value, out)
+    }
+    fn encode_unframed_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut BytesMut,
+    ) -> Result<()> {
+        (**self).encode_unframed_into_bytes(value, out)
     }
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         (**self).decode(input)

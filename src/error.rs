@@ -111,6 +111,22 @@ pub enum ErrorKind {
     /// Fields are positional on the wire, so a decoder would read the next
     /// field's bytes in its place; holds the field's name.
     SkippedField(&'static str),
+    /// A field that runs to the end of the message
+    /// ([`crate::with::rest`], [`crate::with::empty_as_none`]) is followed
+    /// by more bytes: the decoder would read them as part of that field.
+    /// Such a field must be the last thing on the wire.
+    EndNotLast {
+        /// The field that runs to the end, when it has a name.
+        field: Option<&'static str>,
+        /// The field written after it, when it has a name.
+        next: Option<&'static str>,
+    },
+    /// [`crate::with::empty_as_none`] around a `Some` whose value writes no
+    /// bytes, at the end of the message: it would read back as `None`.
+    EmptySome {
+        /// The field, when it has a name.
+        field: Option<&'static str>,
+    },
 
     // ---- framing and streams ---------------------------------------------
     /// The stream ended in the middle of a frame. (A self-delimited
@@ -213,6 +229,26 @@ impl Display for ErrorKind {
                 "field `{name}` was skipped (skip_serializing_if), but fields are \
                  positional on the wire: the decoder would misread the next field"
             ),
+            ErrorKind::EndNotLast { field, next } => {
+                f.write_str("field ")?;
+                named(f, *field, "that runs to the end of the message")?;
+                f.write_str(" (netwire::with::rest or empty_as_none) is followed by ")?;
+                match next {
+                    Some(next) => write!(f, "field `{next}`")?,
+                    None => f.write_str("more bytes")?,
+                }
+                f.write_str(
+                    ", which the decoder would read as part of it: such a field must come last",
+                )
+            }
+            ErrorKind::EmptySome { field } => {
+                f.write_str("field ")?;
+                named(f, *field, "under netwire::with::empty_as_none")?;
+                f.write_str(
+                    " holds a Some that writes no bytes at the end of the message, \
+                     which would read back as None",
+                )
+            }
             ErrorKind::Truncated {
                 received,
                 expected: Some(expected),
@@ -260,6 +296,14 @@ impl Display for ErrorKind {
             ErrorKind::Custom(msg) => f.write_str(msg),
             ErrorKind::Io(kind) => write!(f, "I/O error: {kind}"),
         }
+    }
+}
+
+/// Writes `` `name` ``, or `what` for a field without a name.
+fn named(f: &mut fmt::Formatter<'_>, name: Option<&str>, what: &str) -> fmt::Result {
+    match name {
+        Some(name) => write!(f, "`{name}`"),
+        None => f.write_str(what),
     }
 }
 
@@ -400,10 +444,12 @@ impl Error {
     }
 
     /// Sets the offset when the error has none yet (serde's `custom` errors
-    /// are made without one; the decoder knows where it was).
+    /// are made without one; the decoder knows where it was). An
+    /// [`ErrorKind::Unsupported`] keeps none: a combination that cannot
+    /// work is not at any byte of the input.
     #[cold]
     pub fn or_offset(mut self, offset: u64) -> Self {
-        if self.0.offset.is_none() {
+        if self.0.offset.is_none() && !matches!(self.0.kind, ErrorKind::Unsupported(_)) {
             self.0.offset = Some(offset);
         }
         self
@@ -476,6 +522,8 @@ impl From<Error> for io::Error {
             ErrorKind::TagOverflow { .. }
             | ErrorKind::LengthOverflow { .. }
             | ErrorKind::SkippedField(_)
+            | ErrorKind::EndNotLast { .. }
+            | ErrorKind::EmptySome { .. }
             | ErrorKind::BufferFull { .. }
             | ErrorKind::InvalidCString
             | ErrorKind::EmptyMessage

@@ -14,8 +14,35 @@ pub(crate) trait Format {
     /// Writes `value` as one message into `out`.
     fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()>;
 
+    /// Writes `value` as one message with no frame around it, whose
+    /// reader finds its end by decoding it: refuses what such a reader
+    /// cannot read back. The default is [`Format::write`].
+    #[inline]
+    fn write_unframed<O: Output, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut O,
+    ) -> Result<()> {
+        self.write(value, out)
+    }
+
     /// The most bytes one message may occupy.
     fn byte_limit(&self) -> usize;
+}
+
+/// The messages of a format with no frame around them (see
+/// [`Format::write_unframed`]).
+pub(crate) struct Unframed<'a, F: ?Sized>(pub(crate) &'a F);
+
+impl<F: Format + ?Sized> Format for Unframed<'_, F> {
+    #[inline]
+    fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()> {
+        self.0.write_unframed(value, out)
+    }
+
+    fn byte_limit(&self) -> usize {
+        self.0.byte_limit()
+    }
 }
 
 /// Appends `value` to a growable output, leaving it as it was on an error

@@ -279,6 +279,27 @@ pub(crate) fn bad_span() -> Error {
     )
 }
 
+/// How a reader finds where a message ends ([`FrameEncoder::message_ends`]),
+/// which decides what a writer may put in it: a writer refuses what its
+/// reader would refuse.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MessageEnds {
+    /// The frame says (a length, a delimiter, the end of the stream): any
+    /// message can be written.
+    Framed,
+    /// There is no frame; the encoding finds the end by scanning
+    /// ([`Encoding::scan`](crate::Encoding::scan)). An encoding that
+    /// cannot scan (`net`) is refused with [`ErrorKind::Unsupported`].
+    Scanned,
+    /// There is no frame; the decoder finds the end by decoding
+    /// ([`SelfDelimited::retrying`](crate::message::SelfDelimited::retrying)).
+    /// A message the encoding's `decode_prefix` cannot read back (a `net`
+    /// field that runs to the end of the message) is refused
+    /// ([`Encoding::encode_unframed_into_bytes`](crate::Encoding::encode_unframed_into_bytes)).
+    Decoded,
+}
+
 /// Writes frames around payloads.
 ///
 /// A frame is `head ++ payload ++ tail`. Splitting head and tail from the
@@ -303,6 +324,14 @@ pub trait FrameEncoder {
     fn encode_tail(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
         let _ = (payload, dst);
         Ok(())
+    }
+
+    /// How the reader of these frames finds where each message ends, and
+    /// so what a message written in them may hold. The default,
+    /// [`MessageEnds::Framed`], is right for every framing that writes a
+    /// frame around the payload.
+    fn message_ends(&self) -> MessageEnds {
+        MessageEnds::Framed
     }
 
     /// Appends a whole frame carrying `payload` to `dst`.

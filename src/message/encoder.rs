@@ -5,9 +5,9 @@ use std::fmt;
 use bytes::{BufMut, BytesMut};
 use serde::Serialize;
 
-use crate::encoding::Encoding;
+use crate::encoding::{Encoding, Scan};
 use crate::error::Result;
-use crate::frame::FrameEncoder;
+use crate::frame::{FrameEncoder, MessageEnds};
 use crate::net;
 
 /// Encodes typed messages into frames, straight into the caller's buffer:
@@ -121,7 +121,12 @@ where
     let mark = dst.len();
     let reserved = framing.head_len().unwrap_or(0);
     dst.put_bytes(0, reserved);
-    let result = encoding.encode_into_bytes(message, dst).and_then(|()| {
+    let encoded = match framing.message_ends() {
+        MessageEnds::Framed => encoding.encode_into_bytes(message, dst),
+        MessageEnds::Decoded => encoding.encode_unframed_into_bytes(message, dst),
+        MessageEnds::Scanned => encode_scanned(encoding, message, dst),
+    };
+    let result = encoded.and_then(|()| {
         edges.clear();
         let payload = dst.get(mark + reserved..).unwrap_or_default();
         framing.encode_head(payload, edges)?;
@@ -144,6 +149,22 @@ where
     }
     dst.extend_from_slice(&edges[head..]);
     Ok(())
+}
+
+/// Encodes a message whose reader finds its end by scanning: only in an
+/// encoding that can scan, as its reader would refuse any other.
+#[cold]
+fn encode_scanned<E, T>(encoding: &E, message: &T, dst: &mut BytesMut) -> Result<()>
+where
+    E: Encoding + ?Sized,
+    T: ?Sized + Serialize,
+{
+    // An encoding that scans says something of any input, the empty one
+    // included; one that cannot says `Unknown` whatever the input.
+    if encoding.scan(&[], 0) == Scan::Unknown {
+        return Err(super::self_delimited::cannot_scan());
+    }
+    encoding.encode_into_bytes(message, dst)
 }
 
 /// Makes the room before the payload at `mark` `head` bytes long instead

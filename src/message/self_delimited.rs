@@ -59,7 +59,7 @@ use serde::Deserialize;
 
 use crate::encoding::{Encoding, Scan};
 use crate::error::{Error, ErrorKind, Result};
-use crate::frame::FrameEncoder;
+use crate::frame::{FrameEncoder, MessageEnds};
 
 /// The "no framing" strategy: messages follow each other and the encoding
 /// finds where each one ends.
@@ -138,6 +138,13 @@ const CANNOT_SCAN: &str = "this encoding cannot find a message's end without dec
      which a slow peer can make quadratic: frame the messages, or use \
      SelfDelimited::retrying() for a trusted peer";
 
+/// The error of an encoding that cannot scan under [`SelfDelimited::new`],
+/// for its reader and its writer alike.
+#[cold]
+pub(crate) fn cannot_scan() -> Error {
+    Error::without_offset(ErrorKind::Unsupported(CANNOT_SCAN))
+}
+
 impl SelfDelimited {
     /// Self-delimited messages in an encoding that finds their ends by
     /// scanning ([`Encoding::scan`], such as `ascii`). Linear in the bytes
@@ -197,7 +204,7 @@ impl SelfDelimited {
         let message = match encoding.scan(within, self.resume) {
             Scan::Partial { resume } => return self.partial(resume, input.len(), limit),
             Scan::Unknown if !self.retrying => {
-                return Err(Error::new(ErrorKind::Unsupported(CANNOT_SCAN), 0));
+                return Err(cannot_scan());
             }
             Scan::Complete(end) => input.get(..end).unwrap_or(input),
             _ => input,
@@ -299,7 +306,7 @@ impl SelfDelimited {
         }
         let within = input.get(..encoding.limit()).unwrap_or(input);
         if !self.retrying && encoding.scan(within, self.resume) == Scan::Unknown {
-            return Err(Error::new(ErrorKind::Unsupported(CANNOT_SCAN), 0));
+            return Err(cannot_scan());
         }
         if input.len() >= self.wait_for {
             match self.attempt(encoding, input) {
@@ -325,6 +332,17 @@ impl SelfDelimited {
 impl FrameEncoder for SelfDelimited {
     fn head_len(&self) -> Option<usize> {
         Some(0)
+    }
+
+    /// [`MessageEnds::Decoded`] when [`SelfDelimited::retrying`],
+    /// [`MessageEnds::Scanned`] otherwise: the writer refuses what this
+    /// reader would refuse.
+    fn message_ends(&self) -> MessageEnds {
+        if self.retrying {
+            MessageEnds::Decoded
+        } else {
+            MessageEnds::Scanned
+        }
     }
 
     /// # Errors

@@ -560,10 +560,26 @@ impl<G: EnumTagging> Format for Config<G> {
     #[inline]
     fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()> {
         if self.has_default_widths() {
-            value.serialize(&mut Serializer::with_widths(out, self, DefaultWidths))
+            let mut ser = Serializer::with_widths(out, self, DefaultWidths);
+            value.serialize(&mut ser)?;
+            ser.finish()
         } else {
-            value.serialize(&mut Serializer::new(out, self))
+            let mut ser = Serializer::new(out, self);
+            value.serialize(&mut ser)?;
+            ser.finish()
         }
+    }
+
+    /// No field may run to the end of the message: the reader of a
+    /// message without a frame does not know where that is.
+    fn write_unframed<O: Output, T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut O,
+    ) -> Result<()> {
+        let mut ser = Serializer::new(out, self).unframed();
+        value.serialize(&mut ser)?;
+        ser.finish()
     }
 
     fn byte_limit(&self) -> usize {
@@ -584,6 +600,15 @@ impl<G: EnumTagging> Encoding for Config<G> {
         out: &mut bytes::BytesMut,
     ) -> Result<()> {
         format::append(self, value, out)
+    }
+
+    #[inline]
+    fn encode_unframed_into_bytes<T: ?Sized + Serialize>(
+        &self,
+        value: &T,
+        out: &mut bytes::BytesMut,
+    ) -> Result<()> {
+        format::append(&format::Unframed(self), value, out)
     }
 
     #[inline]

@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::config::{
     Config, EnumTagging, EnumTags, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths,
 };
-use super::read::{NO_END, Owned, Read, Reference};
+use super::read::{Owned, Read, Reference, no_end};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format;
@@ -100,7 +100,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
         match adapter {
             Adapter::CStr => self.read.until_nul(start),
             Adapter::Rest => self.read.rest(start),
-            _ => Err(misplaced(start)),
+            _ => Err(misplaced()),
         }
     }
 
@@ -146,9 +146,9 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
             Adapter::EmptyAsNone => match self.read.at_end() {
                 Some(true) => visitor.visit_none(),
                 Some(false) => visitor.visit_some(&mut *self),
-                None => Err(error_at(ErrorKind::Unsupported(NO_END), start)),
+                None => Err(no_end()),
             },
-            _ => Err(misplaced(start)),
+            _ => Err(misplaced()),
         }
         .map_err(|e| with_offset(e, start))
     }
@@ -169,12 +169,12 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
         let open = match adapter {
             Adapter::Rest if !map => {
                 if self.read.at_end().is_none() {
-                    return Err(error_at(ErrorKind::Unsupported(NO_END), start));
+                    return Err(no_end());
                 }
                 false
             }
             Adapter::NulTerminated if !map => true,
-            _ => return Err(misplaced(start)),
+            _ => return Err(misplaced()),
         };
         self.enter(start)?;
         let value = visitor
@@ -399,8 +399,8 @@ fn over_limit(len: u64, limit: u64, at: u64) -> Error {
 }
 
 #[cold]
-fn misplaced(at: u64) -> Error {
-    Error::new(ErrorKind::Unsupported(MISPLACED), at)
+fn misplaced() -> Error {
+    Error::without_offset(ErrorKind::Unsupported(MISPLACED))
 }
 
 #[cold]
@@ -901,7 +901,7 @@ struct Adapted<'a, R, T, W> {
 macro_rules! misplaced {
     ($($method:ident),* $(,)?) => {$(
         fn $method<V: Visitor<'de>>(self, _visitor: V) -> Result<V::Value> {
-            Err(misplaced(self.de.read.pos()))
+            Err(misplaced())
         }
     )*};
 }
@@ -958,11 +958,11 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Ada
         _name: &'static str,
         _visitor: V,
     ) -> Result<V::Value> {
-        Err(misplaced(self.de.read.pos()))
+        Err(misplaced())
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
-        Err(misplaced(self.de.read.pos()))
+        Err(misplaced())
     }
 
     fn deserialize_tuple_struct<V: Visitor<'de>>(
@@ -971,7 +971,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Ada
         _len: usize,
         _visitor: V,
     ) -> Result<V::Value> {
-        Err(misplaced(self.de.read.pos()))
+        Err(misplaced())
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -980,7 +980,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Ada
         _fields: &'static [&'static str],
         _visitor: V,
     ) -> Result<V::Value> {
-        Err(misplaced(self.de.read.pos()))
+        Err(misplaced())
     }
 
     fn deserialize_enum<V: Visitor<'de>>(
@@ -989,7 +989,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Ada
         _variants: &'static [&'static str],
         _visitor: V,
     ) -> Result<V::Value> {
-        Err(misplaced(self.de.read.pos()))
+        Err(misplaced())
     }
 
     fn is_human_readable(&self) -> bool {

@@ -175,14 +175,36 @@
 //! | [`nullable_i16`](crate::with::nullable_i16), [`nullable_i32`](crate::with::nullable_i32) | `None`: the length −1 (`ff ff`); `Some`: the length and the items, no option byte | −2 and below are `NegativeLength` | an `Option` (`~`, `+`) |
 //! | [`cstr`](crate::with::cstr) | the bytes, then `00`, no prefix | no `00` before the input ends: `UnexpectedEnd` at the string's start; encoding a `00` inside: `InvalidCString` at its index | a plain string |
 //! | [`Padded<N>`](crate::with::Padded) | exactly `N` bytes: the string, then `00` to the end (none when it fills them) | a nonzero byte after the first `00`: `Custom`; not UTF-8: `Custom` | `N` numbers |
-//! | [`rest`](crate::with::rest) | the bytes or elements to the end of the message, no prefix | the end must be known (`from_slice`, a frame's payload): otherwise `Unsupported`; a partial element is `UnexpectedEnd` | a plain field |
+//! | [`rest`](crate::with::rest) | the bytes or elements to the end of the message, no prefix | the end must be known (`from_slice`, a frame's payload): otherwise `Unsupported`; a partial element is `UnexpectedEnd`; encoding a byte after it: `EndNotLast` | a plain field |
 //! | [`nul_terminated`](crate::with::nul_terminated) | the elements, then `00` where the next element would start | no `00`: `UnexpectedEnd`; an element must take a byte and not start with `00` (encode: `Unsupported`) | a plain sequence |
-//! | [`empty_as_none`](crate::with::empty_as_none) | `None`: nothing; `Some`: the value, no option byte | the end must be known, as for `rest` | an `Option` |
+//! | [`empty_as_none`](crate::with::empty_as_none) | `None`: nothing; `Some`: the value, no option byte | the end must be known, as for `rest`; encoding a byte after `None`: `EndNotLast`, a `Some` of no bytes at the end: `EmptySome` | an `Option` |
 //! | [`EnumTags`] | the variant's tag from the table, in the table's width | a tag not in the table: `TagOutOfRange { tag, variants }` at the tag | the variant index |
 //!
 //! An adapter applies to the length, string or option its field starts with
 //! and to nothing else: on any other field it is `Unsupported`, when encoding
 //! and when decoding. Adapters add no nesting level.
+//!
+//! A value is encoded only when its bytes read back as it: whatever follows
+//! a `rest` field or an `empty_as_none` `None` (a later field, a second such
+//! field, the next element of a sequence, a terminator), at any depth, is
+//! [`ErrorKind::EndNotLast`](crate::ErrorKind::EndNotLast), naming the
+//! field and the one after it. Every entry point checks it (`to_vec`,
+//! `to_slice`, `to_buf_mut`, `append_to_vec`, `encoded_len`, the message
+//! writers and codecs), and those that append leave their output as it was.
+//!
+//! ```
+//! use netwire::ErrorKind;
+//!
+//! #[derive(serde::Serialize)]
+//! struct Shifted {
+//!     #[serde(with = "netwire::with::empty_as_none")]
+//!     a: Option<u8>,
+//!     b: u8,
+//! }
+//! // `a: None, b: 5` would be the byte 5, which reads back as `a: Some(5)`.
+//! let err = netwire::net::to_vec(&Shifted { a: None, b: 5 }).unwrap_err();
+//! assert_eq!(err.kind(), &ErrorKind::EndNotLast { field: Some("a"), next: Some("b") });
+//! ```
 //!
 //! # Errors
 //!
@@ -203,6 +225,7 @@
 //! | `TrailingBytes` | the first byte after the message ([`from_slice`] only) |
 //! | `NotSelfDescribing` | where the type asked for "any" value |
 //! | `Io` ([`from_reader`] only) | the item being read |
+//! | `Unsupported` (a type or framing that cannot work as configured) | none: it is not at any byte |
 //! | `Custom` (from a `Deserialize` impl) | the innermost value being decoded; a check made after a value was read (such as `#[serde(try_from)]`) reports the value enclosing it, or 0 |
 //!
 //! ```

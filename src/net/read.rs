@@ -74,8 +74,8 @@ pub(crate) const NO_END: &str = "a netwire::with::rest or empty_as_none field ne
      reader, a prefix or a self-delimited stream";
 
 #[cold]
-fn no_end(at: u64) -> Error {
-    Error::new(ErrorKind::Unsupported(NO_END), at)
+pub(crate) fn no_end() -> Error {
+    Error::without_offset(ErrorKind::Unsupported(NO_END))
 }
 
 /// The error for an item starting at `start` that needs the input to be at
@@ -194,7 +194,7 @@ impl<'de> Read<'de> for SliceReader<'de> {
 
     fn rest(&mut self, start: u64) -> Result<Reference<'de, '_>> {
         if !self.whole {
-            return Err(no_end(start));
+            return Err(no_end());
         }
         if self.cut {
             let pos = self.pos();
@@ -401,8 +401,8 @@ impl<'de, R: io::Read> Read<'de> for IoReader<R> {
         None
     }
 
-    fn rest(&mut self, start: u64) -> Result<Reference<'de, '_>> {
-        Err(no_end(start))
+    fn rest(&mut self, _start: u64) -> Result<Reference<'de, '_>> {
+        Err(no_end())
     }
 
     fn until_nul(&mut self, start: u64) -> Result<Reference<'de, '_>> {

@@ -3,6 +3,7 @@
 use serde::ser::{self, Serialize};
 
 use super::config::{Config, EnumTagging, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths};
+use super::read::no_end;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{self, Limits};
 pub(crate) use crate::output::Output;
@@ -16,6 +17,47 @@ pub struct Serializer<'a, O, G = NoTags, W = RuntimeWidths> {
     limits: Limits,
     /// The tag tables of enums whose tags are not their variant indices.
     tags: G,
+    /// What the bytes after a field of [`with::empty_as_none`] or
+    /// [`with::rest`] must be, once one has been written.
+    ends: Option<Ends>,
+    /// Whether the reader is told where the message ends (a frame, a
+    /// datagram, `from_slice`); without that, no field may run to the end.
+    framed: bool,
+}
+
+/// The fields whose reading depends on where the message ends. Kept in
+/// the serializer, not boxed: `to_slice` allocates nothing.
+#[derive(Clone, Copy, Default)]
+struct Ends {
+    /// The first field that must end the message: a [`with::rest`], or a
+    /// `None` under [`with::empty_as_none`]. No byte may follow it.
+    last: Option<Mark>,
+    /// The last `Some` of no bytes under [`with::empty_as_none`]: a byte
+    /// must follow it, or it would read back as `None`.
+    empty_some: Option<Mark>,
+}
+
+/// A position in the message, and the field that was written there.
+#[derive(Clone, Copy)]
+struct Mark {
+    /// The position right after the field.
+    at: usize,
+    /// The innermost struct field around it, once its serializer returned.
+    field: Option<&'static str>,
+}
+
+impl Mark {
+    #[inline]
+    fn new(at: usize) -> Self {
+        Mark { at, field: None }
+    }
+
+    /// Names the mark after struct field `key`, when it has no name yet:
+    /// `key` is then the innermost struct field around it.
+    #[inline]
+    fn name(&mut self, key: &'static str) {
+        self.field = self.field.or(Some(key));
+    }
 }
 
 impl<'a, O: Output, G: EnumTagging> Serializer<'a, O, G> {
@@ -39,7 +81,82 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
             widths,
             limits: Limits::new(config.depth(), config.limit()),
             tags: config.tagging(),
+            ends: None,
+            framed: true,
         }
+    }
+
+    /// The serializer of a message with no frame around it, whose reader
+    /// finds its end by decoding it: a field that runs to the end of the
+    /// message is refused ([`ErrorKind::Unsupported`]).
+    #[inline]
+    pub(crate) fn unframed(mut self) -> Self {
+        self.framed = false;
+        self
+    }
+
+    /// Checks the message just written: nothing follows a field that runs
+    /// to the end of it.
+    ///
+    /// # Errors
+    /// [`ErrorKind::EndNotLast`].
+    #[inline]
+    pub(crate) fn finish(&self) -> Result<()> {
+        match &self.ends {
+            Some(ends) => ends.check(self.out.position()),
+            None => Ok(()),
+        }
+    }
+
+    /// The marks of fields whose reading depends on the message's end.
+    #[cold]
+    fn ends(&mut self) -> Result<&mut Ends> {
+        if !self.framed {
+            return Err(no_end());
+        }
+        Ok(self.ends.get_or_insert_with(Ends::default))
+    }
+
+    /// A field that must end the message has just been written.
+    #[cold]
+    fn ended(&mut self) -> Result<()> {
+        let at = self.out.position();
+        let ends = self.ends()?;
+        ends.last = ends.last.or(Some(Mark::new(at)));
+        Ok(())
+    }
+
+    /// A `Some` of no bytes under [`with::empty_as_none`] has just been
+    /// written (or not written).
+    #[cold]
+    fn empty_some(&mut self) -> Result<()> {
+        let at = self.out.position();
+        self.ends()?.empty_some = Some(Mark::new(at));
+        Ok(())
+    }
+
+    /// After struct field `key`, once a field whose reading depends on the
+    /// message's end was written: names the marks that have no name yet,
+    /// and refuses any byte written after a field that must end the
+    /// message.
+    #[cold]
+    fn after_end(&mut self, key: &'static str) -> Result<()> {
+        let position = self.out.position();
+        let Some(ends) = &mut self.ends else {
+            return Ok(());
+        };
+        if let Some(mark) = &mut ends.empty_some {
+            mark.name(key);
+        }
+        let Some(last) = &mut ends.last else {
+            return Ok(());
+        };
+        let next = last.field.map(|_| key);
+        last.name(key);
+        if position != last.at {
+            return Err(end_not_last(last.field, next));
+        }
+        Ok(())
     }
 
     /// Writes `len` in an adapter's width.
@@ -69,7 +186,10 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 self.out.put_u8(0);
                 return Ok(());
             }
-            Adapter::Rest => {}
+            Adapter::Rest => {
+                self.out.put_slice(bytes);
+                return self.ended();
+            }
             _ => return Err(misplaced()),
         }
         self.out.put_slice(bytes);
@@ -85,7 +205,7 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 self.out.put_slice(width.encode(None, &mut buf));
                 Ok(())
             }
-            Adapter::EmptyAsNone => Ok(()),
+            Adapter::EmptyAsNone => self.ended(),
             _ => Err(misplaced()),
         }
     }
@@ -259,6 +379,17 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
         })
     }
 
+    /// Writes struct field `key`: names the errors about an unnamed field,
+    /// and checks what follows a field that runs to the end of the message.
+    #[inline]
+    fn struct_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result<()> {
+        value.serialize(&mut *self)?;
+        if self.ends.is_some() {
+            return self.after_end(key);
+        }
+        Ok(())
+    }
+
     /// Starts a tuple, struct or variant's fields: one compound level.
     #[inline]
     fn fields(&mut self) -> Result<&mut Self> {
@@ -272,6 +403,28 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
 #[cold]
 fn misplaced() -> Error {
     Error::without_offset(ErrorKind::Unsupported(MISPLACED))
+}
+
+impl Ends {
+    /// Checks the end of the message, at `position`.
+    fn check(&self, position: usize) -> Result<()> {
+        if let Some(last) = self.last {
+            if position != last.at {
+                return Err(end_not_last(last.field, None));
+            }
+        }
+        match self.empty_some {
+            Some(mark) if position == mark.at => Err(Error::without_offset(ErrorKind::EmptySome {
+                field: mark.field,
+            })),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cold]
+fn end_not_last(field: Option<&'static str>, next: Option<&'static str>) -> Error {
+    Error::without_offset(ErrorKind::EndNotLast { field, next })
 }
 
 /// Why an adapter cannot apply.
@@ -537,10 +690,13 @@ impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
             }
             Length::Open(open) => {
                 self.ser.limits.elements(self.count as u64, None)?;
-                if open == Open::Terminated {
-                    self.ser.out.put_u8(0);
+                match open {
+                    Open::Terminated => {
+                        self.ser.out.put_u8(0);
+                        Ok(())
+                    }
+                    Open::Rest => self.ser.ended(),
                 }
-                Ok(())
             }
         }
     }
@@ -587,6 +743,8 @@ impl<O: Output, G: EnumTagging, W: Widths> Serializer<'_, O, G, W> {
             widths: self.widths,
             limits: self.limits,
             tags: self.tags,
+            ends: None,
+            framed: true,
         };
         value.serialize(&mut ser)?;
         Ok(probe.first().copied().unwrap_or(0))
@@ -645,7 +803,7 @@ macro_rules! fields {
                 $($key: &'static str,)?
                 value: &T,
             ) -> Result<()> {
-                value.serialize(&mut **self)
+                fields!(@field self, value $(, $key)?)
             }
 
             #[inline]
@@ -657,19 +815,25 @@ macro_rules! fields {
             $($skip)?
         }
     )*};
+    (@field $self:ident, $value:ident) => {
+        $value.serialize(&mut **$self)
+    };
+    (@field $self:ident, $value:ident, $key:ident) => {
+        $self.struct_field($key, $value)
+    };
 }
 
 fields! {
     SerializeTuple::serialize_element(),
     SerializeTupleStruct::serialize_field(),
     SerializeTupleVariant::serialize_field(),
-    SerializeStruct::serialize_field(_key) {
+    SerializeStruct::serialize_field(key) {
         /// Fields are positional: leaving one out would shift the rest.
         fn skip_field(&mut self, key: &'static str) -> Result<()> {
             Err(limits::skipped(key))
         }
     },
-    SerializeStructVariant::serialize_field(_key) {
+    SerializeStructVariant::serialize_field(key) {
         /// Fields are positional: leaving one out would shift the rest.
         fn skip_field(&mut self, key: &'static str) -> Result<()> {
             Err(limits::skipped(key))
@@ -723,7 +887,15 @@ impl<'b, 'a, O: Output, G: EnumTagging, W: Widths> ser::Serializer for Adapted<'
                 ser: self.ser,
                 adapter: Adapter::Len(width),
             }),
-            Adapter::EmptyAsNone => value.serialize(&mut *self.ser),
+            Adapter::EmptyAsNone => {
+                let at = self.ser.out.position();
+                value.serialize(&mut *self.ser)?;
+                if self.ser.out.position() == at {
+                    // Read back as `Some` only if a byte follows.
+                    return self.ser.empty_some();
+                }
+                Ok(())
+            }
             _ => Err(misplaced()),
         }
     }

@@ -9,8 +9,9 @@ class DecodeError(Exception):
 
     kind = "DecodeError"
 
-    def __init__(self, offset: int, detail: str = "") -> None:
-        super().__init__(f"{self.kind} at offset {offset}" + (f": {detail}" if detail else ""))
+    def __init__(self, offset: Optional[int], detail: str = "") -> None:
+        where = "" if offset is None else f" at offset {offset}"
+        super().__init__(f"{self.kind}{where}" + (f": {detail}" if detail else ""))
         self.offset = offset
 
 
@@ -79,6 +80,9 @@ class NegativeLength(DecodeError):
 
 
 class Unsupported(DecodeError):
+    """A field that needs the message's end, where it is not known: a
+    combination that cannot work, at no particular byte (offset None)."""
+
     kind = "Unsupported"
 
 
@@ -583,7 +587,7 @@ class _RestBytes:
     def dec(self, r: _Reader) -> bytes:
         start = r.pos
         if not r.whole:
-            raise Unsupported(start, _NO_END)
+            raise Unsupported(None, _NO_END)
         if r.cut:
             raise LengthOverLimit(start, LIMIT + 1, LIMIT)
         r.pos = r.end
@@ -604,7 +608,7 @@ class _OpenSeq:
     def dec(self, r: _Reader) -> Any:
         start = r.pos
         if not self.terminated and r.at_end() is None:
-            raise Unsupported(start, _NO_END)
+            raise Unsupported(None, _NO_END)
         r.enter(start)
         out = []
         while True:
@@ -673,7 +677,7 @@ class _EmptyAsNone:
     def dec(self, r: _Reader) -> Any:
         end = r.at_end()
         if end is None:
-            raise Unsupported(r.pos, _NO_END)
+            raise Unsupported(None, _NO_END)
         if end:
             return None
         return self.inner.dec(r)

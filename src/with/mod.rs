@@ -50,8 +50,14 @@
 //! [`rest`] and [`empty_as_none`] need to know where the message ends: a
 //! frame's payload, a datagram, `from_slice`. Where no end is known
 //! (`take_from_slice`, `from_reader`, a self-delimited stream) they are
-//! [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported), not a greedy
-//! read.
+//! [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported), when reading
+//! and when writing, not a greedy read. A `rest` field, or an
+//! `empty_as_none` `None`, must be the last thing in the message: writing
+//! anything after one, at any depth, is
+//! [`ErrorKind::EndNotLast`](crate::ErrorKind::EndNotLast), and an
+//! `empty_as_none` `Some` that writes no bytes at the very end is
+//! [`ErrorKind::EmptySome`](crate::ErrorKind::EmptySome): either would
+//! read back as another value.
 
 use std::fmt;
 use std::marker::PhantomData;

@@ -9,6 +9,7 @@ mod adapters;
 mod basic;
 mod bincode;
 mod depth;
+mod end_of_message;
 mod errors;
 mod roundtrip;
 mod slice_output;

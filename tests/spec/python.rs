@@ -91,7 +91,9 @@ fn rust_says<T: DeserializeOwned + Serialize>(
             decode: canon::<T>,
         },
         Err(e) => {
-            let off = e.offset().unwrap_or(0);
+            let off = e
+                .offset()
+                .map_or_else(|| "None".to_string(), |o| o.to_string());
             Says::Err(match e.kind() {
                 ErrorKind::Custom(_) => return Says::Custom,
                 ErrorKind::UnexpectedEnd => {
