@@ -168,6 +168,16 @@ pub enum ErrorKind {
     /// The combination asked for cannot work as configured; the text says
     /// why and what to use instead.
     Unsupported(&'static str),
+    /// A tag table ([`crate::net::EnumTags`]) has a tag for each of fewer
+    /// or more variants than its enum has.
+    TagTableMismatch {
+        /// The enum's name.
+        enum_name: &'static str,
+        /// The tags in the table.
+        tags: usize,
+        /// The enum's variants.
+        variants: usize,
+    },
 
     // ---- everything else -------------------------------------------------
     /// A message from a `Serialize`/`Deserialize` implementation (serde's
@@ -293,6 +303,15 @@ impl Display for ErrorKind {
                  would show it (frame it, or give it a field)",
             ),
             ErrorKind::Unsupported(what) => f.write_str(what),
+            ErrorKind::TagTableMismatch {
+                enum_name,
+                tags,
+                variants,
+            } => write!(
+                f,
+                "the tag table of `{enum_name}` has {tags} tag(s), but the enum has \
+                 {variants} variant(s)"
+            ),
             ErrorKind::Custom(msg) => f.write_str(msg),
             ErrorKind::Io(kind) => write!(f, "I/O error: {kind}"),
         }
@@ -316,6 +335,9 @@ struct ErrorImpl {
     offset: Option<u64>,
     needed: Option<u64>,
     io: Option<io::Error>,
+    /// Words that say more than the kind: the enum and the tags of a tag
+    /// table, for a tag not in it.
+    detail: Option<Box<str>>,
 }
 
 impl Error {
@@ -327,6 +349,7 @@ impl Error {
             offset: Some(offset),
             needed: None,
             io: None,
+            detail: None,
         }))
     }
 
@@ -338,6 +361,7 @@ impl Error {
             offset: None,
             needed: None,
             io: None,
+            detail: None,
         }))
     }
 
@@ -350,6 +374,7 @@ impl Error {
             offset: Some(offset),
             needed: Some(needed),
             io: None,
+            detail: None,
         }))
     }
 
@@ -362,6 +387,7 @@ impl Error {
             offset,
             needed: None,
             io: Some(err),
+            detail: None,
         }))
     }
 
@@ -443,13 +469,25 @@ impl Error {
         self
     }
 
+    /// Gives the error words of its own in place of its kind's.
+    #[cold]
+    pub(crate) fn with_detail(mut self, detail: String) -> Self {
+        self.0.detail = Some(detail.into_boxed_str());
+        self
+    }
+
     /// Sets the offset when the error has none yet (serde's `custom` errors
     /// are made without one; the decoder knows where it was). An
-    /// [`ErrorKind::Unsupported`] keeps none: a combination that cannot
-    /// work is not at any byte of the input.
+    /// [`ErrorKind::Unsupported`] or [`ErrorKind::TagTableMismatch`] keeps
+    /// none: a configuration that cannot work is not at any byte of the
+    /// input.
     #[cold]
     pub fn or_offset(mut self, offset: u64) -> Self {
-        if self.0.offset.is_none() && !matches!(self.0.kind, ErrorKind::Unsupported(_)) {
+        let configuration = matches!(
+            self.0.kind,
+            ErrorKind::Unsupported(_) | ErrorKind::TagTableMismatch { .. }
+        );
+        if self.0.offset.is_none() && !configuration {
             self.0.offset = Some(offset);
         }
         self
@@ -475,9 +513,10 @@ impl fmt::Debug for Error {
 
 impl Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (&self.0.kind, &self.0.io) {
-            (ErrorKind::Io(_), Some(io)) => write!(f, "I/O error: {io}")?,
-            (kind, _) => Display::fmt(kind, f)?,
+        match (&self.0.kind, &self.0.io, &self.0.detail) {
+            (ErrorKind::Io(_), Some(io), _) => write!(f, "I/O error: {io}")?,
+            (_, _, Some(detail)) => f.write_str(detail)?,
+            (kind, _, None) => Display::fmt(kind, f)?,
         }
         if let Some(off) = self.0.offset {
             write!(f, " at byte offset {off}")?;
@@ -527,7 +566,8 @@ impl From<Error> for io::Error {
             | ErrorKind::BufferFull { .. }
             | ErrorKind::InvalidCString
             | ErrorKind::EmptyMessage
-            | ErrorKind::Unsupported(_) => io::ErrorKind::InvalidInput,
+            | ErrorKind::Unsupported(_)
+            | ErrorKind::TagTableMismatch { .. } => io::ErrorKind::InvalidInput,
             _ => io::ErrorKind::InvalidData,
         };
         io::Error::new(kind, err)

@@ -30,7 +30,7 @@ pub const OCTET: &str = "octet";
 /// The `net` settings of TFTP: the opcodes 1 to 5 of section 5, each a
 /// big-endian `u16`, as the tags of [`Packet`]'s variants in order.
 pub const TFTP: Config<TagTable> =
-    Config::new().with_enum_tags(&[EnumTags::new("Packet", TagWidth::U16, &[1, 2, 3, 4, 5])]);
+    Config::new().with_enum_tags(&[EnumTags::of::<Packet>(TagWidth::U16, &[1, 2, 3, 4, 5])]);
 
 /// One TFTP packet, that is one UDP datagram.
 #[derive(Serialize, Deserialize, Debug, Clone, PartialEq, Eq)]

@@ -2,10 +2,15 @@
 //! and a tag table: never a panic; whatever `from_slice` accepts encodes
 //! back to the same bytes (every adapter has one spelling) and decodes to
 //! the same value; a message without the end-bound adapters agrees between
-//! `from_slice`, `take_from_slice` and `from_reader`; and a truncated
-//! message never decodes as the whole.
+//! `from_slice`, `take_from_slice` and `from_reader`; a truncated
+//! message never decodes as the whole; and any value built from the bytes
+//! with fields that run to the end of the message in every position
+//! (last, followed by a field, twice, nested, in a sequence, in an option,
+//! in a variant) either encodes to bytes that decode back to it or is
+//! refused with `EndNotLast`/`EmptySome`.
 #![no_main]
 
+use arbitrary::{Arbitrary, Unstructured};
 use libfuzzer_sys::fuzz_target;
 use netwire::ErrorKind;
 use netwire::net::{Config, EnumTags, TagTable, TagWidth};
@@ -63,7 +68,68 @@ struct Whole {
 #[derive(Serialize, Deserialize, Debug, PartialEq)]
 struct Frame(#[serde(with = "netwire::with::empty_as_none")] Option<Head>);
 
-const TAGS: &[EnumTags] = &[EnumTags::new("Op", TagWidth::U16, &[0x51, 0x53, 0xff])];
+/// A field whose reading depends on where the message ends, or one that
+/// does not, in any of the places they can take.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Arbitrary)]
+enum Slot {
+    Byte(u8),
+    Nothing,
+    Rest(#[serde(with = "netwire::with::rest")] Vec<u8>),
+    RestText(#[serde(with = "netwire::with::rest")] String),
+    Maybe(#[serde(with = "netwire::with::empty_as_none")] Option<u16>),
+    MaybeUnit(#[serde(with = "netwire::with::empty_as_none")] Option<()>),
+    Nested(Box<Slots>),
+    Many(Vec<Slot>),
+    Optional(Option<Box<Slot>>),
+}
+
+/// Three slots in a row, each a field.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Arbitrary)]
+struct Slots {
+    a: Slot,
+    b: Slot,
+    c: Slot,
+}
+
+/// The same slots with no enum tag around them: the slots of `Slots`, but
+/// as the message's own fields.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Arbitrary)]
+struct Bare {
+    head: Slot,
+    #[serde(with = "netwire::with::empty_as_none")]
+    maybe: Option<u8>,
+    #[serde(with = "netwire::with::rest")]
+    tail: Vec<u8>,
+}
+
+/// Encodes `value`: either it reads back as itself, or the encoder said
+/// why it would not.
+fn reads_back_or_refused<T>(config: &Config<TagTable>, value: &T)
+where
+    T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
+{
+    match config.to_vec(value) {
+        Ok(bytes) => {
+            let back = config.from_slice::<T>(&bytes);
+            assert!(
+                back.as_ref().is_ok_and(|back| back == value),
+                "{value:?} was written as {bytes:02x?}, which reads back as {back:?}"
+            );
+        }
+        Err(e) => assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::EndNotLast { .. }
+                    | ErrorKind::EmptySome { .. }
+                    | ErrorKind::DepthLimit(_)
+                    | ErrorKind::LengthOverLimit { .. }
+            ),
+            "{value:?} fails to encode: {e:?}"
+        ),
+    }
+}
+
+const TAGS: &[EnumTags] = &[EnumTags::of::<Op>(TagWidth::U16, &[0x51, 0x53, 0xff])];
 
 fn config(sel: u8) -> Config<TagTable> {
     Config::new()
@@ -86,7 +152,10 @@ where
         // encoder allows (nothing else may fail).
         Err(e) => {
             assert!(
-                matches!(e.kind(), ErrorKind::LengthOverLimit { .. } | ErrorKind::DepthLimit(_)),
+                matches!(
+                    e.kind(),
+                    ErrorKind::LengthOverLimit { .. } | ErrorKind::DepthLimit(_)
+                ),
                 "{value:?} decoded from {data:02x?} fails to encode: {e:?}"
             );
             return;
@@ -108,6 +177,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let config = config(sel);
+    let mut u = Unstructured::new(body);
+    if let Ok(slots) = Slots::arbitrary(&mut u) {
+        reads_back_or_refused(&config, &slots);
+    }
+    if let Ok(bare) = Bare::arbitrary(&mut u) {
+        reads_back_or_refused(&config, &bare);
+    }
     canonical::<Head>(&config, body);
     canonical::<Whole>(&config, body);
     canonical::<Frame>(&config, body);
@@ -118,7 +194,9 @@ fuzz_target!(|data: &[u8]| {
     match (&prefix, &reader) {
         (Ok((a, _)), Ok(b)) => assert_eq!(a, b),
         (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "{body:02x?}"),
-        _ => panic!("take_from_slice {prefix:?} and from_reader {reader:?} disagree on {body:02x?}"),
+        _ => {
+            panic!("take_from_slice {prefix:?} and from_reader {reader:?} disagree on {body:02x?}")
+        }
     }
     if let (Ok(a), Ok((b, rest))) = (&whole, &prefix) {
         assert!(rest.is_empty());

@@ -9,6 +9,7 @@ use serde::de::{Deserialize, DeserializeOwned};
 use super::de::Deserializer;
 use super::read::{IoReader, SliceReader};
 use super::ser::Serializer;
+pub use super::tags::EnumTags;
 use crate::encoding::Encoding;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{self, Format};
@@ -98,43 +99,6 @@ impl TagWidth {
             TagWidth::U16 => u16::MAX as u64,
             TagWidth::U32 => u32::MAX as u64,
         }
-    }
-}
-
-/// The wire tags of one enum's variants, when they are not the variant
-/// indices: sparse opcodes (1 to 5, 0x10 and 0xFF), ASCII letters
-/// (`b'Q'`), or a width other than the config's.
-///
-/// `tags[i]` is the tag of variant `i` (in declaration order). The enum is
-/// found by its name as serde gives it (the type's name, or its
-/// `#[serde(rename)]`), wherever it appears: the message itself or a field
-/// deep inside it. See [`Config::with_enum_tags`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct EnumTags {
-    name: &'static str,
-    width: TagWidth,
-    tags: &'static [u64],
-}
-
-impl EnumTags {
-    /// The tags of the enum called `name`, each in `width` bytes.
-    pub const fn new(name: &'static str, width: TagWidth, tags: &'static [u64]) -> Self {
-        EnumTags { name, width, tags }
-    }
-
-    /// The enum's name.
-    pub const fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// The width of its tags.
-    pub const fn width(&self) -> TagWidth {
-        self.width
-    }
-
-    /// The tag of each variant, by index.
-    pub const fn tags(&self) -> &'static [u64] {
-        self.tags
     }
 }
 
@@ -307,12 +271,13 @@ impl Config {
             .with_tag_width(TagWidth::U32)
     }
 
-    /// Gives the enums named in `tags` their own wire tags (a table per
-    /// enum; enums not named keep their variant index in the config's tag
-    /// width). A tag read that is not in the table is
-    /// [`ErrorKind::TagOutOfRange`] with the tag read; a variant without a
-    /// tag, or a tag too wide for its width, cannot be encoded
-    /// ([`ErrorKind::TagOverflow`]). The config's type says it has a table
+    /// Gives the enums of `tags` their own wire tags (a table per enum;
+    /// other enums keep their variant index in the config's tag width). A
+    /// tag read that is not in the table is [`ErrorKind::TagOutOfRange`]
+    /// with the tag read, and its text names the enum and its tags; a
+    /// table with a tag for each of fewer or more variants than its enum
+    /// has is [`ErrorKind::TagTableMismatch`] when the enum is encoded or
+    /// decoded. The config's type says it has a table
     /// (`Config<TagTable>`), so the configs without one look nothing up.
     ///
     /// TFTP's opcodes (RFC 1350): a `u16` from 1, while the default tag is
@@ -329,13 +294,17 @@ impl Config {
     ///     Ack(u16),
     /// }
     ///
-    /// const TFTP: Config<TagTable> = Config::new()
-    ///     .with_enum_tags(&[EnumTags::new("Packet", TagWidth::U16, &[1, 2, 3, 4])]);
+    /// const TFTP: Config<TagTable> =
+    ///     Config::new().with_enum_tags(&[EnumTags::of::<Packet>(TagWidth::U16, &[1, 2, 3, 4])]);
     ///
     /// assert_eq!(TFTP.to_vec(&Packet::Ack(7))?, [0, 4, 0, 7]);
     /// assert_eq!(TFTP.from_slice::<Packet>(&[0, 1, b'a', 0])?, Packet::Rrq("a".into()));
     /// let err = TFTP.from_slice::<Packet>(&[0, 9, 0, 0]).unwrap_err();
     /// assert_eq!(err.kind(), &netwire::ErrorKind::TagOutOfRange { tag: 9, variants: 4 });
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "tag 0x09 is not a tag of `Packet` (0x01, 0x02, 0x03, 0x04) at byte offset 0"
+    /// );
     /// # Ok::<(), netwire::Error>(())
     /// ```
     pub const fn with_enum_tags(self, tags: &'static [EnumTags]) -> Config<TagTable> {

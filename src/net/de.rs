@@ -220,7 +220,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
     #[cold]
     #[inline(never)]
     fn tagged_variant(&mut self, name: &str, variants: usize) -> Result<u32> {
-        match self.tags.table().iter().find(|t| t.name() == name) {
+        match EnumTags::find(self.tags.table(), name)? {
             Some(table) => self.mapped_variant(*table, variants),
             None => self.variant(variants),
         }
@@ -228,18 +228,19 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
 
     /// The variant index of an enum whose tags come from `table`.
     fn mapped_variant(&mut self, table: EnumTags, variants: usize) -> Result<u32> {
+        table.check_count(Some(variants))?;
         let start = self.read.pos();
         let tag = match table.width() {
             TagWidth::U8 => u64::from(self.byte()?),
             TagWidth::U16 => u64::from(u16::from_be_bytes(self.read.array()?)),
             TagWidth::U32 => u64::from(u32::from_be_bytes(self.read.array()?)),
         };
-        match table.tags().iter().position(|&t| t == tag) {
+        match table.index_of(tag) {
             Some(index) if index < variants => Ok(index as u32),
-            _ => Err(Error::new(
-                ErrorKind::TagOutOfRange { tag, variants },
-                start,
-            )),
+            _ => Err(
+                Error::new(ErrorKind::TagOutOfRange { tag, variants }, start)
+                    .with_detail(table.unknown(tag)),
+            ),
         }
     }
 

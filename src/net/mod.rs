@@ -253,6 +253,7 @@ mod config;
 mod de;
 mod read;
 mod ser;
+mod tags;
 
 use std::io;
 

@@ -2,7 +2,9 @@
 
 use serde::ser::{self, Serialize};
 
-use super::config::{Config, EnumTagging, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths};
+use super::config::{
+    Config, EnumTagging, EnumTags, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths,
+};
 use super::read::no_end;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::{self, Limits};
@@ -267,7 +269,7 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
     #[inline(never)]
     fn put_mapped_tag(&mut self, name: &'static str, index: u32) -> Result<()> {
         let width = self.widths.tag();
-        let Some(table) = self.tags.table().iter().find(|t| t.name() == name) else {
+        let Some(table) = EnumTags::find(self.tags.table(), name)? else {
             if u64::from(index) > width.max() {
                 return Err(tag_overflow(index, width));
             }
@@ -275,10 +277,11 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
             self.out.put_slice(&bytes[8 - width.size()..]);
             return Ok(());
         };
-        let Some(&tag) = table.tags().get(index as usize) else {
+        table.check_count(None)?;
+        let Some(tag) = table.tag(index as usize) else {
             return Err(Error::without_offset(ErrorKind::TagOverflow {
                 index,
-                max: table.tags().len().saturating_sub(1) as u64,
+                max: table.len().saturating_sub(1) as u64,
             }));
         };
         let width = table.width();

@@ -269,7 +269,7 @@ impl Spec {
                 .config
                 .enum_tags()
                 .iter()
-                .map(|t| (t.name().to_string(), t.width().size(), t.tags().to_vec()))
+                .map(|t| (t.name().to_string(), t.width().size(), t.tags().collect()))
                 .collect(),
         };
         let shape = trace::trace::<T>(&mut self.reg, &tagging, full)?;

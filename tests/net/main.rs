@@ -13,4 +13,5 @@ mod end_of_message;
 mod errors;
 mod roundtrip;
 mod slice_output;
+mod tag_tables;
 mod truncation;

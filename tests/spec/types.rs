@@ -8,7 +8,7 @@ use netwire::with::Padded;
 use quickcheck::{Arbitrary, Gen};
 use serde::{Deserialize, Serialize};
 
-pub const TAGS: &[EnumTags] = &[EnumTags::new("Op", TagWidth::U16, &[1, 0x10, 0xffff])];
+pub const TAGS: &[EnumTags] = &[EnumTags::of::<Op>(TagWidth::U16, &[1, 0x10, 0xffff])];
 
 /// The default config with a tag table.
 pub const WIDE: Config<TagTable> = Config::new().with_enum_tags(TAGS);
