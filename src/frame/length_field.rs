@@ -1,42 +1,5 @@
 //! Length-field framing: a binary length anywhere in a fixed header,
 //! read on decode and written on encode.
-//!
-//! # Where the payload lies
-//!
-//! The payload of a [`LengthField`] frame is the whole frame minus the
-//! length field: the header bytes before the field, then everything after
-//! it. A message type describes exactly that (a PostgreSQL message is its
-//! type byte and its body; a memcached packet is its 24-byte header
-//! without the body length, then extras, key and value), and the framing
-//! owns the length: it reads it to find the frame's end and writes it from
-//! the encoded payload, so no message type keeps a length by hand and what
-//! is encoded decodes back byte for byte.
-//!
-//! When the field is at offset 0 (DNS over TCP, Kafka) the payload is one
-//! run of bytes after it, decoded in place like any other framing's. With
-//! bytes before the field (PostgreSQL's type byte, the first 8 bytes of a
-//! memcached header) the payload is two runs of the input with the field
-//! between them. Nothing is copied to join them:
-//!
-//! - [`FrameDecoder::decode_span`] returns the whole frame as the span's
-//!   payload and [`FrameDecoder::gap`] says which bytes of it are the
-//!   length field; the message layer hands both runs to the encoding
-//!   ([`Encoding::decode_split`](crate::Encoding::decode_split)), which
-//!   reads across the gap and still borrows strings and byte strings from
-//!   the input unless one straddles the gap (then it is copied).
-//! - [`FrameDecoder::decode`], which owns its buffer, moves the bytes
-//!   before the field over it, inside the frame just split off (a copy of
-//!   `length_field_offset` bytes, never of the body), and returns the
-//!   payload as one [`Bytes`](bytes::Bytes).
-//! - [`FrameEncoder::head_offset`] tells the encoders to write the field
-//!   after the payload's first `length_field_offset` bytes; a message is
-//!   still encoded once, in place, and only those bytes move.
-//!
-//! The trade-off: an encoding of your own must implement
-//! [`Encoding::decode_split`](crate::Encoding::decode_split) to decode a
-//! frame with bytes before its length field (the `net` format does); and
-//! unlike tokio-util's `num_skip` nothing is dropped from the frame, since
-//! bytes dropped on decode could not be written back on encode.
 
 use std::ops::Range;
 
@@ -71,9 +34,42 @@ use crate::error::{Error, ErrorKind, Result};
 ///   default, checked as soon as the field has arrived, before anything is
 ///   reserved.
 ///
-/// The payload is the frame without its length field; see the
-/// [module docs](self) for how that stays copy-free when the field sits
-/// after other header bytes.
+/// # Where the payload lies
+///
+/// The payload of a [`LengthField`] frame is the whole frame minus the
+/// length field: the header bytes before the field, then everything after
+/// it. A message type describes exactly that (a PostgreSQL message is its
+/// type byte and its body; a memcached packet is its 24-byte header
+/// without the body length, then extras, key and value), and the framing
+/// owns the length: it reads it to find the frame's end and writes it from
+/// the encoded payload, so no message type keeps a length by hand and what
+/// is encoded decodes back byte for byte.
+///
+/// When the field is at offset 0 (DNS over TCP, Kafka) the payload is one
+/// run of bytes after it, decoded in place like any other framing's. With
+/// bytes before the field (PostgreSQL's type byte, the first 8 bytes of a
+/// memcached header) the payload is two runs of the input with the field
+/// between them. Nothing is copied to join them:
+///
+/// - [`FrameDecoder::decode_span`] returns the whole frame as the span's
+///   payload and [`FrameDecoder::gap`] says which bytes of it are the
+///   length field; the message layer hands both runs to the encoding
+///   ([`Encoding::decode_split`](crate::Encoding::decode_split)), which
+///   reads across the gap and still borrows strings and byte strings from
+///   the input unless one straddles the gap (then it is copied).
+/// - [`FrameDecoder::decode`], which owns its buffer, moves the bytes
+///   before the field over it, inside the frame just split off (a copy of
+///   `length_field_offset` bytes, never of the body), and returns the
+///   payload as one [`Bytes`](bytes::Bytes).
+/// - [`FrameEncoder::head_offset`] tells the encoders to write the field
+///   after the payload's first `length_field_offset` bytes; a message is
+///   still encoded once, in place, and only those bytes move.
+///
+/// The trade-off: an encoding of your own must implement
+/// [`Encoding::decode_split`](crate::Encoding::decode_split) to decode a
+/// frame with bytes before its length field (the `net` format does); and
+/// unlike tokio-util's `num_skip` nothing is dropped from the frame, since
+/// bytes dropped on decode could not be written back on encode.
 ///
 /// # Examples
 ///

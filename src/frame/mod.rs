@@ -22,6 +22,12 @@
 //! | [`ByType`] | `ByType::new().fixed(t, n).prefixed(t, w)`, `ByType::with(f)` | `\| type: u8 \| (len: w bytes BE) \| rest \|` | whole frame |
 //! | [`HeaderDescribed`] | `HeaderDescribed::new(\|h: &H\| len)` | `\| header: H \| body \|` | whole frame |
 //!
+//! [`LengthField`] is the one strategy that writes the length it reads, so
+//! its payload is the frame without the length field; when header bytes
+//! come before the field, the payload is the two runs of input around it
+//! ([`FrameDecoder::gap`]), decoded as one message without a copy (see
+//! [`LengthField`] for the trade-off).
+//!
 //! Every strategy but [`FixedLength`] has a `with_limit` setter
 //! (default [`DEFAULT_LIMIT`], 16 MiB) bounding the frames
 //! `decode` returns; a header announcing more is refused before anything is
