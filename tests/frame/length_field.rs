@@ -234,3 +234,107 @@ fn garbage(input: Vec<u8>, offset: u8) -> bool {
 fn arbitrary_input_gives_messages_or_located_errors() {
     QuickCheck::new().quickcheck(garbage as fn(Vec<u8>, u8) -> bool);
 }
+
+/// Every kind of item the `net` decoder reads, for `decode_split`.
+#[derive(serde::Serialize, serde::Deserialize, Debug, Clone, PartialEq)]
+struct Mixed {
+    a: u8,
+    b: u32,
+    #[serde(with = "netwire::with::cstr")]
+    c: String,
+    d: Vec<u16>,
+    e: Option<String>,
+    #[serde(with = "netwire::with::nul_terminated")]
+    f: Vec<std::num::NonZeroU8>,
+    #[serde(with = "netwire::with::rest")]
+    g: Vec<u8>,
+}
+
+/// `decode_split` at a cut gives what `from_slice` gives for the whole:
+/// the same value, or the same error at the same offset.
+fn split_agrees(config: net::Config, input: &[u8], cut: usize) -> bool {
+    let cut = cut % (input.len() + 1);
+    let whole = config.from_slice::<Mixed>(input);
+    let split = netwire::Encoding::decode_split::<Mixed>(&config, &input[..cut], &input[cut..]);
+    match (whole, split) {
+        (Ok(a), Ok(b)) => a == b,
+        (Err(a), Err(b)) => a.kind() == b.kind() && a.offset() == b.offset(),
+        _ => false,
+    }
+}
+
+#[test]
+fn decode_split_reads_every_item_across_every_cut() {
+    let value = Mixed {
+        a: 7,
+        b: 0x0102_0304,
+        c: "cstr".into(),
+        d: vec![1, 2, 3],
+        e: Some("opt".into()),
+        f: [5, 6]
+            .map(|n| std::num::NonZeroU8::new(n).unwrap())
+            .to_vec(),
+        g: b"rest of it".to_vec(),
+    };
+    let wire = net::to_vec(&value).unwrap();
+    for cut in 0..=wire.len() {
+        let got: Mixed =
+            netwire::Encoding::decode_split(&net::Config::new(), &wire[..cut], &wire[cut..])
+                .unwrap_or_else(|e| panic!("cut {cut}: {e}"));
+        assert_eq!(got, value, "cut {cut}");
+        // Cut short, with a trailing byte, under a limit: as from_slice.
+        for end in [wire.len() - 1, wire.len() / 2] {
+            assert!(split_agrees(net::Config::new(), &wire[..end], cut.min(end)));
+        }
+        let mut longer = wire.clone();
+        longer.push(0);
+        assert!(split_agrees(net::Config::new(), &longer, cut));
+        for limit in [0, 5, wire.len() - 1] {
+            assert!(split_agrees(
+                net::Config::new().with_limit(limit),
+                &wire,
+                cut
+            ));
+        }
+    }
+}
+
+#[test]
+fn decode_split_agrees_with_from_slice_on_any_input() {
+    fn prop(input: Vec<u8>, cut: usize, limit: u8) -> bool {
+        let config = net::Config::new().with_limit(usize::from(limit) + 8);
+        split_agrees(config, &input, cut)
+    }
+    QuickCheck::new()
+        .tests(2000)
+        .quickcheck(prop as fn(Vec<u8>, usize, u8) -> bool);
+}
+
+#[test]
+fn decode_split_agrees_with_from_slice_on_damaged_messages() {
+    type Fields = (u32, String, Vec<u16>, Option<String>, Vec<u8>);
+    fn prop(fields: Fields, damage: (usize, u8, bool), cut: usize) -> bool {
+        let (b, c, d, e, g) = fields;
+        let value = Mixed {
+            a: 1,
+            b,
+            c: c.replace('\0', ""),
+            d,
+            e,
+            f: vec![std::num::NonZeroU8::MIN],
+            g,
+        };
+        let mut wire = net::to_vec(&value).unwrap();
+        let (at, byte, truncate) = damage;
+        let at = at % (wire.len() + 1);
+        if truncate {
+            wire.truncate(at);
+        } else if at < wire.len() {
+            wire[at] = byte;
+        }
+        split_agrees(net::Config::new(), &wire, cut)
+    }
+    QuickCheck::new()
+        .tests(2000)
+        .quickcheck(prop as fn(Fields, (usize, u8, bool), usize) -> bool);
+}
