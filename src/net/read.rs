@@ -470,6 +470,11 @@ impl<'de> SplitReader<'de> {
                 (front, kept, kept.len() < back.len())
             }
         };
+        let (front, back) = if front.is_empty() {
+            (back, &[][..])
+        } else {
+            (front, back)
+        };
         SplitReader {
             front,
             back,
@@ -491,15 +496,15 @@ impl<'de> SplitReader<'de> {
 
     /// Takes the next `n` bytes, which are there: borrowed when they lie in
     /// one slice, copied into the scratch buffer when they straddle the cut.
+    /// Once `front` is used up, `back` takes its place, so every read after
+    /// the cut is a read of one slice.
     fn split(&mut self, n: usize) -> Reference<'de, '_> {
         self.pos += n;
-        if self.front.is_empty() {
-            let (head, tail) = self.back.split_at(n.min(self.back.len()));
-            self.back = tail;
-            return Reference::Borrowed(head);
-        }
         if let Some((head, tail)) = self.front.split_at_checked(n) {
             self.front = tail;
+            if tail.is_empty() {
+                self.front = std::mem::take(&mut self.back);
+            }
             return Reference::Borrowed(head);
         }
         let from_back = n - self.front.len();
@@ -507,8 +512,8 @@ impl<'de> SplitReader<'de> {
         self.scratch.clear();
         self.scratch.extend_from_slice(self.front);
         self.scratch.extend_from_slice(head);
-        self.front = &[];
-        self.back = tail;
+        self.front = tail;
+        self.back = &[];
         Reference::Copied(&self.scratch)
     }
 
@@ -527,7 +532,11 @@ impl<'de> Read<'de> for SplitReader<'de> {
 
     fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
         if let Some((head, tail)) = self.front.split_first_chunk::<N>() {
-            self.front = tail;
+            if tail.is_empty() {
+                self.front = std::mem::take(&mut self.back);
+            } else {
+                self.front = tail;
+            }
             self.pos += N;
             return Ok(*head);
         }
