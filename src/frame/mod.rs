@@ -91,9 +91,10 @@ pub const DEFAULT_MAX_FRAME_LENGTH: usize = DEFAULT_LIMIT;
 /// [`FrameDecoder::decode_span`].
 ///
 /// Both are offsets from the start of the input: the frame's payload is
-/// `input[payload]`, and the whole frame (header, payload, delimiter or
-/// trailer) is `input[..len]`, so the caller consumes `len` bytes to reach the
-/// next frame. A valid span has `payload.start <= payload.end <= len`, `len`
+/// `input[payload]` (less the decoder's [`FrameDecoder::gap`], if any),
+/// and the whole frame (header, payload, delimiter or trailer) is
+/// `input[..len]`, so the caller consumes `len` bytes to reach the next
+/// frame. A valid span has `payload.start <= payload.end <= len`, `len`
 /// at most the input's length and at least 1.
 ///
 /// ```

@@ -338,3 +338,27 @@ fn decode_split_agrees_with_from_slice_on_damaged_messages() {
         .tests(2000)
         .quickcheck(prop as fn(Fields, (usize, u8, bool), usize) -> bool);
 }
+
+#[test]
+fn an_encoding_that_cannot_read_across_the_field_says_so() {
+    // ascii keeps the default decode_split: a frame with bytes before the
+    // field is Unsupported, one without is decoded as usual.
+    let ascii = netwire::ascii::Config::new();
+    let mut wire = BytesMut::new();
+    MessageEncoder::with_encoding(postgres(), ascii)
+        .encode(&(7u8, 9u8), &mut wire)
+        .unwrap();
+    let (result, used) = MessageDecoder::with_encoding(postgres(), ascii).decode::<(u8, u8)>(&wire);
+    assert!(matches!(
+        result.unwrap_err().kind(),
+        ErrorKind::Unsupported(_)
+    ));
+    assert_eq!(used, wire.len(), "the frame is consumed");
+    let mut wire = BytesMut::new();
+    let at_zero = || LengthField::new().length_field_length(2);
+    MessageEncoder::with_encoding(at_zero(), ascii)
+        .encode(&(7u8, 9u8), &mut wire)
+        .unwrap();
+    let (result, _) = MessageDecoder::with_encoding(at_zero(), ascii).decode::<(u8, u8)>(&wire);
+    assert_eq!(result.unwrap(), Some((7, 9)));
+}
