@@ -83,7 +83,7 @@ mod tests {
     use crate::encoding::Encoding;
     use crate::frame::{
         AsciiLength, ByType, Delimited, FixedLength, FrameDecoder, FrameEncoder, HeaderDescribed,
-        LengthPrefixed, UntilClose,
+        LengthField, LengthPrefixed, UntilClose,
     };
     use crate::message::{MessageFraming, SelfDelimited};
     use crate::stream::{FrameReader, MessageReader};
@@ -149,6 +149,13 @@ mod tests {
         (0..count)
             .map(|i| (0..size).map(|j| b'a' + ((i + j) % 26) as u8).collect())
             .collect()
+    }
+
+    /// A length field after the first byte of the frame, PostgreSQL's way.
+    fn after_a_byte() -> LengthField {
+        LengthField::new()
+            .length_field_offset(1)
+            .length_adjustment(-4)
     }
 
     /// Reads every frame of `wire`, one byte per read.
@@ -245,6 +252,9 @@ mod tests {
             linear(&format!("{what}: nul"), |n| {
                 frames(Delimited::nul(), &framed(Delimited::nul(), &one(n)))
             });
+            linear(&format!("{what}: length field after a byte"), |n| {
+                frames(after_a_byte(), &framed(after_a_byte(), &one(n)))
+            });
             linear(&format!("{what}: multi-byte delimiter"), |n| {
                 let f = || Delimited::new(b"\r\n.\r\n");
                 frames(f(), &framed(f(), &one(n)))
@@ -288,6 +298,17 @@ mod tests {
                 let wire = framed(LengthPrefixed::u32(), &net_payloads(&values(n)));
                 borrowed(LengthPrefixed::u32(), net::Config::new(), &wire)
             });
+            linear(&format!("{what}: net length field after a byte"), |n| {
+                let wire = framed(after_a_byte(), &net_payloads(&values(n)));
+                messages::<Msg, _, _>(after_a_byte(), net::Config::new(), &wire)
+            });
+            linear(
+                &format!("{what}: net length field after a byte, borrowed"),
+                |n| {
+                    let wire = framed(after_a_byte(), &net_payloads(&values(n)));
+                    borrowed(after_a_byte(), net::Config::new(), &wire)
+                },
+            );
             linear(&format!("{what}: ascii nul"), |n| {
                 let wire = framed(Delimited::nul(), &ascii_payloads(&values(n)));
                 messages::<Msg, _, _>(Delimited::nul(), ascii::Config::new(), &wire)
@@ -396,6 +417,10 @@ mod tests {
         linear("codec net u32", |n| {
             let wire = framed(LengthPrefixed::u32(), &net_payloads(&[msg(n)]));
             codec::<Msg, _, _>(LengthPrefixed::u32(), net::Config::new(), &wire)
+        });
+        linear("codec net length field after a byte", |n| {
+            let wire = framed(after_a_byte(), &net_payloads(&[msg(n)]));
+            codec::<Msg, _, _>(after_a_byte(), net::Config::new(), &wire)
         });
         linear("codec ascii nul", |n| {
             let wire = framed(Delimited::nul(), &ascii_payloads(&[msg(n)]));

@@ -87,6 +87,45 @@ pub trait Encoding {
     /// Decodes one value that must fill `input` exactly.
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T>;
 
+    /// Decodes one value that must fill `front` followed by `back` exactly:
+    /// a payload that a framing's length field cuts in two (see
+    /// [`FrameDecoder::gap`](crate::frame::FrameDecoder::gap)). Error
+    /// offsets count through `front` into `back` as if they were one input.
+    ///
+    /// ```
+    /// use netwire::{Encoding, net};
+    ///
+    /// // A type byte and a body with a length field cut out between them.
+    /// let value: (u8, u16) = net::Config::new().decode_split(b"Z", &[0, 7])?;
+    /// assert_eq!(value, (b'Z', 7));
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`decode`](Self::decode). The default decodes the one part when
+    /// the other is empty and otherwise returns
+    /// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported): an
+    /// encoding that can read across the cut overrides it (the `net` format
+    /// does).
+    fn decode_split<'de, T: Deserialize<'de>>(
+        &self,
+        front: &'de [u8],
+        back: &'de [u8],
+    ) -> Result<T> {
+        if back.is_empty() {
+            self.decode(front)
+        } else if front.is_empty() {
+            self.decode(back)
+        } else {
+            Err(crate::Error::new(
+                crate::ErrorKind::Unsupported(
+                    "this encoding cannot decode a payload cut in two by a length field",
+                ),
+                0,
+            ))
+        }
+    }
+
     /// Decodes one value from the front of `input`; returns it and the number
     /// of bytes it used.
     fn decode_prefix<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<(T, usize)>;
@@ -172,6 +211,13 @@ impl<E: Encoding + ?Sized> Encoding for &E {
     }
     fn decode<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<T> {
         (**self).decode(input)
+    }
+    fn decode_split<'de, T: Deserialize<'de>>(
+        &self,
+        front: &'de [u8],
+        back: &'de [u8],
+    ) -> Result<T> {
+        (**self).decode_split(front, back)
     }
     fn decode_prefix<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<(T, usize)> {
         (**self).decode_prefix(input)

@@ -180,6 +180,11 @@ impl ByType {
     /// after the type byte that counts itself and the bytes after it
     /// (not the type byte), as in PostgreSQL's protocol.
     ///
+    /// The length is only checked, so the message keeps it as a field of
+    /// its own; [`LengthField`](super::LengthField)
+    /// (`.length_field_offset(1).length_adjustment(-4)`) also writes it,
+    /// and the message carries the type byte and body alone.
+    ///
     /// ```text
     /// INPUT:  'Q' 00 00 00 06 's' 0  'X' 00 00 00 04
     /// FRAMES: 'Q' 00 00 00 06 's' 0, 'X' 00 00 00 04

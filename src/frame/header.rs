@@ -28,6 +28,11 @@ use crate::error::{Error, ErrorKind, Result};
 /// longer than [`with_limit`](Self::with_limit) (16 MiB by
 /// default, header included) is refused before anything is reserved.
 ///
+/// When the length is one field at a fixed offset of the header
+/// (memcached, STUN), [`LengthField`](super::LengthField) also writes it,
+/// and the message type needs neither the length nor a zerocopy twin of
+/// its header.
+///
 /// # Examples
 ///
 /// A header of a message kind and a body length:

@@ -16,10 +16,17 @@
 //! | [`FixedLength`] | `FixedLength::new(n)`, `FixedLength::of::<H>()` | `\| payload: n bytes \|` | payload |
 //! | [`Delimited`] | `Delimited::new(b"\r\n")`, `::lines()`, `::nul()` | `\| payload \| delimiter \|` | payload |
 //! | [`LengthPrefixed`] | `LengthPrefixed::u8()` .. `::u64()` | `\| len: uN BE \| payload \|` | payload |
+//! | [`LengthField`] | `LengthField::new().length_field_offset(1)...` | `\| head \| len \| rest \|` | head ++ rest |
 //! | [`AsciiLength`] | `AsciiLength::digits(5)` | `\| "00042" \| payload: 42 bytes \|` | payload |
 //! | [`UntilClose`] | `UntilClose::new()` | `\| payload \| EOF` | payload |
 //! | [`ByType`] | `ByType::new().fixed(t, n).prefixed(t, w)`, `ByType::with(f)` | `\| type: u8 \| (len: w bytes BE) \| rest \|` | whole frame |
 //! | [`HeaderDescribed`] | `HeaderDescribed::new(\|h: &H\| len)` | `\| header: H \| body \|` | whole frame |
+//!
+//! [`LengthField`] is the one strategy that writes the length it reads, so
+//! its payload is the frame without the length field; when header bytes
+//! come before the field, the payload is the two runs of input around it
+//! ([`FrameDecoder::gap`]), decoded as one message without a copy (see
+//! [`LengthField`] for the trade-off).
 //!
 //! Every strategy but [`FixedLength`] has a `with_limit` setter
 //! (default [`DEFAULT_LIMIT`], 16 MiB) bounding the frames
@@ -57,6 +64,7 @@ mod by_type;
 mod delimited;
 mod fixed;
 mod header;
+mod length_field;
 mod length_prefixed;
 mod until_close;
 mod util;
@@ -66,6 +74,7 @@ pub use by_type::{ByType, Rule};
 pub use delimited::Delimited;
 pub use fixed::FixedLength;
 pub use header::HeaderDescribed;
+pub use length_field::LengthField;
 pub use length_prefixed::LengthPrefixed;
 pub use until_close::UntilClose;
 
@@ -82,9 +91,10 @@ pub const DEFAULT_MAX_FRAME_LENGTH: usize = DEFAULT_LIMIT;
 /// [`FrameDecoder::decode_span`].
 ///
 /// Both are offsets from the start of the input: the frame's payload is
-/// `input[payload]`, and the whole frame (header, payload, delimiter or
-/// trailer) is `input[..len]`, so the caller consumes `len` bytes to reach the
-/// next frame. A valid span has `payload.start <= payload.end <= len`, `len`
+/// `input[payload]` (less the decoder's [`FrameDecoder::gap`], if any),
+/// and the whole frame (header, payload, delimiter or trailer) is
+/// `input[..len]`, so the caller consumes `len` bytes to reach the next
+/// frame. A valid span has `payload.start <= payload.end <= len`, `len`
 /// at most the input's length and at least 1.
 ///
 /// ```
@@ -207,6 +217,31 @@ pub trait FrameDecoder {
         None
     }
 
+    /// The bytes inside the payload of the span just returned that are not
+    /// part of the payload, relative to the payload's start: a length field
+    /// between header fields ([`LengthField`] with a
+    /// `length_field_offset`). [`decode`](Self::decode) leaves them out,
+    /// and the message layer decodes the bytes on either side as one
+    /// message.
+    ///
+    /// ```
+    /// use netwire::frame::{FrameDecoder, LengthField, Span};
+    ///
+    /// let mut codec = LengthField::new().length_field_offset(1).length_adjustment(-4);
+    /// let input = b"Z\0\0\0\x05I";
+    /// assert_eq!(codec.decode_span(input)?, Some(Span::new(0..6, 6)));
+    /// assert_eq!(codec.gap(), Some(1..5));
+    /// # Ok::<(), netwire::Error>(())
+    /// ```
+    ///
+    /// # Implementer notes
+    /// The default, `None`, is right for every strategy whose payload is
+    /// one run of bytes. The gap must lie inside the payload, and stay the
+    /// same until the next call to `decode_span`.
+    fn gap(&self) -> Option<Range<usize>> {
+        None
+    }
+
     /// Splits the next complete frame's payload off the front of `src`, or
     /// returns `Ok(None)` when `src` does not yet hold a whole frame.
     ///
@@ -220,7 +255,7 @@ pub trait FrameDecoder {
     #[inline]
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
         match self.decode_span(src)? {
-            Some(span) => split_frame(src, span).map(Some),
+            Some(span) => split_frame(src, span, self.gap()).map(Some),
             None => {
                 grow(src, self.needed());
                 Ok(None)
@@ -235,7 +270,7 @@ pub trait FrameDecoder {
     /// As [`decode_span_eof`](Self::decode_span_eof).
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
         match self.decode_span_eof(src)? {
-            Some(span) => split_frame(src, span).map(Some),
+            Some(span) => split_frame(src, span, self.gap()).map(Some),
             None => Ok(None),
         }
     }
@@ -258,15 +293,32 @@ pub(crate) fn grow(src: &mut BytesMut, needed: Option<usize>) {
 }
 
 /// Splits the frame `span` describes off the front of `src`, keeping only
-/// its payload.
+/// its payload, less the `gap` inside it (see [`FrameDecoder::gap`]): the
+/// bytes before the gap move over it, within the frame.
 #[inline]
-pub(crate) fn split_frame(src: &mut BytesMut, span: Span) -> Result<Bytes> {
+pub(crate) fn split_frame(
+    src: &mut BytesMut,
+    span: Span,
+    gap: Option<Range<usize>>,
+) -> Result<Bytes> {
     if !span.fits(src.len()) {
         return Err(bad_span());
+    }
+    let payload_len = span.payload.end - span.payload.start;
+    if let Some(gap) = &gap {
+        if gap.start > gap.end || gap.end > payload_len {
+            return Err(bad_span());
+        }
     }
     let mut frame = src.split_to(span.len);
     frame.truncate(span.payload.end);
     frame.advance(span.payload.start);
+    if let Some(gap) = gap {
+        #[cfg(test)]
+        crate::cost::copied(gap.start);
+        frame.copy_within(..gap.start, gap.end - gap.start);
+        frame.advance(gap.end - gap.start);
+    }
     Ok(frame.freeze())
 }
 
@@ -320,6 +372,13 @@ pub trait FrameEncoder {
         None
     }
 
+    /// How many bytes of the payload go before the head: the header fields
+    /// before a length field ([`LengthField`] with a `length_field_offset`).
+    /// The default, 0, puts the head first.
+    fn head_offset(&self) -> usize {
+        0
+    }
+
     /// Appends the bytes that go after `payload` (a delimiter, ...).
     fn encode_tail(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
         let _ = (payload, dst);
@@ -334,10 +393,21 @@ pub trait FrameEncoder {
         MessageEnds::Framed
     }
 
-    /// Appends a whole frame carrying `payload` to `dst`.
+    /// Appends a whole frame carrying `payload` to `dst`: the payload's
+    /// first [`head_offset`](Self::head_offset) bytes, the head, the rest
+    /// of the payload, the tail.
     fn encode(&mut self, payload: &[u8], dst: &mut BytesMut) -> Result<()> {
+        let (front, back) = payload.split_at(self.head_offset().min(payload.len()));
+        let mark = dst.len();
         self.encode_head(payload, dst)?;
-        dst.extend_from_slice(payload);
+        if !front.is_empty() {
+            let head = dst.len() - mark;
+            dst.extend_from_slice(front);
+            if let Some(frame) = dst.get_mut(mark..) {
+                frame.rotate_left(head);
+            }
+        }
+        dst.extend_from_slice(back);
         self.encode_tail(payload, dst)
     }
 }

@@ -142,12 +142,17 @@ impl ReadBuffer {
     }
 
     /// Splits the frame `span` describes off the front of the data as a
-    /// view of the buffer, keeping only its payload. The span has been
+    /// view of the buffer, keeping only its payload less its `gap` (see
+    /// [`FrameDecoder::gap`](frame::FrameDecoder::gap)). The span has been
     /// checked against the data (see `next_span`).
-    pub(crate) fn split_frame(&mut self, span: Span) -> Result<Bytes> {
+    pub(crate) fn split_frame(
+        &mut self,
+        span: Span,
+        gap: Option<std::ops::Range<usize>>,
+    ) -> Result<Bytes> {
         self.compact();
         let len = span.len.min(self.filled);
-        let frame = frame::split_frame(&mut self.buf, span)?;
+        let frame = frame::split_frame(&mut self.buf, span, gap)?;
         self.filled -= len;
         Ok(frame)
     }

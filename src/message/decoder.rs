@@ -320,7 +320,8 @@ impl<F: FrameDecoder, E: Encoding> MessageDecoder<F, E> {
         src: &'de [u8],
         span: &Span,
     ) -> (Result<T>, usize) {
-        let (result, used) = framing::decode_frame(&self.encoding, src, span);
+        let gap = self.framing.gap();
+        let (result, used) = framing::decode_frame(&self.encoding, src, span, gap);
         self.taken(result, used)
     }
 }

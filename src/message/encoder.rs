@@ -144,7 +144,13 @@ where
     if head != reserved {
         move_payload(dst, mark, reserved, head);
     }
-    if let Some(slot) = dst.get_mut(mark..mark + head) {
+    // The payload's first bytes go before the head (a length field between
+    // header fields): only they move, into the room reserved for the head.
+    let before = framing.head_offset().min(dst.len() - mark - head);
+    if before > 0 {
+        dst.copy_within(mark + head..mark + head + before, mark);
+    }
+    if let Some(slot) = dst.get_mut(mark + before..mark + before + head) {
         slot.copy_from_slice(&edges[..head]);
     }
     dst.extend_from_slice(&edges[head..]);

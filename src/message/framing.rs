@@ -1,5 +1,7 @@
 //! [`MessageFraming`]: what a message decoder can find messages with.
 
+use std::ops::Range;
+
 use serde::Deserialize;
 
 use super::SelfDelimited;
@@ -98,7 +100,8 @@ where
         .map_err(|err| short_frame(err, payload.len()))
 }
 
-/// Decodes the message of the frame `span` found at the front of `src`:
+/// Decodes the message of the frame `span` found at the front of `src`,
+/// leaving out the `gap` inside its payload (see [`FrameDecoder::gap`]):
 /// the frame is consumed whether the message is valid or not, so a bad
 /// message does not desynchronise the stream. Offsets are relative to
 /// `src`.
@@ -107,16 +110,51 @@ pub(crate) fn decode_frame<'de, T, E>(
     encoding: &E,
     src: &'de [u8],
     span: &Span,
+    gap: Option<Range<usize>>,
 ) -> (Result<T>, usize)
 where
     T: Deserialize<'de>,
     E: Encoding + ?Sized,
 {
     let payload = src.get(span.payload.clone()).unwrap_or_default();
-    match decode_payload::<T, E>(encoding, payload) {
-        Ok(value) => (Ok(value), span.len),
-        Err(err) => (Err(err.at_base(span.payload.start as u64)), span.len),
+    let base = span.payload.start as u64;
+    let result = match gap {
+        None => decode_payload::<T, E>(encoding, payload).map_err(|err| err.at_base(base)),
+        Some(gap) => decode_around::<T, E>(encoding, payload, gap, base),
+    };
+    (result, span.len)
+}
+
+/// Decodes the message in `payload` less the bytes in `gap`; offsets
+/// after the gap are moved past it, then all by `base`.
+#[cold]
+fn decode_around<'de, T, E>(
+    encoding: &E,
+    payload: &'de [u8],
+    gap: Range<usize>,
+    base: u64,
+) -> Result<T>
+where
+    T: Deserialize<'de>,
+    E: Encoding + ?Sized,
+{
+    let (Some(front), Some(back)) = (payload.get(..gap.start), payload.get(gap.end..)) else {
+        return Err(frame::bad_span());
+    };
+    if gap.start > gap.end {
+        return Err(frame::bad_span());
     }
+    let len = front.len() + back.len();
+    #[cfg(test)]
+    crate::cost::attempt(len);
+    encoding
+        .decode_split::<T>(front, back)
+        .map_err(|err| short_frame(err, len))
+        .map_err(|err| {
+            let after = err.offset().is_some_and(|at| at >= front.len() as u64);
+            let shift = if after { gap.len() as u64 } else { 0 };
+            err.at_base(base + shift)
+        })
 }
 
 #[cold]
@@ -150,7 +188,7 @@ impl<F: FrameDecoder> MessageFraming for F {
     {
         match next_span(self, src, eof) {
             Ok(Some(span)) => {
-                let (result, used) = decode_frame(encoding, src, &span);
+                let (result, used) = decode_frame(encoding, src, &span, self.gap());
                 (result.map(Some), used)
             }
             Ok(None) => (Ok(None), 0),

@@ -585,6 +585,25 @@ impl<G: EnumTagging> Encoding for Config<G> {
         self.from_slice(input)
     }
 
+    /// Reads across the cut; strings and byte strings borrow from the input
+    /// unless one straddles it, and then it is copied.
+    fn decode_split<'de, T: Deserialize<'de>>(
+        &self,
+        front: &'de [u8],
+        back: &'de [u8],
+    ) -> Result<T> {
+        let total = front.len().saturating_add(back.len());
+        let read = super::read::SplitReader::new(front, back, self.limit);
+        let (value, ()) = self.decode(read, |read| {
+            let used = read.position();
+            if used < total {
+                return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
+            }
+            Ok(())
+        })?;
+        Ok(value)
+    }
+
     #[inline]
     fn decode_prefix<'de, T: Deserialize<'de>>(&self, input: &'de [u8]) -> Result<(T, usize)> {
         let (value, rest) = self.take_from_slice(input)?;

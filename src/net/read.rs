@@ -13,6 +13,7 @@ mod private {
     pub trait Sealed {}
     impl Sealed for super::SliceReader<'_> {}
     impl<R: std::io::Read> Sealed for super::IoReader<R> {}
+    impl Sealed for super::SplitReader<'_> {}
 }
 
 /// Bytes of a string or byte string: borrowed from the input for the whole
@@ -441,5 +442,170 @@ impl<R: io::Read> IoReader<R> {
         }
         self.unpeek(buf);
         len - 1
+    }
+}
+
+/// Reads one message from two borrowed slices, `front` then `back`: a
+/// payload a length field cuts in two. Items within one slice borrow from
+/// it; an item that straddles the cut is copied into a scratch buffer.
+pub struct SplitReader<'de> {
+    front: &'de [u8],
+    back: &'de [u8],
+    /// Bytes consumed so far.
+    pos: usize,
+    limit: u64,
+    /// The input was longer than the limit.
+    cut: bool,
+    scratch: Vec<u8>,
+}
+
+impl<'de> SplitReader<'de> {
+    /// A reader over `front` then `back` that stops at `limit` bytes; the
+    /// two are one whole message.
+    pub fn new(front: &'de [u8], back: &'de [u8], limit: usize) -> Self {
+        let (front, back, cut) = match limit.checked_sub(front.len()) {
+            None => (front.get(..limit).unwrap_or(front), &[][..], true),
+            Some(room) => {
+                let kept = back.get(..room).unwrap_or(back);
+                (front, kept, kept.len() < back.len())
+            }
+        };
+        let (front, back) = if front.is_empty() {
+            (back, &[][..])
+        } else {
+            (front, back)
+        };
+        SplitReader {
+            front,
+            back,
+            pos: 0,
+            limit: limit as u64,
+            cut,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// Bytes consumed so far.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    fn left(&self) -> usize {
+        self.front.len() + self.back.len()
+    }
+
+    /// Takes the next `n` bytes, which are there: borrowed when they lie in
+    /// one slice, copied into the scratch buffer when they straddle the cut.
+    /// Once `front` is used up, `back` takes its place, so every read after
+    /// the cut is a read of one slice.
+    fn split(&mut self, n: usize) -> Reference<'de, '_> {
+        self.pos += n;
+        if let Some((head, tail)) = self.front.split_at_checked(n) {
+            self.front = tail;
+            if tail.is_empty() {
+                self.front = std::mem::take(&mut self.back);
+            }
+            return Reference::Borrowed(head);
+        }
+        let from_back = n - self.front.len();
+        let (head, tail) = self.back.split_at(from_back.min(self.back.len()));
+        self.scratch.clear();
+        self.scratch.extend_from_slice(self.front);
+        self.scratch.extend_from_slice(head);
+        self.front = tail;
+        self.back = &[];
+        Reference::Copied(&self.scratch)
+    }
+
+    fn take(&mut self, len: u64, start: u64) -> Result<Reference<'de, '_>> {
+        match usize::try_from(len) {
+            Ok(n) if n <= self.left() => Ok(self.split(n)),
+            _ => Err(short_bytes(start, self.pos(), len, self.limit)),
+        }
+    }
+}
+
+impl<'de> Read<'de> for SplitReader<'de> {
+    fn pos(&self) -> u64 {
+        self.pos as u64
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
+        if let Some((head, tail)) = self.front.split_first_chunk::<N>() {
+            if tail.is_empty() {
+                self.front = std::mem::take(&mut self.back);
+            } else {
+                self.front = tail;
+            }
+            self.pos += N;
+            return Ok(*head);
+        }
+        if self.left() < N {
+            let pos = self.pos();
+            return Err(short(pos, pos.saturating_add(N as u64), self.limit));
+        }
+        let mut out = [0u8; N];
+        match self.split(N) {
+            Reference::Borrowed(bytes) | Reference::Copied(bytes) => out.copy_from_slice(bytes),
+        }
+        Ok(out)
+    }
+
+    fn bytes(&mut self, len: u64, start: u64) -> Result<Reference<'de, '_>> {
+        self.take(len, start)
+    }
+
+    fn owned(&mut self, len: u64, start: u64) -> Result<Owned<'de>> {
+        Ok(match self.take(len, start)? {
+            Reference::Borrowed(bytes) => Owned::Borrowed(bytes),
+            Reference::Copied(bytes) => Owned::Owned(bytes.to_vec()),
+        })
+    }
+
+    fn buffered(&self) -> u64 {
+        self.left() as u64
+    }
+
+    fn at_end(&self) -> Option<bool> {
+        Some(self.left() == 0 && !self.cut)
+    }
+
+    fn rest(&mut self, start: u64) -> Result<Reference<'de, '_>> {
+        if self.cut {
+            let pos = self.pos();
+            return Err(short(start, self.limit.saturating_add(1), self.limit).or_offset(pos));
+        }
+        let n = self.left();
+        Ok(self.split(n))
+    }
+
+    fn until_nul(&mut self, start: u64) -> Result<Reference<'de, '_>> {
+        let at = match memchr::memchr(0, self.front) {
+            Some(at) => Some(at),
+            None => memchr::memchr(0, self.back).map(|at| self.front.len() + at),
+        };
+        match at {
+            Some(at) => {
+                let bytes = self.split(at + 1);
+                Ok(match bytes {
+                    Reference::Borrowed(b) => Reference::Borrowed(b.get(..at).unwrap_or(b)),
+                    Reference::Copied(b) => Reference::Copied(b.get(..at).unwrap_or(b)),
+                })
+            }
+            None => {
+                let needed = (self.pos + self.left()) as u64;
+                Err(short(start, needed.saturating_add(1), self.limit))
+            }
+        }
+    }
+
+    fn peek(&mut self) -> Result<u8> {
+        match self.front.first().or(self.back.first()) {
+            Some(&b) => Ok(b),
+            None => {
+                let pos = self.pos();
+                Err(short(pos, pos.saturating_add(1), self.limit))
+            }
+        }
     }
 }

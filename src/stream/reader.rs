@@ -250,7 +250,7 @@ impl<R: Read, F: FrameDecoder> FrameReader<R, F> {
     /// Splits the frame `span` found at the front of the buffer off it.
     fn take(&mut self, span: Span) -> Result<Bytes> {
         let len = span.len;
-        let frame = self.buf.split_frame(span)?;
+        let frame = self.buf.split_frame(span, self.framing.gap())?;
         self.position = self.position.saturating_add(len as u64);
         Ok(frame)
     }

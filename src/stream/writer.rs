@@ -182,7 +182,7 @@ impl<W: Write, F: FrameEncoder> FrameWriter<W, F> {
     /// - Any other I/O error: the connection is broken.
     pub fn write_frame(&mut self, payload: &[u8]) -> Result<()> {
         self.out.send()?;
-        if payload.len() < VECTORED_MIN {
+        if payload.len() < VECTORED_MIN || self.framing.head_offset() > 0 {
             self.queue_frame(payload)?;
             return queued(self.out.send());
         }

@@ -4,11 +4,22 @@
 
 use crate::framing_properties;
 use netwire::frame::{
-    AsciiLength, ByType, Delimited, FixedLength, FrameEncoder, HeaderDescribed, LengthPrefixed,
-    Rule,
+    AsciiLength, ByType, Delimited, FixedLength, FrameEncoder, HeaderDescribed, LengthField,
+    LengthPrefixed, Rule,
 };
 use zerocopy::network_endian::{U16, U32};
 use zerocopy::{FromBytes, Immutable, KnownLayout, Unaligned};
+
+/// At least `min` bytes (padded), at most `max`.
+fn between(min: usize, max: usize) -> impl Fn(Vec<u8>) -> Vec<u8> {
+    move |mut p| {
+        p.truncate(max);
+        if p.len() < min {
+            p.resize(min, 0xa5);
+        }
+        p
+    }
+}
 
 fn identity(p: Vec<u8>) -> Vec<u8> {
     p
@@ -125,6 +136,12 @@ framing_properties! {
     by_type_table => type_table(), typed_frame;
     by_type_fn => type_fn(), typed_frame;
     header_described => header_codec(), with_header;
+    length_field_at_0 => LengthField::new().length_field_length(2), |p| at_most(0xffff)(p);
+    length_field_postgres => LengthField::new().length_field_offset(1).length_adjustment(-4), |p| between(1, usize::MAX)(p);
+    length_field_memcached => LengthField::new().length_field_offset(8).length_adjustment(12), |p| between(20, usize::MAX)(p);
+    length_field_stun => LengthField::new().length_field_offset(2).length_field_length(2).length_adjustment(16), |p| between(18, 18 + 0xffff)(p);
+    length_field_little_endian => LengthField::new().length_field_length(3).little_endian().length_adjustment(1), |p| between(1, usize::MAX)(p);
+    length_field_u8_at_3 => LengthField::new().length_field_offset(3).length_field_length(1), |p| between(3, 3 + 255)(p);
 }
 
 #[test]
@@ -137,4 +154,5 @@ fn strategies_can_move_to_other_threads_and_be_cloned() {
     check(&netwire::frame::UntilClose::new());
     check(&type_fn());
     check(&header_codec());
+    check(&LengthField::new());
 }

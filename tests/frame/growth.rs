@@ -7,7 +7,7 @@ use std::io;
 use crate::support::io::{ScriptedReader, Step};
 use bytes::BytesMut;
 use netwire::frame::{
-    AsciiLength, ByType, FrameDecoder, FrameEncoder, HeaderDescribed, LengthPrefixed,
+    AsciiLength, ByType, FrameDecoder, FrameEncoder, HeaderDescribed, LengthField, LengthPrefixed,
 };
 use netwire::stream::FrameReader;
 use netwire::{Error, ErrorKind};
@@ -40,11 +40,18 @@ fn one_gib_header() -> Vec<(&'static str, Decode)> {
             "header",
             run(HeaderDescribed::new(|h: &U32| u64::from(h.get())).with_limit(BIG)),
         ),
+        (
+            "length field",
+            run(LengthField::new()
+                .length_field_offset(1)
+                .length_adjustment(-4)
+                .with_limit(BIG)),
+        ),
     ]
 }
 
 /// Headers announcing just under 1 GiB, one per entry of [`one_gib_header`].
-fn headers() -> [Vec<u8>; 5] {
+fn headers() -> [Vec<u8>; 6] {
     let n: u32 = (1 << 30) - 64;
     let be = n.to_be_bytes();
     [
@@ -53,6 +60,7 @@ fn headers() -> [Vec<u8>; 5] {
         format!("{n:010}").into_bytes(),
         [&[7][..], &be].concat(),
         be.to_vec(),
+        [&[b'Q'][..], &be].concat(),
     ]
 }
 

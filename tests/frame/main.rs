@@ -11,4 +11,5 @@ mod delimited;
 mod fixed_and_close;
 mod growth;
 mod header;
+mod length_field;
 mod length_prefixed;

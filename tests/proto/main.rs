@@ -1,8 +1,11 @@
-//! Whole protocols in `net`: the BitTorrent peer wire protocol and TFTP,
-//! with the types of the `peer_wire` and `tftp` examples.
+//! Whole protocols in `net`: the BitTorrent peer wire protocol, TFTP,
+//! PostgreSQL and the memcached binary protocol, with the types of the
+//! `peer_wire`, `tftp`, `postgres` and `memcached` examples.
 
 #[path = "../support/mod.rs"]
 mod support;
 
+mod memcached;
 mod peer_wire;
+mod postgres;
 mod tftp;

@@ -1,6 +1,8 @@
 //! Drivers shared by the framing tests: feed a decoder its input in chunks,
 //! the way a socket delivers it, and collect what comes out.
 
+use std::ops::Range;
+
 use bytes::{Bytes, BytesMut};
 use netwire::frame::{FrameDecoder, FrameEncoder, Span};
 use netwire::{ErrorKind, Result};
@@ -67,13 +69,14 @@ pub fn decode_chunked<D: FrameDecoder>(
 /// The same as [`decode_chunked`] through the span interface: the input
 /// grows in a plain `Vec`, frames are read out of it at the offsets
 /// `decode_span` reports and consumed by moving a start offset, the way the
-/// stream reader does. Every span must fit the input it was found in.
+/// stream reader does, less the decoder's [`FrameDecoder::gap`]. Every
+/// span must fit the input it was found in.
 pub fn decode_spans_chunked<D: FrameDecoder>(
     dec: &mut D,
     wire: &[u8],
     sizes: &[usize],
 ) -> Result<(Vec<Vec<u8>>, Vec<u8>)> {
-    fn take(frames: &mut Vec<Vec<u8>>, src: &[u8], span: Span) -> usize {
+    fn take(frames: &mut Vec<Vec<u8>>, src: &[u8], span: Span, gap: Option<Range<usize>>) -> usize {
         assert!(span.len > 0, "a span covers at least one byte");
         assert!(
             span.len <= src.len(),
@@ -81,7 +84,11 @@ pub fn decode_spans_chunked<D: FrameDecoder>(
             src.len()
         );
         assert!(span.payload.start <= span.payload.end && span.payload.end <= span.len);
-        frames.push(src[span.payload].to_vec());
+        let mut payload = src[span.payload].to_vec();
+        if let Some(gap) = gap {
+            payload.drain(gap);
+        }
+        frames.push(payload);
         span.len
     }
     let mut buf = Vec::new();
@@ -91,14 +98,14 @@ pub fn decode_spans_chunked<D: FrameDecoder>(
         buf.extend_from_slice(chunk);
         for _ in 0..=wire.len() + 1 {
             match dec.decode_span(&buf[start..])? {
-                Some(span) => start += take(&mut frames, &buf[start..], span),
+                Some(span) => start += take(&mut frames, &buf[start..], span, dec.gap()),
                 None => break,
             }
         }
     }
     for _ in 0..=wire.len() + 1 {
         match dec.decode_span_eof(&buf[start..])? {
-            Some(span) => start += take(&mut frames, &buf[start..], span),
+            Some(span) => start += take(&mut frames, &buf[start..], span, dec.gap()),
             None => break,
         }
     }

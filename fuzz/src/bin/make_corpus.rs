@@ -10,7 +10,7 @@ use std::fs;
 use std::path::Path;
 
 use bytes::BytesMut;
-use netwire::frame::{AsciiLength, Delimited, FrameEncoder, LengthPrefixed};
+use netwire::frame::{AsciiLength, Delimited, FrameEncoder, LengthField, LengthPrefixed};
 use netwire::net::Config;
 use netwire_fuzz::framing::Input;
 use netwire_fuzz::framings::NAMES;
@@ -99,6 +99,17 @@ fn main() {
         "frame_length_prefixed",
         "u32",
         &framing_seed(0x0082, &chunks, &lp),
+    );
+    // Setting 0x0c31: the field at offset 1, 4 bytes, big-endian,
+    // adjustment 12 - 16 = -4: PostgreSQL's 'Q' and 'Z' messages.
+    let pg = LengthField::new()
+        .length_field_offset(1)
+        .length_adjustment(-4);
+    let pg = frames(pg, &[b"Q\0\0\0\x02hi", b"ZI"]);
+    write(
+        "frame_length_field",
+        "postgres",
+        &framing_seed(0x0c31, &[3, 1], &pg),
     );
     let lines = frames(Delimited::new(b"\n"), &[b"one", b"two", b""]);
     write(
