@@ -177,15 +177,12 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
             _ => return Err(misplaced(start)),
         };
         self.enter(start)?;
-        let claim = HintClaim::default();
         let value = visitor
             .visit_seq(Open {
                 de: &mut *self,
                 terminated: open,
-                claim: &claim,
             })
             .map_err(|e| with_offset(e, start))?;
-        self.hints.settle(&claim);
         self.leave();
         Ok(value)
     }
@@ -808,8 +805,6 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::MapAccess<'de> for Counte
 struct Open<'a, R, T, W> {
     de: &'a mut Deserializer<R, T, W>,
     terminated: bool,
-    /// This sequence's share of the hint budget.
-    claim: &'a HintClaim,
 }
 
 impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Open<'_, R, T, W> {
@@ -834,20 +829,6 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Open<'
             return Err(error_at(ErrorKind::EmptyMessage, start));
         }
         Ok(Some(value))
-    }
-
-    /// A `rest` sequence has at most one element per byte left in the
-    /// message, all of them in memory, so a `Vec<u8>` reserves once; the
-    /// hint budget bounds it like a counted sequence's. A terminated
-    /// sequence gives no hint: its end is not known.
-    #[inline]
-    fn size_hint(&self) -> Option<usize> {
-        if self.terminated {
-            return None;
-        }
-        let de = &*self.de;
-        let left = de.read.buffered();
-        Some(de.hints.hint(self.claim, left, left))
     }
 }
 
