@@ -4,6 +4,8 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/wrapper_cases.rs"]
+mod wrapper_cases;
 
 mod adapters;
 mod basic;
@@ -13,3 +15,4 @@ mod errors;
 mod roundtrip;
 mod slice_output;
 mod truncation;
+mod wrappers;
