@@ -811,6 +811,7 @@ struct Open<'a, R, T, W> {
 impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Open<'_, R, T, W> {
     type Error = Error;
 
+    #[inline]
     fn next_element_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>> {
         let de = &mut *self.de;
         let start = de.read.pos();

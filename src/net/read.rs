@@ -188,6 +188,7 @@ impl<'de> Read<'de> for SliceReader<'de> {
         self.rest.len() as u64
     }
 
+    #[inline]
     fn at_end(&self) -> Option<bool> {
         // Past the limit the message goes on, into a limit error.
         self.whole.then_some(self.rest.is_empty() && !self.cut)

@@ -450,6 +450,14 @@ fn tag_overflow(index: u32, width: TagWidth) -> Error {
     })
 }
 
+/// An element of a sequence without a count that wrote nothing.
+#[cold]
+fn empty_open_element() -> Error {
+    Error::without_offset(ErrorKind::Unsupported(
+        "every element of a rest or nul_terminated sequence must take at least one byte",
+    ))
+}
+
 #[cold]
 fn count_mismatch(declared: usize, actual: usize) -> Error {
     Error::custom(format_args!(
@@ -715,9 +723,7 @@ impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
         };
         value.serialize(&mut *self.ser)?;
         if self.ser.out.position() == at {
-            return Err(Error::without_offset(ErrorKind::Unsupported(
-                "every element of a rest or nul_terminated sequence must take at least one byte",
-            )));
+            return Err(empty_open_element());
         }
         if open == Open::Terminated && self.ser.first_byte(at, value)? == 0 {
             return Err(Error::without_offset(ErrorKind::Unsupported(
@@ -762,6 +768,15 @@ impl<O: Output, G: EnumTagging, W: Widths> ser::SerializeSeq for Counted<'_, '_,
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         self.count = self.count.wrapping_add(1);
         if let Length::Open(open) = self.length {
+            if open == Open::Rest {
+                // Inline: a `Vec<u8>` under `rest` comes here once per byte.
+                let at = self.ser.out.position();
+                value.serialize(&mut *self.ser)?;
+                if self.ser.out.position() == at {
+                    return Err(empty_open_element());
+                }
+                return Ok(());
+            }
             return self.open_element(open, value);
         }
         value.serialize(&mut *self.ser)

@@ -2,16 +2,21 @@
 //! `#[serde(with = "...")]` and the field takes the layout a C server or an
 //! RFC gives it, with plain serde derive.
 //!
-//! | adapter | field types | `net` bytes |
-//! |---|---|---|
-//! | [`len_u8`], [`len_u16`], [`len_u32`], [`len_u64`] | strings, bytes, sequences, maps | the length in that width, then the items |
-//! | [`len_i16`], [`len_i32`] | the same | a signed length (never negative) |
-//! | [`nullable_i16`], [`nullable_i32`] | `Option` of a string, bytes or sequence | `None` is the length −1, no option byte |
-//! | [`cstr`] | strings, bytes | the bytes, then a 0 byte |
-//! | [`rest`] | bytes, sequences (the last field) | the items to the end of the frame, no prefix |
-//! | [`nul_terminated`] | sequences | the elements, then a 0 byte |
-//! | [`empty_as_none`] | `Option` (the whole message) | nothing for `None`, the value for `Some` |
-//! | [`Padded<N>`](Padded) | a string in a `char[N]` | exactly `N` bytes, NUL-padded |
+//! | adapter | wrapper | field types | `net` bytes |
+//! |---|---|---|---|
+//! | [`len_u8`], [`len_u16`], [`len_u32`], [`len_u64`] | [`LenU8`], [`LenU16`], [`LenU32`], [`LenU64`] | strings, bytes, sequences, maps | the length in that width, then the items |
+//! | [`len_i16`], [`len_i32`] | [`LenI16`], [`LenI32`] | the same | a signed length (never negative) |
+//! | [`nullable_i16`], [`nullable_i32`] | [`NullableI16`], [`NullableI32`] | `Option` of a string, bytes or sequence | `None` is the length −1, no option byte |
+//! | [`cstr`] | [`NulStr`] | strings, bytes | the bytes, then a 0 byte |
+//! | [`rest`] | [`Rest`], [`RestBytes`] | bytes, sequences (the last field) | the items to the end of the frame, no prefix |
+//! | [`nul_terminated`] | [`NulTerminated`] | sequences | the elements, then a 0 byte |
+//! | [`empty_as_none`] | [`EmptyAsNone`] | `Option` (the whole message) | nothing for `None`, the value for `Some` |
+//! | | [`Padded<N>`](Padded) | a string in a `char[N]` | exactly `N` bytes, NUL-padded |
+//!
+//! A module applies to a field; its wrapper type (`LenI16<String>`,
+//! `NullableI32<Vec<u8>>`, …) has the same bytes anywhere a value goes:
+//! sequence elements, map keys and values, tuple members, fields.
+//! [`RestBytes`] is [`Rest`] for byte buffers, moved in one copy.
 //!
 //! Enum type codes that are not variant indices (opcodes 1 to 5, ASCII
 //! letters, a `u16` code under a `u8` default) are set per enum in
@@ -61,6 +66,13 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+
+mod wrap;
+
+pub use wrap::{
+    EmptyAsNone, LenI16, LenI32, LenU8, LenU16, LenU32, LenU64, NulStr, NulTerminated, NullableI16,
+    NullableI32, Rest, RestBytes,
+};
 
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeTuple, Serializer};
@@ -284,9 +296,9 @@ adapters! {
     /// The rest of the message: the bytes (or the elements of a sequence)
     /// from here to the end of the frame or datagram, no prefix. Only as a
     /// message's last field, and only where its end is known. For large
-    /// payloads use `serde_bytes::ByteBuf` (or `&[u8]` with
-    /// `serde_bytes`): a `Vec<u8>` goes through serde one element at a
-    /// time, a byte string in one copy.
+    /// payloads use [`RestBytes`] (or `serde_bytes::ByteBuf` under this
+    /// module): a `Vec<u8>` goes through serde one element at a time, a
+    /// byte string in one copy.
     ///
     /// ```
     /// #[derive(serde::Serialize, serde::Deserialize, Debug, PartialEq)]

@@ -4,9 +4,12 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/wrapper_cases.rs"]
+mod wrapper_cases;
 
 mod errors;
 mod paths;
 mod regression_partial_token;
 mod roundtrip;
 mod slice_output;
+mod wrappers;

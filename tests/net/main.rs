@@ -4,6 +4,8 @@
 
 #[path = "../support/mod.rs"]
 mod support;
+#[path = "../support/wrapper_cases.rs"]
+mod wrapper_cases;
 
 mod adapters;
 mod basic;
@@ -15,3 +17,4 @@ mod roundtrip;
 mod slice_output;
 mod tag_tables;
 mod truncation;
+mod wrappers;

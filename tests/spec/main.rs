@@ -8,6 +8,7 @@ mod golden;
 mod python;
 mod types;
 mod wireshark;
+mod wrappers;
 
 use std::path::PathBuf;
 use std::process::Command;
