@@ -129,10 +129,15 @@ impl<R: AsyncRead + Unpin, F: MessageFraming, E: Encoding> MessageReader<R, F, E
         }
         loop {
             let (reader, room, at) = self.rx.room();
-            let n = match ready!(Pin::new(reader).poll_read(cx, room)) {
-                Ok(n) => n.min(room.len()),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Poll::Ready(Err(Error::io(err, Some(at)))),
+            let len = room.len();
+            let n = match Pin::new(reader).poll_read(cx, room) {
+                Poll::Ready(Ok(n)) => n.min(len),
+                Poll::Ready(Err(err)) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Poll::Ready(Err(err)) => return Poll::Ready(Err(Error::io(err, Some(at)))),
+                Poll::Pending => {
+                    self.rx.waiting();
+                    return Poll::Pending;
+                }
             };
             match self.rx.arrived(n)? {
                 Received::Message(message) => return Poll::Ready(Ok(Some(message))),

@@ -158,7 +158,11 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
     fn read_more<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
         loop {
             let (reader, room, at) = self.rx.room();
-            let n = read_into(reader, room, at)?;
+            let n = read_into(reader, room, at).inspect_err(|err| {
+                if err.is_transient() {
+                    self.rx.waiting();
+                }
+            })?;
             match self.rx.arrived(n)? {
                 Received::Message(message) => return Ok(Some(message)),
                 Received::End => return Ok(None),

@@ -211,7 +211,11 @@ pub(crate) fn read_span<R: Read + ?Sized>(
             }
         }
         let at = position.saturating_add(buf.data().len() as u64);
-        let n = read_into(reader, buf.room(), at)?;
+        let n = read_into(reader, buf.room(), at).inspect_err(|err| {
+            if err.is_transient() {
+                buf.release_if_empty();
+            }
+        })?;
         buf.commit(n);
         *need_read = false;
         eof = n == 0;
