@@ -96,7 +96,9 @@ impl ReadBuffer {
     /// takes a new chunk: one allocation per wait, none per message.
     /// Frames handed out keep their own bytes alive.
     pub(crate) fn release_if_empty(&mut self) {
-        if self.pos >= self.filled && self.buf.capacity() > 0 {
+        // Also when the view is empty: after a frame was split off, it
+        // may still hold the shared buffer alive.
+        if self.pos >= self.filled {
             self.buf = BytesMut::new();
             self.filled = 0;
             self.pos = 0;
@@ -485,6 +487,24 @@ mod tests {
         buf.consume(10);
         buf.release_if_empty();
         assert_eq!(buf.capacity(), 0);
+    }
+
+    /// A frame split off to the very end of the buffer leaves an empty
+    /// view that still shares the allocation: releasing drops it too, so
+    /// the frame alone keeps its memory alive.
+    #[test]
+    fn an_empty_view_after_a_split_frame_is_released() {
+        let mut buf = ReadBuffer::new(64);
+        let room = buf.room();
+        let n = room.len();
+        room.fill(2);
+        buf.commit(n);
+        let frame = buf.split_frame(Span::new(0..n, n)).unwrap();
+        assert_eq!(buf.capacity(), 0);
+        assert!(!frame.is_unique());
+        buf.release_if_empty();
+        assert!(frame.is_unique());
+        assert_eq!(frame.len(), n);
     }
 
     #[test]
