@@ -11,7 +11,18 @@
 //! `tokio_util::codec::{FramedRead, FramedWrite, Framed}`.
 //!
 //! Errors carry stream offsets: each codec counts the bytes it has taken
-//! from the read buffer. (Share one codec value between reading and writing
+//! from the read buffer.
+//!
+//! # Memory
+//! `FramedRead` and `FramedWrite` own their buffers (8 KiB each from the
+//! start, kept for the connection's life) and never shrink them, so after
+//! one large message they would hold its size for good. The codecs give
+//! such a buffer back: a read buffer that held more than 64 KiB is
+//! replaced by a fresh 8 KiB one as soon as the decoded messages leave
+//! little in it, and a write buffer that carried more than 64 KiB is
+//! replaced at the next encode that finds it empty. Buffers below that
+//! are tokio-util's to keep; the codecs themselves hold no heap memory
+//! between messages, apart from a few bytes of frame-head scratch. (Share one codec value between reading and writing
 //! only through `Framed`, which keeps the two directions' buffers apart.)
 //!
 //! ```
@@ -39,8 +50,57 @@ use tokio_util::codec::{Decoder, Encoder};
 use crate::encoding::Encoding;
 use crate::error::{Error, Result};
 use crate::frame::{FrameDecoder, FrameEncoder};
+use crate::message::buffer::SHRINK_ABOVE;
 use crate::message::{MessageDecoder, MessageFraming, encode_framed};
 use crate::net;
+
+/// The capacity `FramedRead` and `FramedWrite` start with; a buffer that
+/// grew past [`SHRINK_ABOVE`] is replaced by one this size.
+const INITIAL: usize = 8 * 1024;
+
+/// Tracks one tokio-util buffer's size on behalf of a codec, and hands a
+/// large one back. `BytesMut::capacity` cannot tell: it shrinks as
+/// consumed bytes are dropped from the front, while the allocation stays.
+#[derive(Clone, Copy, Debug, Default)]
+struct Shrink {
+    large: bool,
+}
+
+impl Shrink {
+    /// After decoding: `before` bytes were buffered. Once the buffer has
+    /// held more than [`SHRINK_ABOVE`] and no more than half the initial
+    /// capacity is left, the rest moves to a fresh buffer.
+    #[inline]
+    fn decoded(&mut self, before: usize, src: &mut BytesMut) {
+        self.large |= before > SHRINK_ABOVE;
+        if self.large && src.len() <= INITIAL / 2 {
+            self.release(src);
+        }
+    }
+
+    /// Before encoding into `dst`: a buffer that carried more than
+    /// [`SHRINK_ABOVE`] is replaced once it has been written out.
+    #[inline]
+    fn encoding(&mut self, dst: &mut BytesMut) {
+        if self.large && dst.is_empty() {
+            self.release(dst);
+        }
+    }
+
+    /// After encoding: `dst` holds `len` bytes.
+    #[inline]
+    fn encoded(&mut self, len: usize) {
+        self.large |= len > SHRINK_ABOVE;
+    }
+
+    #[cold]
+    fn release(&mut self, buf: &mut BytesMut) {
+        let mut fresh = BytesMut::with_capacity(INITIAL.max(buf.len()));
+        fresh.extend_from_slice(buf);
+        *buf = fresh;
+        self.large = false;
+    }
+}
 
 /// Counts the bytes a decoding step took from `src` and shifts its errors
 /// to stream offsets.
@@ -66,6 +126,8 @@ fn counted<T>(
 pub struct FrameCodec<F> {
     framing: F,
     consumed: u64,
+    read: Shrink,
+    write: Shrink,
 }
 
 impl<F> FrameCodec<F> {
@@ -74,6 +136,8 @@ impl<F> FrameCodec<F> {
         FrameCodec {
             framing,
             consumed: 0,
+            read: Shrink::default(),
+            write: Shrink::default(),
         }
     }
 
@@ -94,7 +158,10 @@ impl<F: FrameDecoder> Decoder for FrameCodec<F> {
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
         let framing = &mut self.framing;
-        counted(&mut self.consumed, src, |src| framing.decode(src))
+        let before = src.len();
+        let frame = counted(&mut self.consumed, src, |src| framing.decode(src));
+        self.read.decoded(before, src);
+        frame
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Bytes>> {
@@ -107,10 +174,13 @@ impl<F: FrameEncoder, B: AsRef<[u8]>> Encoder<B> for FrameCodec<F> {
     type Error = Error;
 
     fn encode(&mut self, payload: B, dst: &mut BytesMut) -> Result<()> {
+        self.write.encoding(dst);
         let mark = dst.len();
         self.framing
             .encode(payload.as_ref(), dst)
-            .inspect_err(|_| dst.truncate(mark))
+            .inspect_err(|_| dst.truncate(mark))?;
+        self.write.encoded(dst.len());
+        Ok(())
     }
 }
 
@@ -144,6 +214,8 @@ pub struct MessageCodec<T, F, E = net::Config> {
     decoder: MessageDecoder<F, E>,
     /// Scratch space for the frame head and tail of the message encoded.
     edges: BytesMut,
+    read: Shrink,
+    write: Shrink,
     _type: PhantomData<fn(T) -> T>,
 }
 
@@ -166,6 +238,8 @@ impl<T, F, E> MessageCodec<T, F, E> {
         MessageCodec {
             decoder,
             edges: BytesMut::new(),
+            read: Shrink::default(),
+            write: Shrink::default(),
             _type: PhantomData,
         }
     }
@@ -193,7 +267,10 @@ impl<F: MessageFraming, E: Encoding, T: DeserializeOwned> Decoder for MessageCod
     type Error = Error;
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
-        self.decoder.decode_buf(src)
+        let before = src.len();
+        let message = self.decoder.decode_buf(src);
+        self.read.decoded(before, src);
+        message
     }
 
     fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<T>> {
@@ -207,8 +284,11 @@ impl<F: FrameEncoder, E: Encoding, T: Serialize> Encoder<T> for MessageCodec<T, 
     type Error = Error;
 
     fn encode(&mut self, message: T, dst: &mut BytesMut) -> Result<()> {
+        self.write.encoding(dst);
         let (framing, encoding) = self.decoder.parts_mut();
-        encode_framed(framing, encoding, &mut self.edges, &message, dst)
+        encode_framed(framing, encoding, &mut self.edges, &message, dst)?;
+        self.write.encoded(dst.len());
+        Ok(())
     }
 }
 

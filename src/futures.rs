@@ -65,6 +65,13 @@ use crate::net;
 /// As [`stream::MessageReader`](crate::stream::MessageReader): large reads
 /// into one reusable buffer, `Interrupted` retried, `Ok(None)` only at a
 /// clean end of stream, a bad message in a complete frame consumed with it.
+///
+/// # Memory
+/// When the underlying reader returns `Pending` and nothing is buffered,
+/// the buffer is given back: a connection waiting for its next message
+/// holds none (the next read takes a new 8 KiB one: one allocation per
+/// wait, none per message). A buffer that grew past 64 KiB for a large
+/// message is replaced by an 8 KiB one once that message is consumed.
 pub struct MessageReader<R, F, E = net::Config> {
     rx: Receiver<R, F, E>,
 }
@@ -129,10 +136,15 @@ impl<R: AsyncRead + Unpin, F: MessageFraming, E: Encoding> MessageReader<R, F, E
         }
         loop {
             let (reader, room, at) = self.rx.room();
-            let n = match ready!(Pin::new(reader).poll_read(cx, room)) {
-                Ok(n) => n.min(room.len()),
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => return Poll::Ready(Err(Error::io(err, Some(at)))),
+            let len = room.len();
+            let n = match Pin::new(reader).poll_read(cx, room) {
+                Poll::Ready(Ok(n)) => n.min(len),
+                Poll::Ready(Err(err)) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Poll::Ready(Err(err)) => return Poll::Ready(Err(Error::io(err, Some(at)))),
+                Poll::Pending => {
+                    self.rx.waiting();
+                    return Poll::Pending;
+                }
             };
             match self.rx.arrived(n)? {
                 Received::Message(message) => return Poll::Ready(Ok(Some(message))),
@@ -150,6 +162,12 @@ impl<R: AsyncRead + Unpin, F: MessageFraming, E: Encoding> MessageReader<R, F, E
 /// is retried, a write of 0 bytes is [`io::ErrorKind::WriteZero`].
 /// Nothing is written on drop: [`flush`](Self::flush) or
 /// [`close`](Self::close) first.
+///
+/// [`queue`](Self::queue) adds a message without writing, so a batch
+/// leaves in one `poll_write` at the next [`flush`](Self::flush) or
+/// [`write`](Self::write). The queue is reused from message to message
+/// and let go once sent if it grew past 64 KiB, as
+/// [`stream::MessageWriter`](crate::stream::MessageWriter)'s.
 pub struct MessageWriter<W, F, E = net::Config> {
     out: Sender<W>,
     encoder: MessageEncoder<F, E>,

@@ -28,12 +28,27 @@ const MAX_CHUNK: usize = frame::DEFAULT_LIMIT;
 /// to this much per call.
 const MAX_GROWTH: usize = 1 << 20;
 
+/// A buffer whose memory outgrew this (and four read chunks) is given
+/// back once the message that needed it is consumed. Small messages keep a
+/// buffer of one to three chunks (the data and zeroed room for the next
+/// reads), so at steady state nothing is shrunk and nothing allocated;
+/// 64 KiB (the most one loopback `read` commonly returns) keeps messages
+/// of a few KiB clear of it too.
+pub(crate) const SHRINK_ABOVE: usize = 64 * 1024;
+
 /// Bytes read and not yet consumed, and zeroed room for the next read.
 ///
 /// Costs O(bytes read), amortized: the zeroed room after the data is kept
 /// from one read to the next, so each byte of the buffer is zeroed once
 /// (safe code cannot read into uninitialised memory), and the buffer
 /// grows by doubling, copying only its data.
+///
+/// Memory is given back twice: a buffer that grew past [`SHRINK_ABOVE`]
+/// for a large message is replaced by a small one once that message is
+/// consumed (copying what little follows it), and an adapter whose read
+/// would block while nothing is buffered calls
+/// [`release_if_empty`](Self::release_if_empty), so an idle connection
+/// holds no buffer at all.
 #[derive(Debug)]
 pub(crate) struct ReadBuffer {
     /// `buf[..filled]` are bytes read (those before `pos` consumed);
@@ -48,6 +63,10 @@ pub(crate) struct ReadBuffer {
     chunk: usize,
     /// Reads stop adding to the buffer once it holds this many bytes.
     cap: usize,
+    /// The allocation outgrew [`ReadBuffer::shrink_above`]: give it back
+    /// once the data fits a chunk. (`BytesMut::capacity` cannot tell: it
+    /// shrinks as consumed bytes are dropped from the front.)
+    large: bool,
 }
 
 impl ReadBuffer {
@@ -61,7 +80,52 @@ impl ReadBuffer {
             pos: 0,
             chunk: chunk.clamp(64, MAX_CHUNK),
             cap: usize::MAX,
+            large: false,
         }
+    }
+
+    /// Above this many bytes of memory the buffer is given back once it
+    /// holds no more than a chunk of data.
+    fn shrink_above(&self) -> usize {
+        self.chunk.saturating_mul(4).max(SHRINK_ABOVE)
+    }
+
+    /// Gives the memory back when no data is buffered: for an adapter
+    /// whose read would block (`WouldBlock`, `TimedOut`, `Pending`), so a
+    /// connection waiting between messages holds no buffer. The next read
+    /// takes a new chunk: one allocation per wait, none per message.
+    /// Frames handed out keep their own bytes alive.
+    pub(crate) fn release_if_empty(&mut self) {
+        // Also when the view is empty: after a frame was split off, it
+        // may still hold the shared buffer alive.
+        if self.pos >= self.filled {
+            self.buf = BytesMut::new();
+            self.filled = 0;
+            self.pos = 0;
+            self.large = false;
+        }
+    }
+
+    /// Memory held for data and room (for tests: `capacity` after the
+    /// consumed bytes were dropped from the front).
+    #[cfg(test)]
+    pub(crate) fn capacity(&self) -> usize {
+        self.buf.capacity()
+    }
+
+    /// Moves the data (at most a chunk) into a buffer of its own and lets
+    /// the large one go.
+    #[cold]
+    fn shrink(&mut self) {
+        let mut small = BytesMut::new();
+        if self.filled > 0 {
+            small.reserve(self.filled + self.chunk);
+            small.extend_from_slice(&self.buf[..self.filled]);
+            #[cfg(test)]
+            crate::cost::copied(self.filled);
+        }
+        self.buf = small;
+        self.large = false;
     }
 
     /// Reads stop adding to the buffer once it holds `cap` bytes (a read
@@ -105,6 +169,9 @@ impl ReadBuffer {
     #[inline(never)]
     pub(crate) fn room(&mut self) -> &mut [u8] {
         self.compact();
+        if self.large && self.filled <= self.chunk {
+            self.shrink();
+        }
         let filled = self.filled;
         let want = self.chunk.max(filled.min(MAX_GROWTH));
         let want = match self.cap.checked_sub(filled) {
@@ -119,6 +186,7 @@ impl ReadBuffer {
                 #[cfg(test)]
                 crate::cost::copied(filled);
                 self.buf.reserve(want);
+                self.large = self.buf.capacity() > self.shrink_above();
             }
             // Zero what the next reads will use too, as far as the
             // capacity goes: up to twice the read size.
@@ -239,6 +307,13 @@ impl<R, F: MessageFraming, E: Encoding> Receiver<R, F, E> {
         (&mut self.inner, self.buf.room(), at)
     }
 
+    /// The read would block: with nothing buffered, the buffer is given
+    /// back until bytes come (see [`ReadBuffer::release_if_empty`]).
+    #[cold]
+    pub(crate) fn waiting(&mut self) {
+        self.buf.release_if_empty();
+    }
+
     /// `n` bytes were read into the [room](Self::room) (0: the input has
     /// ended): decodes what is buffered.
     pub(crate) fn arrived<T: DeserializeOwned>(&mut self, n: usize) -> Result<Received<T>> {
@@ -266,11 +341,9 @@ pub(crate) struct Sender<W> {
     pub(crate) queue: BytesMut,
     /// Bytes `inner` has accepted so far.
     pub(crate) written: u64,
+    /// The queue's memory outgrew [`SHRINK_ABOVE`]: let it go once sent.
+    large: bool,
 }
-
-/// A queue this large is let go of once it is sent: one huge message
-/// should not pin a huge buffer forever.
-const QUEUE_KEPT: usize = 1 << 20;
 
 impl<W> Sender<W> {
     pub(crate) fn new(inner: W) -> Self {
@@ -278,22 +351,34 @@ impl<W> Sender<W> {
             inner,
             queue: BytesMut::new(),
             written: 0,
+            large: false,
         }
     }
 
-    /// `n` queued bytes were accepted.
+    /// `n` queued bytes were accepted. A queue that grew past
+    /// [`SHRINK_ABOVE`] (for one large message or batch) is let go of once
+    /// it is empty: a queue that small messages need is kept, so they
+    /// allocate nothing.
     #[inline]
     pub(crate) fn accepted(&mut self, n: usize) -> Result<()> {
         if n == 0 {
             return Err(self.write_zero());
         }
+        // Before `advance`, which shrinks what `capacity` reports.
+        self.large |= self.queue.capacity() > SHRINK_ABOVE;
         let n = n.min(self.queue.len());
         self.queue.advance(n);
         self.written = self.written.saturating_add(n as u64);
-        if self.queue.is_empty() && self.queue.capacity() > QUEUE_KEPT {
-            self.queue = BytesMut::new();
+        if self.large && self.queue.is_empty() {
+            self.release();
         }
         Ok(())
+    }
+
+    #[cold]
+    fn release(&mut self) {
+        self.queue = BytesMut::new();
+        self.large = false;
     }
 
     #[cold]
@@ -374,3 +459,68 @@ macro_rules! sender_accessors {
     };
 }
 pub(crate) use sender_accessors;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads `total` bytes of 1s into `buf`, as much per call as it offers.
+    fn fill(buf: &mut ReadBuffer, total: usize) {
+        let mut read = 0;
+        while read < total {
+            let room = buf.room();
+            let n = room.len().min(total - read);
+            room[..n].fill(1);
+            buf.commit(n);
+            read += n;
+        }
+    }
+
+    #[test]
+    fn a_large_buffer_shrinks_once_its_message_is_consumed() {
+        let mut buf = ReadBuffer::new(DEFAULT_CHUNK);
+        fill(&mut buf, 1 << 20);
+        assert!(buf.capacity() >= 1 << 20);
+        // The large message is consumed; 10 bytes of the next remain.
+        buf.consume((1 << 20) - 10);
+        let _ = buf.room();
+        assert!(buf.capacity() <= 4 * DEFAULT_CHUNK, "{}", buf.capacity());
+        assert_eq!(buf.data(), [1; 10]);
+        // Data is never released, only an empty buffer.
+        buf.release_if_empty();
+        assert_eq!(buf.data(), [1; 10]);
+        buf.consume(10);
+        buf.release_if_empty();
+        assert_eq!(buf.capacity(), 0);
+    }
+
+    /// A frame split off to the very end of the buffer leaves an empty
+    /// view that still shares the allocation: releasing drops it too, so
+    /// the frame alone keeps its memory alive.
+    #[test]
+    fn an_empty_view_after_a_split_frame_is_released() {
+        let mut buf = ReadBuffer::new(64);
+        let room = buf.room();
+        let n = room.len();
+        room.fill(2);
+        buf.commit(n);
+        let frame = buf.split_frame(Span::new(0..n, n)).unwrap();
+        assert_eq!(buf.capacity(), 0);
+        assert!(!frame.is_unique());
+        buf.release_if_empty();
+        assert!(frame.is_unique());
+        assert_eq!(frame.len(), n);
+    }
+
+    #[test]
+    fn a_buffer_of_small_messages_keeps_its_memory() {
+        let mut buf = ReadBuffer::new(DEFAULT_CHUNK);
+        for _ in 0..100 {
+            fill(&mut buf, DEFAULT_CHUNK + 7);
+            let kept = buf.data().len() % 20;
+            buf.consume(buf.data().len() - kept);
+            assert!(!buf.large);
+        }
+        assert!(buf.capacity() <= 4 * DEFAULT_CHUNK, "{}", buf.capacity());
+    }
+}

@@ -31,6 +31,15 @@ use crate::net;
 /// stream. (With `SelfDelimited` there is no way to know where a bad message
 /// ends; drop the reader.)
 ///
+/// # Memory
+/// One buffer, taken as reads need it: 8 KiB, more while a large message
+/// arrives. A buffer that grew past 64 KiB is replaced by an 8 KiB one as
+/// soon as its large message is consumed, and a read that would block
+/// (`WouldBlock`, `TimedOut`) while nothing is buffered gives the buffer
+/// back, so a non-blocking connection idle between messages holds no
+/// buffer (the next read takes a new one: one allocation per wait, none
+/// per message). A blocking read holds its 8 KiB while it waits.
+///
 /// # Example
 /// ```
 /// use netwire::frame::LengthPrefixed;
@@ -158,7 +167,11 @@ impl<R: Read, F: MessageFraming, E: Encoding> MessageReader<R, F, E> {
     fn read_more<T: DeserializeOwned>(&mut self) -> Result<Option<T>> {
         loop {
             let (reader, room, at) = self.rx.room();
-            let n = read_into(reader, room, at)?;
+            let n = read_into(reader, room, at).inspect_err(|err| {
+                if err.is_transient() {
+                    self.rx.waiting();
+                }
+            })?;
             match self.rx.arrived(n)? {
                 Received::Message(message) => return Ok(Some(message)),
                 Received::End => return Ok(None),

@@ -34,6 +34,16 @@ use crate::message::framing_span;
 /// After any other error (a malformed header, a frame over the limit, a
 /// connection reset) the stream is not in a known state; drop the reader.
 ///
+/// # Memory
+/// One buffer, taken as reads need it: 8 KiB, more while a large message
+/// arrives. A buffer that grew past 64 KiB is replaced by an 8 KiB one as
+/// soon as its large frame is taken, and a read that would block
+/// (`WouldBlock`, `TimedOut`) while nothing is buffered gives the buffer
+/// back, so a non-blocking connection idle between messages holds no
+/// buffer (the next read takes a new one: one allocation per wait, none
+/// per frame). A blocking read holds its 8 KiB while it waits.
+/// Frames handed out keep their part of a buffer alive until dropped.
+///
 /// # Example
 /// ```
 /// use netwire::frame::LengthPrefixed;
@@ -211,7 +221,11 @@ pub(crate) fn read_span<R: Read + ?Sized>(
             }
         }
         let at = position.saturating_add(buf.data().len() as u64);
-        let n = read_into(reader, buf.room(), at)?;
+        let n = read_into(reader, buf.room(), at).inspect_err(|err| {
+            if err.is_transient() {
+                buf.release_if_empty();
+            }
+        })?;
         buf.commit(n);
         *need_read = false;
         eof = n == 0;

@@ -280,6 +280,16 @@ fn queued(sent: Result<()>) -> Result<()> {
 /// never sends it twice. [`MessageWriter::flush`] reports `WouldBlock`
 /// while queued bytes wait.
 ///
+/// [`MessageWriter::queue`] adds a message without writing, so that a
+/// batch leaves in one `write` call at the next
+/// [`flush`](MessageWriter::flush) (or `write`).
+///
+/// # Memory
+/// One queue, reused from message to message: it keeps the capacity the
+/// largest batch needed (a few hundred bytes for small messages), so
+/// small messages allocate nothing. A queue that grew past 64 KiB is let
+/// go once it is sent.
+///
 /// # Example
 /// ```
 /// use netwire::frame::LengthPrefixed;
