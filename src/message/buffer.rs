@@ -504,7 +504,7 @@ mod tests {
         let n = room.len();
         room.fill(2);
         buf.commit(n);
-        let frame = buf.split_frame(Span::new(0..n, n)).unwrap();
+        let frame = buf.split_frame(Span::new(0..n, n), None).unwrap();
         assert_eq!(buf.capacity(), 0);
         assert!(!frame.is_unique());
         buf.release_if_empty();
