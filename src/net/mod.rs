@@ -228,7 +228,7 @@
 
 mod config;
 mod de;
-mod read;
+pub(crate) mod read;
 mod ser;
 
 use std::io;
