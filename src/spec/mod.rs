@@ -383,6 +383,13 @@ impl Spec {
     /// [`SpecError`] when no type was traced yet or `value` cannot be
     /// encoded.
     pub fn example<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, SpecError> {
+        if let Some(name) = self.tables_missing() {
+            return Err(SpecError::new(
+                name,
+                "its tag table is in the spec's document, not in its config: \
+                 a spec read with from_json cannot encode examples",
+            ));
+        }
         let bytes = self.config.to_vec(value);
         let Some(last) = self.messages.last_mut() else {
             return Err(SpecError::new(
