@@ -241,7 +241,12 @@ impl fmt::Display for Value {
 
 /// The deepest a [`Value`] nests, whatever the spec's depth says: the
 /// decoder recurses once per level, so this bounds its stack.
-const MAX_DEPTH: usize = 1024;
+const MAX_DEPTH: usize = 256;
+
+/// The most values of no bytes (`()`, empty tuples, unit structs) one
+/// message may decode to: each is a [`Value`] in memory, and their count
+/// comes from a count on the wire, not from bytes.
+const MAX_EMPTY: u64 = 1 << 16;
 
 /// One line of a dump: where a value starts and ends, how deep it is,
 /// what it is.
@@ -282,6 +287,8 @@ struct Decoder<'s, 'de> {
     limit: u64,
     lines: Option<Vec<Line>>,
     level: usize,
+    /// Values of no bytes decoded so far.
+    empty: u64,
 }
 
 impl Spec {
@@ -310,6 +317,7 @@ impl Spec {
             limit: self.config.limit() as u64,
             lines: lines.then(Vec::new),
             level: 0,
+            empty: 0,
         }
     }
 
@@ -317,13 +325,19 @@ impl Spec {
     /// that fills `bytes` exactly, as
     /// [`Config::from_slice`](crate::net::Config::from_slice) would decode
     /// it into the Rust type: the same values, and for bytes it refuses,
-    /// the same [`ErrorKind`] at the same offset — within the limit and
-    /// depth of the spec's config (a depth above 1024 counts as 1024).
+    /// the same [`ErrorKind`] at the same offset, within the limit and
+    /// depth of the spec's config.
     ///
-    /// Two things only the Rust type knows are not checked: what its own
-    /// `Deserialize` impl refuses beyond the layout (a
-    /// [`Padded`](crate::with::Padded) field's padding, a `NonZeroU8`),
-    /// and that map keys are unique ([`Value::Map`] keeps every entry).
+    /// Where it differs: what the Rust type's own `Deserialize` impl
+    /// refuses beyond the layout (a [`Padded`](crate::with::Padded)
+    /// field's padding, a `NonZeroU8`) is not checked; map keys may repeat
+    /// ([`Value::Map`] keeps every entry); and since every value takes
+    /// memory here, even one of no bytes, a depth above 256 counts as 256,
+    /// and at most 65,536 values of no bytes (such as `()` elements) are
+    /// decoded per message, beyond which the message fails with
+    /// [`ErrorKind::LengthOverLimit`]. A value takes about 100 bytes of
+    /// memory: a message of `n` bytes decodes into at most about `100 * n`
+    /// bytes plus 6.5 MB.
     ///
     /// # Errors
     /// The decoding error, or [`ErrorKind::Custom`] when the spec has no
@@ -568,6 +582,19 @@ impl<'de> Decoder<'_, 'de> {
         self.level += 1;
         let value = self.inner(s, start);
         self.level -= 1;
+        let value = value.and_then(|v| {
+            if self.read.pos() == start {
+                self.empty += 1;
+                if self.empty > MAX_EMPTY {
+                    let kind = ErrorKind::LengthOverLimit {
+                        len: self.empty,
+                        limit: MAX_EMPTY,
+                    };
+                    return Err(at(kind, start));
+                }
+            }
+            Ok(v)
+        });
         let value = match value {
             Ok(v) => v,
             Err(e) => {

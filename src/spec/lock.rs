@@ -110,7 +110,8 @@ pub fn check_lockfile(path: impl AsRef<Path>, spec: &Spec) -> Result<(), Lockfil
     }
     let old = std::fs::read_to_string(path)
         .map_err(|e| fail(format!("cannot read the lockfile: {e}"), Vec::new()))?;
-    if old == json {
+    // A checkout that turned line ends into CRLF holds the same document.
+    if old.replace("\r\n", "\n") == json {
         return Ok(());
     }
     let old = Spec::from_json(&old).map_err(|e| fail(format!("not a spec: {e}"), Vec::new()))?;

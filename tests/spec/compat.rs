@@ -782,6 +782,8 @@ fn the_lockfile_check_passes_fails_with_the_diff_and_updates() {
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(&path, v1.to_json()).unwrap();
     check_lockfile(&path, &v1).unwrap();
+    std::fs::write(&path, v1.to_json().replace('\n', "\r\n")).unwrap();
+    check_lockfile(&path, &v1).unwrap();
     let v2 = Spec::new("p", Config::new(), Framing::SelfDelimited)
         .message::<Appended>()
         .unwrap();
@@ -794,7 +796,10 @@ fn the_lockfile_check_passes_fails_with_the_diff_and_updates() {
         "{text}"
     );
     // The file is untouched by a failed check.
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), v1.to_json());
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        v1.to_json().replace('\n', "\r\n")
+    );
 }
 
 /// The update path, in a child process so the environment variable stays

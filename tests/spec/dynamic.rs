@@ -257,3 +257,46 @@ fn a_dynamic_value_prints_as_json_and_dumps_with_offsets() {
         "0000..0001  Msg (error)\nerror: enum tag 9 out of range, the type has 3 variant(s) at byte offset 0\n"
     );
 }
+
+mod empty {
+    use serde::{Deserialize, Serialize};
+    #[derive(Serialize, Deserialize, Debug, PartialEq)]
+    pub struct Units(pub Vec<Vec<()>>);
+}
+
+#[test]
+fn a_count_of_empty_values_cannot_make_dynamic_allocate_for_it() {
+    // Five bytes claim 16 million `()`: the typed decoder makes a `Vec<()>`
+    // of no memory; a `Value` per element would take over a gigabyte.
+    let spec = spec_of::<empty::Units, _>(Config::new());
+    let bytes = [0, 0, 0, 1, 0, 0xff, 0xff, 0xff];
+    let limit = Config::new().limit() as u64;
+    assert!(0xff_ffff <= limit);
+    let err = spec.decode(&bytes).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.offset()),
+        (
+            &netwire::ErrorKind::LengthOverLimit {
+                len: (1 << 16) + 1,
+                limit: 1 << 16
+            },
+            Some(8)
+        )
+    );
+    // Within the cap, the same values as the typed decoder.
+    let small = [0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 0];
+    assert_eq!(
+        dynamic(&spec, &small),
+        typed::<empty::Units, _>(&Config::new(), &small)
+    );
+}
+
+#[test]
+fn a_deep_message_stops_at_the_dynamic_depth_cap_without_overflowing_the_stack() {
+    // A document may claim any depth; the decoder's own cap bounds its
+    // recursion (this runs on a test thread's 2 MiB stack, debug build).
+    let spec = spec_of::<Shapes, _>(Config::new().with_depth(1_000_000));
+    let deep: Vec<u8> = std::iter::repeat_n(1u8, 100_000).collect();
+    let err = spec.decode(&deep).unwrap_err();
+    assert_eq!(err.kind(), &netwire::ErrorKind::DepthLimit(256));
+}
