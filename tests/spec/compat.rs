@@ -834,3 +834,79 @@ fn the_lockfile_is_rewritten_under_netwire_lock_update() {
     assert_eq!(written, spec.to_json());
     check_lockfile(&path, &spec).unwrap();
 }
+
+/// The catalogue's document, edited: `edit` picks the kind of edit, `k`
+/// which occurrence it applies to. Returns the edited text and whether the
+/// edit changes what the bytes depend on.
+fn edited(json: &str, edit: u8, k: usize) -> Option<(String, bool)> {
+    let nth = |pat: &str| -> Option<usize> {
+        let hits: Vec<usize> = json.match_indices(pat).map(|(i, _)| i).collect();
+        (!hits.is_empty()).then(|| hits[k % hits.len()])
+    };
+    let replace_at = |at: usize, from: &str, to: &str| {
+        format!("{}{}{}", &json[..at], to, &json[at + from.len()..])
+    };
+    Some(match edit % 7 {
+        // A field renamed: names are not on the wire.
+        0 => {
+            let at = nth("{\"name\": \"")? + "{\"name\": \"".len();
+            (replace_at(at, "", "renamed_"), false)
+        }
+        // A type renamed everywhere it is named.
+        1 => (json.replace("\"Scalars\"", "\"Numbers\""), false),
+        // The limit and depth: not the layout.
+        2 => (json.replace("\"depth\": ", "\"depth\": 1"), false),
+        // An integer widened, wherever it is.
+        3 => (replace_at(nth("\"u16\"")?, "\"u16\"", "\"u32\""), true),
+        // A signed integer made unsigned.
+        4 => (replace_at(nth("\"i64\"")?, "\"i64\"", "\"u64\""), true),
+        // A string made a byte string.
+        5 => (replace_at(nth("\"str\"")?, "\"str\"", "\"bytes\""), true),
+        // A tag of the tag table renumbered.
+        _ => (json.replacen("\"tag\": 16,", "\"tag\": 17,", 1), true),
+    })
+}
+
+#[test]
+fn the_fingerprint_changes_exactly_when_the_layout_does() {
+    use crate::types::{All, WIDE};
+    fn prop(edit: u8, k: usize) -> quickcheck::TestResult {
+        let spec = Spec::new("all", WIDE, Framing::length_prefix_u32())
+            .message::<All>()
+            .unwrap();
+        let json = spec.to_json();
+        let Some((text, layout)) = edited(&json, edit, k) else {
+            return quickcheck::TestResult::discard();
+        };
+        assert_ne!(text, json, "edit {edit} did nothing");
+        let other = Spec::from_json(&text).expect("an edited document reads");
+        let changes = other.compare(&spec);
+        assert!(!changes.is_empty());
+        quickcheck::TestResult::from_bool(
+            (other.fingerprint() != spec.fingerprint()) == layout
+                && changes
+                    .iter()
+                    .all(|c| c.verdict() == Verdict::Identical || c.path().starts_with("config."))
+                    != layout,
+        )
+    }
+    quickcheck::QuickCheck::new()
+        .tests(200)
+        .quickcheck(prop as fn(u8, usize) -> quickcheck::TestResult);
+}
+
+#[test]
+fn the_generated_python_and_c_carry_the_fingerprint() {
+    let spec = Spec::new("chat", Config::new(), Framing::length_prefix_u32())
+        .message::<crate::types::Msg>()
+        .unwrap();
+    let fp = spec.fingerprint();
+    assert!(
+        spec.python()
+            .contains(&format!("\nFINGERPRINT = 0x{fp:016x}\n"))
+    );
+    assert!(
+        spec.c_header()
+            .contains(&format!("#define CHAT_FINGERPRINT UINT64_C(0x{fp:016x})"))
+    );
+}
