@@ -68,7 +68,9 @@ impl std::error::Error for LockfileError {}
 /// document is the same, and fails with every change, located and
 /// classified ([`Spec::compare`]), when it is not. With the environment
 /// variable `NETWIRE_LOCK=update` it writes the document instead (creating
-/// the directories) and passes; review and commit the file.
+/// the directories) and passes; review and commit the file. Under
+/// `CI=true` it refuses to rewrite a file that differs: a lockfile that CI
+/// rewrites checks nothing.
 ///
 /// In a test (a relative `path` is from the crate's root, where `cargo
 /// test` runs):
@@ -100,6 +102,13 @@ pub fn check_lockfile(path: impl AsRef<Path>, spec: &Spec) -> Result<(), Lockfil
     if std::env::var(LOCK_ENV).is_ok_and(|v| v == "update") {
         if std::fs::read_to_string(path).is_ok_and(|old| old == json) {
             return Ok(());
+        }
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            // A lockfile rewritten by CI checks nothing.
+            return Err(fail(
+                format!("{LOCK_ENV}=update under CI=true: not rewritten"),
+                Vec::new(),
+            ));
         }
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)

@@ -824,9 +824,27 @@ fn the_lockfile_is_rewritten_under_netwire_lock_update() {
         ])
         .env("NETWIRE_LOCK", "update")
         .env("NETWIRE_LOCK_CHILD", &path)
+        .env_remove("CI")
         .status()
         .unwrap();
     assert!(status.success());
+    // Under CI=true a differing file is not rewritten.
+    let other = dir.join("ci").join("p.json");
+    let status = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "compat::the_lockfile_is_rewritten_under_netwire_lock_update",
+            "--exact",
+            "--quiet",
+        ])
+        .env("NETWIRE_LOCK", "update")
+        .env("NETWIRE_LOCK_CHILD", &other)
+        .env("CI", "true")
+        .stderr(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(!status.success());
+    assert!(!other.exists());
     let written = std::fs::read_to_string(&path).unwrap();
     let spec = Spec::new("p", Config::new(), Framing::SelfDelimited)
         .message::<variants::Appended>()
