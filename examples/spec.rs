@@ -1,6 +1,7 @@
 //! Writes the wire spec, Python module, C header and Wireshark dissector
-//! of the README's `Msg` protocol (`u32` length frames) into a directory:
-//! the first argument, or `target/spec`.
+//! of the README's `Msg` protocol (`u32` length frames), and its JSON
+//! document (for `netwire_dump`), into a directory: the first argument,
+//! or `target/spec`.
 //!
 //! ```sh
 //! cargo run --example spec --features spec -- /tmp/chat
@@ -42,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         ("chat.py", spec.python()),
         ("chat.h", spec.c_header()),
         ("chat.lua", spec.wireshark_lua(PORT)),
+        ("chat.json", spec.to_json()),
     ] {
         let path = dir.join(file);
         std::fs::write(&path, text)?;

@@ -251,7 +251,7 @@
 
 mod config;
 mod de;
-mod read;
+pub(crate) mod read;
 mod ser;
 mod tags;
 

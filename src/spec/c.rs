@@ -513,6 +513,11 @@ impl Spec {
         );
         let _ = writeln!(
             out,
+            "#define {big}_FINGERPRINT UINT64_C(0x{:016x}) /* the layout's fingerprint (Spec::fingerprint) */\n",
+            self.fingerprint()
+        );
+        let _ = writeln!(
+            out,
             "/** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */\ntypedef struct {{ const uint8_t *ptr; size_t len; }} {p}_view;\n"
         );
         for n in [16, 32, 64] {

@@ -57,12 +57,100 @@
 //! A type is traced with values of its own choosing: `Deserialize` impls
 //! that refuse `1`, `"a"` or `false` (a `NonZeroU8` accepts `1`) cannot be
 //! traced.
+//!
+//! # The layout as data
+//!
+//! - [`Spec::to_json`] writes the traced layout as a canonical JSON
+//!   document, [`Spec::from_json`] reads it back: commit it, and the
+//!   layout is reviewed like code.
+//! - [`Spec::compare`] lists every difference between two layouts as a
+//!   [`Change`]: where (type path, field, byte offset) and what it does
+//!   to a new reader on old bytes and an old reader on new bytes.
+//! - [`check_lockfile`] fails a test when the layout no longer matches
+//!   the committed document, with that list; `NETWIRE_LOCK=update`
+//!   rewrites it.
+//! - [`Spec::fingerprint`] is a 64-bit hash of what the bytes depend on,
+//!   for peers to compare in a handshake.
+//! - [`Spec::decode`] and [`Spec::dump`] decode messages with the document
+//!   alone, into a [`Value`].
+//!
+//! ## The JSON document
+//!
+//! Version 1, as [`Spec::to_json`] writes it (UTF-8, `\n` line ends, two
+//! spaces of indent; an object or array that fits in 96 columns, and an
+//! array of strings and numbers, is on one line, otherwise each member is
+//! on a line of its own):
+//!
+//! ```json
+//! {
+//!   "format": "netwire-spec",
+//!   "version": 1,
+//!   "protocol": "chat",
+//!   "config": {"length_width": 4, "tag_width": 1, "limit": 16777216, "depth": 128},
+//!   "framing": {"kind": "length_prefix", "width": 4, "includes_header": false},
+//!   "messages": ["Msg"],
+//!   "types": {
+//!     "Msg": {
+//!       "kind": "enum",
+//!       "tag_width": 1,
+//!       "tag_table": false,
+//!       "variants": [
+//!         {"name": "Ping", "tag": 0, "kind": "newtype", "type": "u32"},
+//!         {
+//!           "name": "Chat",
+//!           "tag": 1,
+//!           "kind": "struct",
+//!           "fields": [{"name": "room", "type": "u16"}, {"name": "text", "type": "str"}]
+//!         },
+//!         {"name": "Bye", "tag": 2, "kind": "unit"}
+//!       ]
+//!     }
+//!   }
+//! }
+//! ```
+//!
+//! - `config`: the widths in bytes of length prefixes (1, 2, 4, 8) and of
+//!   enum tags (1, 2, 4), the byte limit and the depth limit of one
+//!   message.
+//! - `framing`: `{"kind": "self_delimited"}`, `{"kind": "length_prefix",
+//!   "width": 1|2|4|8, "includes_header": bool}` or `{"kind":
+//!   "ascii_digits", "digits": n}` (see [`Framing`]).
+//! - `messages`: the message types in the order traced; the first is the
+//!   one the framing carries.
+//! - `types`: every struct and enum, by name, sorted. A struct has a
+//!   `kind` of `unit`, `newtype` (with its `type`), `tuple` (with
+//!   `fields`, a list of types) or `struct` (with `fields`, a list of
+//!   `{"name", "type"}` in wire order). An enum is `{"kind": "enum",
+//!   "tag_width", "tag_table", "variants"}`: `tag_table` says the tags come
+//!   from a [`net::EnumTags`](crate::net::EnumTags) table instead of being
+//!   the variants' indices; each variant has its `name`, its `tag` on the
+//!   wire and its fields as a struct has them.
+//! - A type is a string for `bool`, `u8` … `u128`, `i8` … `i128`, `f32`,
+//!   `f64`, `char`, `str`, `bytes` (a byte string) and `unit`, or an
+//!   object: `{"option": T}`, `{"seq": T}`, `{"map": {"key": K, "value":
+//!   V}}`, `{"tuple": [T, ...]}` (tuples and arrays), `{"type": "Name"}` (a
+//!   struct or enum of `types`) and `{"with": "len_u8", "of": T}` for a
+//!   field under an adapter of [`crate::with`] (`len_u8`, `len_u16`,
+//!   `len_u32`, `len_u64`, `len_i16`, `len_i32`, `nullable_i16`,
+//!   `nullable_i32`, `cstr`, `rest`, `nul_terminated`, `empty_as_none`).
+//!
+//! Keys are written in the order above; a reader finds them by name. A
+//! change of this format that an older reader would misread gets a new
+//! `version`, which [`Spec::from_json`] refuses rather than guesses.
 
 mod c;
+mod diff;
+mod dynamic;
+mod json;
+mod lock;
 mod lua;
 mod markdown;
 mod python;
 mod trace;
+
+pub use diff::{Change, Effect, Verdict};
+pub use dynamic::{Content, Value};
+pub use lock::{LOCK_ENV, LockfileError, check_lockfile};
 
 use std::fmt;
 
@@ -295,6 +383,13 @@ impl Spec {
     /// [`SpecError`] when no type was traced yet or `value` cannot be
     /// encoded.
     pub fn example<T: Serialize + ?Sized>(mut self, value: &T) -> Result<Self, SpecError> {
+        if let Some(name) = self.tables_missing() {
+            return Err(SpecError::new(
+                name,
+                "its tag table is in the spec's document, not in its config: \
+                 a spec read with from_json cannot encode examples",
+            ));
+        }
         let bytes = self.config.to_vec(value);
         let Some(last) = self.messages.last_mut() else {
             return Err(SpecError::new(

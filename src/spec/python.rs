@@ -348,6 +348,11 @@ impl Spec {
             "LENGTH_WIDTH = {}\n\"\"\"Bytes of a length prefix.\"\"\"\n",
             self.config.length_width().size()
         );
+        let _ = writeln!(
+            out,
+            "FINGERPRINT = 0x{:016x}\n\"\"\"The layout's fingerprint (netwire::spec::Spec::fingerprint).\"\"\"\n",
+            self.fingerprint()
+        );
         out.push_str(RUNTIME);
         out.push_str(
             "\n\n# ---- the types -----------------------------------------------------------\n\n",

@@ -4,7 +4,10 @@
 //! `NETWIRE_BLESS=1` rewrites the golden files.
 
 mod c;
+mod compat;
+mod dynamic;
 mod golden;
+mod lockfiles;
 mod python;
 mod types;
 mod wireshark;

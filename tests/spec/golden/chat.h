@@ -19,6 +19,8 @@
 #define CHAT_EINVAL (-2L) /* a byte (bool, option, tag, length) no value has */
 #define CHAT_LIMIT 16777216u /* the most bytes of one message */
 
+#define CHAT_FINGERPRINT UINT64_C(0x44e7c4fb3acaf587) /* the layout's fingerprint (Spec::fingerprint) */
+
 /** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */
 typedef struct { const uint8_t *ptr; size_t len; } chat_view;
 

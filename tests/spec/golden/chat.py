@@ -20,6 +20,9 @@ DEPTH = 128
 LENGTH_WIDTH = 4
 """Bytes of a length prefix."""
 
+FINGERPRINT = 0x44e7c4fb3acaf587
+"""The layout's fingerprint (netwire::spec::Spec::fingerprint)."""
+
 # ---- runtime: the rules of netwire's `net` format --------------------------
 
 class DecodeError(Exception):
