@@ -69,7 +69,7 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 self.out.put_u8(0);
                 return Ok(());
             }
-            Adapter::Rest => {}
+            Adapter::Rest | Adapter::Records => {}
             _ => return Err(misplaced()),
         }
         self.out.put_slice(bytes);
@@ -110,6 +110,12 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 Length::PatchWidth(at, width)
             }
             (Adapter::Rest, _) if !map => Length::Open(Open::Rest),
+            // The count, then the records as one element of raw bytes.
+            (Adapter::Records, Some(n)) if !map => {
+                self.limits.elements(n as u64, None)?;
+                self.put_len(n)?;
+                Length::Open(Open::Rest)
+            }
             (Adapter::NulTerminated, _) if !map => Length::Open(Open::Terminated),
             _ => return Err(misplaced()),
         };
@@ -780,7 +786,9 @@ impl<'b, 'a, O: Output, G: EnumTagging, W: Widths> ser::Serializer for Adapted<'
         Err(misplaced())
     }
 
+    /// `true` only for [`crate::with::records`], which then writes its
+    /// records as one run of bytes.
     fn is_human_readable(&self) -> bool {
-        false
+        self.adapter == Adapter::Records
     }
 }

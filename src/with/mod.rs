@@ -12,6 +12,7 @@
 //! | [`nul_terminated`] | sequences | the elements, then a 0 byte |
 //! | [`empty_as_none`] | `Option` (the whole message) | nothing for `None`, the value for `Some` |
 //! | [`Padded<N>`](Padded) | a string in a `char[N]` | exactly `N` bytes, NUL-padded |
+//! | [`records`] | `Vec<T>`, `Box<[T]>`, `[T; N]`, `&[T]` of zerocopy records | the count, then the records' bytes in one copy |
 //!
 //! Enum type codes that are not variant indices (opcodes 1 to 5, ASCII
 //! letters, a `u16` code under a `u8` default) are set per enum in
@@ -59,6 +60,8 @@ use std::marker::PhantomData;
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeTuple, Serializer};
 
+pub mod records;
+
 /// How an adapter writes its field; read by the `net` serializer and
 /// deserializer from the adapter's newtype name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -77,6 +80,8 @@ pub(crate) enum Adapter {
     EmptyAsNone,
     /// A length already read (the `Some` of a nullable field).
     Known(u64),
+    /// Fixed-layout records in one run of bytes (see [`records`]).
+    Records,
 }
 
 /// The width of an adapter's length field.
@@ -139,7 +144,7 @@ impl Width {
 
 /// The newtype names that carry an adapter. A leading `$` keeps them apart
 /// from any Rust type name.
-const NAMES: [(&str, Adapter); 12] = [
+const NAMES: [(&str, Adapter); 13] = [
     ("$netwire::len_u8", Adapter::Len(Width::U8)),
     ("$netwire::len_u16", Adapter::Len(Width::U16)),
     ("$netwire::len_u32", Adapter::Len(Width::U32)),
@@ -152,6 +157,7 @@ const NAMES: [(&str, Adapter); 12] = [
     ("$netwire::rest", Adapter::Rest),
     ("$netwire::nul_terminated", Adapter::NulTerminated),
     ("$netwire::empty_as_none", Adapter::EmptyAsNone),
+    (records::NAME, Adapter::Records),
 ];
 
 /// The adapter a newtype name stands for, if any.

@@ -10,6 +10,7 @@ mod basic;
 mod bincode;
 mod depth;
 mod errors;
+mod records;
 mod roundtrip;
 mod slice_output;
 mod truncation;
