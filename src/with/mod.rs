@@ -145,6 +145,8 @@ impl Width {
 /// The newtype names that carry an adapter. A leading `$` keeps them apart
 /// from any Rust type name.
 const NAMES: [(&str, Adapter); 13] = [
+    // First: the one field whose whole cost can be this lookup.
+    (records::NAME, Adapter::Records),
     ("$netwire::len_u8", Adapter::Len(Width::U8)),
     ("$netwire::len_u16", Adapter::Len(Width::U16)),
     ("$netwire::len_u32", Adapter::Len(Width::U32)),
@@ -157,7 +159,6 @@ const NAMES: [(&str, Adapter); 13] = [
     ("$netwire::rest", Adapter::Rest),
     ("$netwire::nul_terminated", Adapter::NulTerminated),
     ("$netwire::empty_as_none", Adapter::EmptyAsNone),
-    (records::NAME, Adapter::Records),
 ];
 
 /// The adapter a newtype name stands for, if any.
