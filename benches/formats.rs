@@ -1,4 +1,5 @@
-//! Encode, decode and size of every encoding on the six datasets.
+//! Encode, decode and size of every encoding on the seven datasets, and
+//! `netwire::with::records` on the triangles.
 //!
 //! ```text
 //! cargo bench --bench formats            # everything (a few minutes)
@@ -205,6 +206,40 @@ fn zerocopy_headers<M: Measurement>(c: &mut Criterion<M>, headers: &[datasets::H
     group.finish();
 }
 
+/// `netwire::with::records` on the triangles: `net-records` writes and
+/// reads the same bytes as `net` does for [`datasets::TriangleMesh`], the
+/// records in one copy (`decode`) or none (`decode_borrowed`).
+fn records<M: Measurement>(c: &mut Criterion<M>, meshes: &[datasets::TriangleMesh]) {
+    use datasets::triangles::{decode_runs, decode_runs_borrowed, encode_runs, encode_runs_slice};
+    let (batch, runs) = datasets::triangles::runs(meshes);
+    let mut group = c.benchmark_group("triangles");
+    group.throughput(Throughput::Bytes(batch.len() as u64));
+    group.bench_function(BenchmarkId::new("encode", "net-records"), |b| {
+        let mut out = vec![0; batch.len()];
+        b.iter(|| encode_runs_slice(&runs, &mut out));
+    });
+    group.bench_function(BenchmarkId::new("encode_vec", "net-records"), |b| {
+        let mut out = Vec::with_capacity(batch.len());
+        b.iter(|| encode_runs(&runs, &mut out));
+    });
+    group.bench_function(BenchmarkId::new("decode", "net-records"), |b| {
+        b.iter(|| decode_runs(&batch));
+    });
+    // The floor of any owned decoding: a fresh allocation and a copy of
+    // each message's records.
+    group.bench_function(BenchmarkId::new("decode", "to_vec"), |b| {
+        b.iter(|| {
+            for bytes in batch.messages() {
+                black_box(black_box(bytes).get(8..).unwrap_or_default().to_vec());
+            }
+        });
+    });
+    group.bench_function(BenchmarkId::new("decode_borrowed", "net-records"), |b| {
+        b.iter(|| decode_runs_borrowed(&batch));
+    });
+    group.finish();
+}
+
 fn main() {
     if std::env::var_os("NETWIRE_BENCH_WALL").is_some() {
         run(criterion(WallTime));
@@ -222,5 +257,8 @@ fn run<M: Measurement>(mut c: Criterion<M>) {
     compare(&mut c, "mesh", &datasets::meshes(datasets::MESHES));
     compare(&mut c, "savedata", &datasets::players(datasets::PLAYERS));
     compare_borrowed(&mut c, "bulk", &datasets::blobs(datasets::BLOBS));
+    let triangles = datasets::triangle_meshes(datasets::TRIANGLES);
+    compare(&mut c, "triangles", &triangles);
+    records(&mut c, &triangles);
     c.final_summary();
 }

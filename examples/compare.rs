@@ -185,6 +185,25 @@ fn measure<T: Owned>(
     }
 }
 
+/// The `net-records` row of the triangles table: `netwire::with::records`
+/// writing and reading the same bytes as `net`, the records in one copy.
+fn records_row(meshes: &[datasets::TriangleMesh], budget: Duration) -> Row {
+    use datasets::triangles::{decode_runs, encode_runs, encode_runs_slice, runs};
+    let (batch, runs) = runs(meshes);
+    let mut slice = vec![0; batch.len()];
+    let encode = time(budget, || encode_runs_slice(&runs, &mut slice));
+    let mut out = Vec::with_capacity(batch.len());
+    let encode_vec = time(budget, || encode_runs(&runs, &mut out));
+    let decode = time(budget, || decode_runs(&batch));
+    Row {
+        name: "net-records",
+        bytes: batch.len(),
+        encode,
+        encode_vec,
+        decode,
+    }
+}
+
 /// The zerocopy row of the header table.
 fn zerocopy_row(headers: &[datasets::Header], budget: Duration) -> Row {
     let wire: Vec<datasets::HeaderWire> = headers.iter().map(Into::into).collect();
@@ -317,6 +336,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let meshes = datasets::meshes(datasets::MESHES);
     let players = datasets::players(datasets::PLAYERS);
     let blobs = datasets::blobs(datasets::BLOBS);
+    let triangles = datasets::triangle_meshes(datasets::TRIANGLES);
 
     let sample = &chats[0];
     println!("One chat message: {sample:?}");
@@ -339,7 +359,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut progress = Progress {
         tty: std::io::stderr().is_terminal(),
         done: 0,
-        total: 6 * (formats + 1),
+        total: 7 * (formats + 1),
     };
     let started = Instant::now();
     let mut header = measure("header", &headers, budget, &mut progress);
@@ -351,6 +371,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         measure("mesh", &meshes, budget, &mut progress),
         measure("savedata", &players, budget, &mut progress),
         measure("bulk", &blobs, budget, &mut progress),
+        {
+            let mut t = measure("triangles", &triangles, budget, &mut progress);
+            t.rows.push(records_row(&triangles, budget));
+            t
+        },
     ];
     progress.finish();
     for t in &tables {

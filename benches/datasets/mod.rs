@@ -1,11 +1,13 @@
 //! Datasets and encodings shared by `benches/formats.rs` and
 //! `examples/compare.rs` (which includes this module with `#[path]`).
 //!
-//! Six datasets, generated from fixed seeds: `header` (fixed-layout
+//! Seven datasets, generated from fixed seeds: `header` (fixed-layout
 //! protocol headers), `chat` (short strings, options, an enum), `log` (web
 //! server access records), `mesh` (vectors of `f32` triples), `savedata`
 //! (Minecraft-like player save data: nested structs, enums with data, many
-//! small strings and vectors) and `bulk` (large byte payloads).
+//! small strings and vectors), `bulk` (large byte payloads) and
+//! `triangles` (runs of 48-byte triangle records, also read with
+//! `netwire::with::records`).
 // Each includer (two benches, one example) uses a different part.
 #![allow(dead_code, unused_imports)]
 
@@ -14,12 +16,14 @@ pub mod formats;
 pub mod messages;
 pub mod rng;
 pub mod savedata;
+pub mod triangles;
 
 use std::fmt::Debug;
 
 pub use formats::{Batch, Decode, Encode, Format, Visit, check, each_format};
 pub use messages::*;
 pub use savedata::{Player, players};
+pub use triangles::{TriangleMesh, TriangleRun, TriangleRunRef, triangle_meshes};
 
 /// How many messages each dataset has.
 pub const HEADERS: usize = 4096;
@@ -29,6 +33,8 @@ pub const CHATS: usize = 2048;
 pub const LOGS: usize = 1024;
 /// See [`HEADERS`].
 pub const MESHES: usize = 16;
+/// See [`HEADERS`].
+pub const TRIANGLES: usize = 16;
 /// See [`HEADERS`].
 pub const PLAYERS: usize = 64;
 /// See [`HEADERS`].
@@ -70,6 +76,11 @@ impl Message for LogRecord {
 
 impl Message for Mesh {
     type View<'a> = Mesh;
+    const BORROWS: bool = false;
+}
+
+impl Message for TriangleMesh {
+    type View<'a> = TriangleMesh;
     const BORROWS: bool = false;
 }
 

@@ -187,6 +187,30 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
         Ok(value)
     }
 
+    /// Records of [`crate::with::records`]: a count, then `count × size`
+    /// bytes (`counted`), or exactly `size` bytes. The byte length is
+    /// checked against the input and the limit before anything is copied.
+    #[inline]
+    fn records<V: Visitor<'de>>(
+        &mut self,
+        size: usize,
+        counted: bool,
+        visitor: V,
+    ) -> Result<V::Value> {
+        let start = self.read.pos();
+        let len = if counted {
+            let n = self.count(start)?;
+            (n as u64).saturating_mul(size as u64)
+        } else {
+            size as u64
+        };
+        match self.read.bytes(len, start)? {
+            Reference::Borrowed(b) => visitor.visit_borrowed_bytes(b),
+            Reference::Copied(b) => visitor.visit_bytes(b),
+        }
+        .map_err(|e| with_offset(e, start))
+    }
+
     /// Visits `len` elements (or entries) whose count was read at `start`.
     #[inline]
     fn counted<V: Visitor<'de>>(
@@ -963,17 +987,26 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Ada
         Err(misplaced())
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, _visitor: V) -> Result<V::Value> {
-        Err(misplaced())
+    /// Counted records of `size` bytes each (see [`crate::with::records`]).
+    #[inline]
+    fn deserialize_tuple<V: Visitor<'de>>(self, size: usize, visitor: V) -> Result<V::Value> {
+        if self.adapter != Adapter::Records {
+            return Err(misplaced());
+        }
+        self.de.records(size, true, visitor)
     }
 
+    /// An array of records, `len` bytes in all.
     fn deserialize_tuple_struct<V: Visitor<'de>>(
         self,
         _name: &'static str,
-        _len: usize,
-        _visitor: V,
+        len: usize,
+        visitor: V,
     ) -> Result<V::Value> {
-        Err(misplaced())
+        if self.adapter != Adapter::Records {
+            return Err(misplaced());
+        }
+        self.de.records(len, false, visitor)
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -994,7 +1027,9 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de> for Ada
         Err(misplaced())
     }
 
+    /// `true` only for [`crate::with::records`], which then asks for its
+    /// records as one run of bytes.
     fn is_human_readable(&self) -> bool {
-        false
+        self.adapter == Adapter::Records
     }
 }

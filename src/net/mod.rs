@@ -177,6 +177,7 @@
 //! | [`Padded<N>`](crate::with::Padded) | exactly `N` bytes: the string, then `00` to the end (none when it fills them) | a nonzero byte after the first `00`: `Custom`; not UTF-8: `Custom` | `N` numbers |
 //! | [`rest`](crate::with::rest) | the bytes or elements to the end of the message, no prefix | the end must be known (`from_slice`, a frame's payload): otherwise `Unsupported`; a partial element is `UnexpectedEnd`; encoding a byte after it: `EndNotLast` | a plain field |
 //! | [`nul_terminated`](crate::with::nul_terminated) | the elements, then `00` where the next element would start | no `00`: `UnexpectedEnd`; an element must take a byte and not start with `00` (encode: `Unsupported`) | a plain sequence |
+//! | [`records`](crate::with::records) | `Vec<T>`, `Box<[T]>`, `&[T]` of zerocopy records: the count in the config's width, then `count × size_of::<T>()` bytes; `[T; N]`: the bytes alone | a count whose bytes pass the limit: `LengthOverLimit` at the count, before any allocation; a short input: `UnexpectedEnd` at the count | a count, then one number per byte |
 //! | [`empty_as_none`](crate::with::empty_as_none) | `None`: nothing; `Some`: the value, no option byte | the end must be known, as for `rest`; encoding a byte after `None`: `EndNotLast`, a `Some` of no bytes at the end: `EmptySome` | an `Option` |
 //! | [`EnumTags`] | the variant's tag from the table, in the table's width | a tag not in the table: `TagOutOfRange { tag, variants }` at the tag | the variant index |
 //!

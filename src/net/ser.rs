@@ -192,6 +192,7 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 self.out.put_slice(bytes);
                 return self.ended();
             }
+            Adapter::Records => {}
             _ => return Err(misplaced()),
         }
         self.out.put_slice(bytes);
@@ -232,6 +233,12 @@ impl<'a, O: Output, G: EnumTagging, W: Widths> Serializer<'a, O, G, W> {
                 Length::PatchWidth(at, width)
             }
             (Adapter::Rest, _) if !map => Length::Open(Open::Rest),
+            // The count, then the records as one element of raw bytes.
+            (Adapter::Records, Some(n)) if !map => {
+                self.limits.elements(n as u64, None)?;
+                self.put_len(n)?;
+                Length::Open(Open::Records)
+            }
             (Adapter::NulTerminated, _) if !map => Length::Open(Open::Terminated),
             _ => return Err(misplaced()),
         };
@@ -662,6 +669,9 @@ enum Open {
     Rest,
     /// A 0 byte ends it.
     Terminated,
+    /// Zerocopy records: the count was written, their bytes follow as one
+    /// element (see [`with::records`]).
+    Records,
 }
 
 /// A sequence or map in progress: counts its elements so the prefix is
@@ -707,6 +717,7 @@ impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
                         Ok(())
                     }
                     Open::Rest => self.ser.ended(),
+                    Open::Records => Ok(()),
                 }
             }
         }
@@ -719,7 +730,7 @@ impl<O: Output, G: EnumTagging, W: Widths> Counted<'_, '_, O, G, W> {
     fn open_element<T: ?Sized + Serialize>(&mut self, open: Open, value: &T) -> Result<()> {
         let at = match open {
             Open::Terminated => self.ser.out.mark(),
-            Open::Rest => self.ser.out.position(),
+            Open::Rest | Open::Records => self.ser.out.position(),
         };
         value.serialize(&mut *self.ser)?;
         if self.ser.out.position() == at {
@@ -768,7 +779,7 @@ impl<O: Output, G: EnumTagging, W: Widths> ser::SerializeSeq for Counted<'_, '_,
     fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<()> {
         self.count = self.count.wrapping_add(1);
         if let Length::Open(open) = self.length {
-            if open == Open::Rest {
+            if open != Open::Terminated {
                 // Inline: a `Vec<u8>` under `rest` comes here once per byte.
                 let at = self.ser.out.position();
                 value.serialize(&mut *self.ser)?;
@@ -970,7 +981,9 @@ impl<'b, 'a, O: Output, G: EnumTagging, W: Widths> ser::Serializer for Adapted<'
         Err(misplaced())
     }
 
+    /// `true` only for [`crate::with::records`], which then writes its
+    /// records as one run of bytes.
     fn is_human_readable(&self) -> bool {
-        false
+        self.adapter == Adapter::Records
     }
 }

@@ -685,7 +685,8 @@ pub(crate) fn adapter_applies(a: Adapter, inner: &Shape) -> bool {
         Adapter::Rest => matches!(inner, Shape::Bytes | Shape::Seq(_)),
         Adapter::NulTerminated => matches!(inner, Shape::Seq(_)),
         Adapter::EmptyAsNone => matches!(inner, Shape::Option(_)),
-        Adapter::Known(_) => false,
+        // Records are traced in their element form, never as an adapter.
+        Adapter::Known(_) | Adapter::Records => false,
     }
 }
 

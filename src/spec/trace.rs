@@ -565,6 +565,10 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
     ) -> Result<V::Value, Stop> {
         if let Some(adapter) = with::adapter(name) {
             let v = visitor.visit_newtype_struct(&mut *self)?;
+            if adapter == Adapter::Records {
+                // Traced in its element form, whose layout it has.
+                return Ok(v);
+            }
             let inner = std::mem::replace(&mut self.last, Shape::Unknown);
             check_adapter(&self.here(), adapter, &inner)?;
             self.last = Shape::Adapted(adapter, Box::new(inner));
@@ -787,6 +791,7 @@ pub(crate) fn adapter_name(a: Adapter) -> String {
         Adapter::NulTerminated => "with::nul_terminated".into(),
         Adapter::EmptyAsNone => "with::empty_as_none".into(),
         Adapter::Known(_) => "a known length".into(),
+        Adapter::Records => "with::records".into(),
     }
 }
 

@@ -12,6 +12,7 @@
 //! | [`nul_terminated`] | [`NulTerminated`] | sequences | the elements, then a 0 byte |
 //! | [`empty_as_none`] | [`EmptyAsNone`] | `Option` (the whole message) | nothing for `None`, the value for `Some` |
 //! | | [`Padded<N>`](Padded) | a string in a `char[N]` | exactly `N` bytes, NUL-padded |
+//! | [`records`] | | `Vec<T>`, `Box<[T]>`, `[T; N]`, `&[T]` of zerocopy records | the count, then the records' bytes in one copy |
 //!
 //! A module applies to a field; its wrapper type (`LenI16<String>`,
 //! `NullableI32<Vec<u8>>`, …) has the same bytes anywhere a value goes:
@@ -77,6 +78,8 @@ pub use wrap::{
 use serde::de::{self, Deserialize, Deserializer, SeqAccess, Visitor};
 use serde::ser::{self, Serialize, SerializeTuple, Serializer};
 
+pub mod records;
+
 /// How an adapter writes its field; read by the `net` serializer and
 /// deserializer from the adapter's newtype name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -95,6 +98,8 @@ pub(crate) enum Adapter {
     EmptyAsNone,
     /// A length already read (the `Some` of a nullable field).
     Known(u64),
+    /// Fixed-layout records in one run of bytes (see [`records`]).
+    Records,
 }
 
 /// The width of an adapter's length field.
@@ -157,7 +162,9 @@ impl Width {
 
 /// The newtype names that carry an adapter. A leading `$` keeps them apart
 /// from any Rust type name.
-const NAMES: [(&str, Adapter); 12] = [
+const NAMES: [(&str, Adapter); 13] = [
+    // First: the one field whose whole cost can be this lookup.
+    (records::NAME, Adapter::Records),
     ("$netwire::len_u8", Adapter::Len(Width::U8)),
     ("$netwire::len_u16", Adapter::Len(Width::U16)),
     ("$netwire::len_u32", Adapter::Len(Width::U32)),

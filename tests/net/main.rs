@@ -13,6 +13,7 @@ mod bincode;
 mod depth;
 mod end_of_message;
 mod errors;
+mod records;
 mod roundtrip;
 mod slice_output;
 mod tag_tables;
