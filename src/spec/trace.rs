@@ -308,17 +308,20 @@ pub(crate) fn trace<'de, T: de::Deserialize<'de>>(
         root.merge(shape)
             .map_err(|()| SpecError::new(type_name, "traces differently on different passes"))?;
         *reg = scratch;
-        let open = reg.containers.values().any(|c| match c {
-            Container::Enum { variants, .. } => variants.iter().any(|v| v.fields.is_none()),
-            Container::Struct(_) => false,
-        });
+        let open = reg.containers.values().any(open_enum);
         if !open {
             break;
         }
         if !progress {
+            let open: Vec<_> = reg
+                .containers
+                .iter()
+                .filter(|(_, c)| open_enum(c))
+                .map(|(n, _)| n.as_str())
+                .collect();
             return Err(SpecError::new(
-                type_name,
-                "some enum variants cannot be reached",
+                open.first().copied().unwrap_or(type_name),
+                "some of its variants cannot be reached",
             ));
         }
     }
@@ -337,6 +340,42 @@ pub(crate) fn trace<'de, T: de::Deserialize<'de>>(
         return Err(SpecError::new(type_name, "part of it could not be traced"));
     }
     Ok(root)
+}
+
+/// Whether an enum has a variant not traced yet.
+fn open_enum(c: &Container) -> bool {
+    match c {
+        Container::Enum { variants, .. } => variants.iter().any(|v| v.fields.is_none()),
+        Container::Struct(_) => false,
+    }
+}
+
+/// Whether a value of shape `s` can reach an enum with a variant not
+/// traced yet.
+fn leads_to_open(reg: &BTreeMap<String, Container>, s: &Shape, seen: &mut Vec<String>) -> bool {
+    match s {
+        Shape::Named(n) => {
+            if seen.contains(n) {
+                return false;
+            }
+            seen.push(n.clone());
+            match reg.get(n) {
+                None => false,
+                Some(c) if open_enum(c) => true,
+                Some(Container::Struct(f)) => {
+                    f.shapes().into_iter().any(|s| leads_to_open(reg, s, seen))
+                }
+                Some(Container::Enum { variants, .. }) => variants
+                    .iter()
+                    .filter_map(|v| v.fields.as_ref())
+                    .any(|f| f.shapes().into_iter().any(|s| leads_to_open(reg, s, seen))),
+            }
+        }
+        Shape::Option(i) | Shape::Seq(i) | Shape::Adapted(_, i) => leads_to_open(reg, i, seen),
+        Shape::Map(a, b) => leads_to_open(reg, a, seen) || leads_to_open(reg, b, seen),
+        Shape::Tuple(v) => v.iter().any(|s| leads_to_open(reg, s, seen)),
+        _ => false,
+    }
 }
 
 fn unsupported(name: &str, what: &str) -> Stop {
@@ -675,6 +714,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
                 "an enum without variants has no value to trace",
             ));
         }
+        let snapshot = self.reg.containers.clone();
         let entry = self
             .reg
             .containers
@@ -713,7 +753,18 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
                     self.progress = true;
                     i
                 }
-                None => 0,
+                // Every variant is traced: take one that leads to an enum
+                // with a variant not traced yet, if any.
+                None => known
+                    .iter()
+                    .position(|v| {
+                        v.fields.as_ref().is_some_and(|f| {
+                            f.shapes()
+                                .into_iter()
+                                .any(|s| leads_to_open(&snapshot, s, &mut Vec::new()))
+                        })
+                    })
+                    .unwrap_or(0),
             }
         };
         self.push(name)?;
