@@ -1,5 +1,12 @@
 # ---- runtime: the rules of netwire's `net` format --------------------------
 
+# Decoding and encoding take a few Python calls per nested level: make room
+# for DEPTH levels, never lowering a limit set higher.
+_RECURSION = 8 * DEPTH + 1000
+if sys.getrecursionlimit() < _RECURSION:
+    sys.setrecursionlimit(_RECURSION)
+
+
 class DecodeError(Exception):
     """Malformed, truncated or over-limit input.
 
