@@ -208,6 +208,10 @@ pub(crate) struct Tagging {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Registry {
     pub(crate) containers: BTreeMap<String, Container>,
+    /// Per serde name, the Rust type that has it, as the type of its
+    /// `Deserialize` impl's visitor tells (which names the type's module
+    /// and generic parameters).
+    identities: BTreeMap<String, &'static str>,
 }
 
 /// The error a trace pass stops with.
@@ -401,6 +405,26 @@ impl Tracer<'_> {
         Ok(())
     }
 
+    /// Refuses a second Rust type under a serde name already traced: a
+    /// generic type used with two parameters, or two types of one name in
+    /// different modules, would otherwise be described as one.
+    fn identify<V>(&mut self, name: &str) -> Result<(), Stop> {
+        let id = std::any::type_name::<V>();
+        match self.reg.identities.get(name) {
+            Some(&old) if old != id => Err(unsupported(
+                name,
+                "two different types have this serde name (a generic type used with two \
+                 parameters, or same-named types in two modules); give each its own name \
+                 with #[serde(rename)] or a wrapper type",
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.reg.identities.insert(name.to_string(), id);
+                Ok(())
+            }
+        }
+    }
+
     /// Records a struct's fields under its name.
     fn record(&mut self, name: &str, fields: Fields) -> Result<(), Stop> {
         match self.reg.containers.get_mut(name) {
@@ -592,6 +616,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        self.identify::<V>(name)?;
         self.record(name, Fields::Unit)?;
         self.last = Shape::Named(name.into());
         visitor.visit_unit()
@@ -609,6 +634,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
             self.last = Shape::Adapted(adapter, Box::new(inner));
             return Ok(v);
         }
+        self.identify::<V>(name)?;
         self.push(name)?;
         let v = visitor.visit_newtype_struct(&mut *self)?;
         self.stack.pop();
@@ -637,6 +663,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        self.identify::<V>(name)?;
         self.push(name)?;
         let (v, shapes) = self.visit_fields(None, len, visitor)?;
         self.stack.pop();
@@ -666,6 +693,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        self.identify::<V>(name)?;
         self.push(name)?;
         let (v, shapes) = self.visit_fields(Some(fields), fields.len(), visitor)?;
         self.stack.pop();
@@ -714,6 +742,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
                 "an enum without variants has no value to trace",
             ));
         }
+        self.identify::<V>(name)?;
         let snapshot = self.reg.containers.clone();
         let entry = self
             .reg
