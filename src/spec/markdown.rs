@@ -241,6 +241,9 @@ impl Spec {
                 );
             }
             Framing::AsciiDigits(_) => out.push_str("\nThe payload is one message.\n"),
+            Framing::Datagram => {
+                out.push_str("\nA datagram holds exactly one message; its end is the message's end.\n")
+            }
         }
         let names = self.message_names();
         let _ = writeln!(
@@ -310,7 +313,7 @@ impl Spec {
                     hexdump(ex)
                 );
                 let framed = match self.framing {
-                    Framing::SelfDelimited => None,
+                    Framing::SelfDelimited | Framing::Datagram => None,
                     Framing::LengthPrefix {
                         width,
                         includes_header,

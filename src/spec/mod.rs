@@ -48,7 +48,8 @@
 //! A type the `net` format cannot carry, or the tracer cannot see — one
 //! that needs `deserialize_any` (`#[serde(flatten)]`, untagged or
 //! internally tagged enums), two different types under one name (a
-//! generic struct used with two parameters), an adapter on a field it
+//! generic type used with two parameters, same-named types of two
+//! modules), an adapter on a field it
 //! does not apply to — is a [`SpecError`] naming the type: never a wrong
 //! description. A `Deserialize` impl that checks its values (such as
 //! [`Padded`](crate::with::Padded), which traces as `[u8; N]`) is
@@ -61,6 +62,7 @@
 mod c;
 mod lua;
 mod markdown;
+mod names;
 mod python;
 mod trace;
 
@@ -153,6 +155,9 @@ pub enum Framing {
     /// The payload length as this many ASCII decimal digits, zero-padded,
     /// then the payload ([`AsciiLength::digits`](crate::frame::AsciiLength::digits)).
     AsciiDigits(usize),
+    /// One message per datagram (UDP): the datagram's payload is the
+    /// message, its end the datagram's end.
+    Datagram,
 }
 
 impl Framing {
@@ -182,6 +187,7 @@ impl fmt::Display for Framing {
             Framing::AsciiDigits(d) => {
                 write!(f, "{d} ASCII decimal digits, zero-padded, then the payload")
             }
+            Framing::Datagram => f.write_str("one message per datagram"),
         }
     }
 }

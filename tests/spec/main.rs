@@ -4,6 +4,8 @@
 //! `NETWIRE_BLESS=1` rewrites the golden files.
 
 mod c;
+mod catalogue;
+mod conformance;
 mod golden;
 mod python;
 mod types;

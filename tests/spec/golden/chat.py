@@ -10,6 +10,7 @@ frame(payload)/unframe(buffer) for the framing; MessageSocket(sock) for whole me
 from __future__ import annotations
 
 import struct
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Dict, List, NoReturn, Optional, Tuple
 
@@ -21,6 +22,13 @@ LENGTH_WIDTH = 4
 """Bytes of a length prefix."""
 
 # ---- runtime: the rules of netwire's `net` format --------------------------
+
+# Decoding and encoding take a few Python calls per nested level: make room
+# for DEPTH levels, never lowering a limit set higher.
+_RECURSION = 8 * DEPTH + 1000
+if sys.getrecursionlimit() < _RECURSION:
+    sys.setrecursionlimit(_RECURSION)
+
 
 class DecodeError(Exception):
     """Malformed, truncated or over-limit input.
@@ -744,14 +752,14 @@ _UNIT = _Unit()
 # ---- the types -----------------------------------------------------------
 
 class Msg:
-    """Rust enum `Msg`: one subclass per variant."""
+    "Rust enum `Msg`: one subclass per variant."
 
     __slots__ = ()
 
 
 @dataclass(frozen=True)
 class Msg_Ping(Msg):
-    """`Msg::Ping`, tag 0."""
+    "`Msg::Ping`, tag 0."
 
     value: int
     _tag: ClassVar[int] = 0
@@ -762,7 +770,7 @@ Msg.Ping = Msg_Ping  # type: ignore[attr-defined]
 
 @dataclass(frozen=True)
 class Msg_Chat(Msg):
-    """`Msg::Chat`, tag 1."""
+    "`Msg::Chat`, tag 1."
 
     room: int
     text: str
@@ -774,7 +782,7 @@ Msg.Chat = Msg_Chat  # type: ignore[attr-defined]
 
 @dataclass(frozen=True)
 class Msg_Bye(Msg):
-    """`Msg::Bye`, tag 2."""
+    "`Msg::Bye`, tag 2."
 
     pass
     _tag: ClassVar[int] = 2
@@ -823,19 +831,19 @@ def _enc_Msg_Bye(w: _Writer, v: Msg_Bye) -> None:
 
 def _dec_Msg(r: _Reader) -> Msg:
     tag, start = _tag(r, 1)
-    return _variant(_Msg_dec, tag, start, 3)(r)
+    return _variant(_tdec_Msg, tag, start, 3)(r)
 
 
 def _enc_Msg(w: _Writer, v: Msg) -> None:
-    enc = _Msg_enc.get(type(v))
+    enc = _tenc_Msg.get(type(v))
     if enc is None:
         raise EncodeError(f"not a Msg variant: {v!r}")
     w.out += v._tag.to_bytes(1, "big")
     enc(w, v)
 
 
-_Msg_dec = {0: _dec_Msg_Ping, 1: _dec_Msg_Chat, 2: _dec_Msg_Bye}
-_Msg_enc = {Msg_Ping: _enc_Msg_Ping, Msg_Chat: _enc_Msg_Chat, Msg_Bye: _enc_Msg_Bye}
+_tdec_Msg = {0: _dec_Msg_Ping, 1: _dec_Msg_Chat, 2: _dec_Msg_Bye}
+_tenc_Msg = {Msg_Ping: _enc_Msg_Ping, Msg_Chat: _enc_Msg_Chat, Msg_Bye: _enc_Msg_Bye}
 
 
 _N_Msg = _Named(_dec_Msg, _enc_Msg)

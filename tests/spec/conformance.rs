@@ -1,0 +1,727 @@
+//! One conformance property over every generated peer: for each type of
+//! the catalogue, values netwire encodes decode in Python, in C (built with
+//! ASan and UBSan) and in tshark, and re-encode byte for byte in Python and
+//! C; every negative sample (each truncation, random mutations, hostile
+//! lengths, depth at and over the limit) gives the error kind and offset
+//! netwire gives, and Malformed — never a Lua error — in tshark.
+//!
+//! Each language runs once over every case of every type (one python3
+//! process, one C binary, one tshark run). `NETWIRE_CONFORMANCE_VALUES`
+//! sets the values per type (default 40), `NETWIRE_CONFORMANCE_HOSTILE` how
+//! many of them get negative samples (default 10), and
+//! `NETWIRE_CONFORMANCE_PEERS` which peers run (default `python,c,tshark`).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use netwire::ErrorKind;
+use netwire::net::{Config, EnumTags, LengthWidth, TagTable, TagWidth};
+use netwire::spec::{Framing, Spec};
+use quickcheck::{Arbitrary, Gen};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::catalogue::*;
+use crate::{have, hex, scratch};
+
+pub const TAGS: &[EnumTags] = &[
+    EnumTags::new("Op", TagWidth::U16, &[1, 0x10, 0xffff]),
+    EnumTags::new("Wide8", TagWidth::U32, &[0, 0xffff_ffff]),
+];
+
+/// What netwire says of one input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Decoded, using `used` bytes; `canonical` when netwire re-encodes
+    /// them byte for byte.
+    Ok { used: usize, canonical: bool },
+    /// Refused: the `ErrorKind` variant's name and the offset.
+    Err { kind: String, offset: usize },
+    /// A check of the type's own `Deserialize` (not the format's).
+    Custom,
+}
+
+pub struct Sample {
+    pub bytes: Vec<u8>,
+    /// `decode` (the whole input) or `decode_prefix`.
+    pub whole: bool,
+    pub rust: Verdict,
+}
+
+/// Decodes another peer's encoding and re-encodes it in netwire.
+type Canon = fn(&Config<TagTable>, &[u8]) -> Option<Vec<u8>>;
+
+pub struct Entry {
+    pub name: String,
+    pub spec: Spec,
+    pub config: Config<TagTable>,
+    pub samples: Vec<Sample>,
+    pub valid: usize,
+    canon: Canon,
+}
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn kind_name(k: &ErrorKind) -> String {
+    let name = format!("{k:?}");
+    name.split(['(', ' ', '{']).next().unwrap_or("").to_string()
+}
+
+fn verdict<T: DeserializeOwned + Serialize>(
+    config: &Config<TagTable>,
+    whole: bool,
+    bytes: &[u8],
+) -> Verdict {
+    let result = if whole {
+        config.from_slice::<T>(bytes).map(|v| (v, bytes.len()))
+    } else {
+        config
+            .take_from_slice::<T>(bytes)
+            .map(|(v, rest)| (v, bytes.len() - rest.len()))
+    };
+    match result {
+        Ok((v, used)) => Verdict::Ok {
+            used,
+            canonical: config.to_vec(&v).ok().as_deref() == Some(&bytes[..used]),
+        },
+        Err(e) => match e.kind() {
+            ErrorKind::Custom(_) => Verdict::Custom,
+            k => Verdict::Err {
+                kind: kind_name(k),
+                offset: e.offset().map_or(0, |o| o as usize),
+            },
+        },
+    }
+}
+
+fn canon<T: DeserializeOwned + Serialize>(config: &Config<TagTable>, b: &[u8]) -> Option<Vec<u8>> {
+    let v: T = config.from_slice(b).ok()?;
+    config.to_vec(&v).ok()
+}
+
+/// Builds the samples of `T`: `values` and, for the first `hostile` of
+/// them, every truncation, a prefix decoding, trailing bytes, random
+/// mutations and hostile lengths; then `extra` inputs as they are.
+fn entry<T: DeserializeOwned + Serialize>(
+    name: &str,
+    config: Config<TagTable>,
+    framing: Framing,
+    values: &[T],
+    extra: &[Vec<u8>],
+    g: &mut Gen,
+) -> Entry {
+    let spec = Spec::new(&format!("cf_{name}"), config, framing)
+        .message::<T>()
+        .unwrap_or_else(|e| panic!("{name} traces: {e}"));
+    let hostile = env("NETWIRE_CONFORMANCE_HOSTILE", 10);
+    let mut samples = Vec::new();
+    let mut push = |bytes: Vec<u8>, whole: bool| {
+        let rust = verdict::<T>(&config, whole, &bytes);
+        samples.push(Sample { bytes, whole, rust });
+    };
+    let mut valid = 0;
+    for (i, v) in values.iter().enumerate() {
+        let Ok(bytes) = config.to_vec(v) else {
+            continue;
+        };
+        valid += 1;
+        push(bytes.clone(), true);
+        if i >= hostile {
+            continue;
+        }
+        for k in 0..bytes.len() {
+            push(bytes[..k].to_vec(), true);
+        }
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0, 1, 0xff]);
+        push(longer.clone(), true);
+        push(longer, false);
+        if bytes.is_empty() {
+            continue;
+        }
+        for _ in 0..16 {
+            let mut bad = bytes.clone();
+            let at = usize::arbitrary(g) % bad.len();
+            match u8::arbitrary(g) % 4 {
+                0 => bad[at] = u8::arbitrary(g),
+                1 => bad[at] ^= 1 << (u8::arbitrary(g) % 8),
+                2 => {
+                    // A hostile length: all ones, the sign bit, just past
+                    // the limit, or a huge value, in 1 to 8 bytes.
+                    let width = [1, 2, 4, 8][usize::arbitrary(g) % 4];
+                    let value: u64 = match u8::arbitrary(g) % 4 {
+                        0 => u64::MAX,
+                        1 => 1 << (8 * width - 1),
+                        2 => config.limit() as u64 + 1,
+                        _ => u64::arbitrary(g),
+                    };
+                    let be = value.to_be_bytes();
+                    for (b, v) in bad.iter_mut().skip(at).zip(&be[8 - width..]) {
+                        *b = *v;
+                    }
+                }
+                _ => {
+                    bad.remove(at);
+                }
+            }
+            push(bad.clone(), true);
+            push(bad, false);
+        }
+    }
+    for x in extra {
+        push(x.clone(), true);
+    }
+    Entry {
+        name: name.to_string(),
+        spec,
+        config,
+        samples,
+        valid,
+        canon: canon::<T>,
+    }
+}
+
+fn values<T: Arbitrary>(g: &mut Gen) -> Vec<T> {
+    (0..env("NETWIRE_CONFORMANCE_VALUES", 40))
+        .map(|_| T::arbitrary(g))
+        .collect()
+}
+
+/// Bytes of a chain of `Tree::Maybe` `n` deep, ending in a leaf.
+fn chain_bytes(n: usize) -> Vec<u8> {
+    let mut b: Vec<u8> = std::iter::repeat_n([3u8, 1], n).flatten().collect();
+    b.extend([0, 7]);
+    b
+}
+
+/// The catalogue under `config`.
+pub fn catalogue(config: Config<TagTable>, g: &mut Gen) -> Vec<Entry> {
+    let d = Framing::Datagram;
+    let mut out = vec![
+        entry::<Ints>("ints", config, d, &values(g), &[], g),
+        entry::<Wide>("wide", config, d, &values(g), &[], g),
+        entry::<Floats>("floats", config, d, &values(g), &[], g),
+        entry::<CharBool>("charbool", config, d, &values(g), &[], g),
+        entry::<Texts>("texts", config, d, &values(g), &[], g),
+        entry::<Options>("options", config, d, &values(g), &[], g),
+        entry::<Tuples>("tuples", config, d, &values(g), &[], g),
+        entry::<Seqs>("seqs", config, d, &values(g), &[], g),
+        entry::<Maps>("maps", config, d, &values(g), &[], g),
+        entry::<Variants>("variants", config, d, &values(g), &[], g),
+        entry::<Outer>("outer", config, d, &values(g), &[], g),
+        entry::<Tagged>("tagged", config, d, &values(g), &[], g),
+        entry::<Lens>("lens", config, d, &values(g), &[], g),
+        entry::<Nullables>("nullables", config, d, &values(g), &[], g),
+        entry::<Terminated>("terminated", config, d, &values(g), &[], g),
+        entry::<RestBytes>("restbytes", config, d, &values(g), &[], g),
+        entry::<RestSeq>("restseq", config, d, &values(g), &[], g),
+        entry::<MaybeTail>("maybetail", config, d, &values(g), &[], g),
+        entry::<GenericOnce>("genericonce", config, d, &values(g), &[], g),
+        entry::<Hostile>("hostile", config, d, &values(g), &[], g),
+        entry::<Shadows>("shadows", config, d, &values(g), &[], g),
+        entry::<Nest>("nest", config, d, &values(g), &[], g),
+    ];
+    // Depth: chains at, just under and just over the limit.
+    let limit = config.depth();
+    let extra: Vec<Vec<u8>> = (0..4)
+        .flat_map(|k| [limit / 2 + k, limit.saturating_sub(k)])
+        .chain([limit + 1, limit + 2, 2 * limit])
+        .map(chain_bytes)
+        .collect();
+    out.push(entry::<Tree>("tree", config, d, &values(g), &extra, g));
+    out
+}
+
+/// The configs the catalogue runs under: the default widths with tag
+/// tables and a deep limit; small widths and limits.
+pub fn configs() -> [Config<TagTable>; 2] {
+    [
+        Config::new().with_enum_tags(TAGS).with_depth(1000),
+        Config::new()
+            .with_length_width(LengthWidth::U16)
+            .with_tag_width(TagWidth::U16)
+            .with_limit(300)
+            .with_depth(5)
+            .with_enum_tags(TAGS),
+    ]
+}
+
+const PY_RUNNER: &str = r#"
+import importlib, sys
+sys.path.insert(0, sys.argv[1])
+mods = {}
+out = []
+for line in sys.stdin:
+    parts = line.split()
+    name, mode = parts[0], parts[1]
+    data = bytes.fromhex(parts[2] if len(parts) > 2 else "")
+    m = mods.get(name)
+    if m is None:
+        m = mods[name] = importlib.import_module(name)
+    try:
+        if mode == "w":
+            v = m.decode(data)
+            used = len(data)
+        else:
+            v, used = m.decode_prefix(data)
+    except m.DecodeError as e:
+        out.append(f"err {e.kind} {e.offset}")
+        continue
+    except BaseException as e:
+        out.append(f"exc {type(e).__name__}: {e}"[:300].replace("\n", " "))
+        continue
+    try:
+        out.append(f"ok {m.encode(v).hex()} {used}")
+    except BaseException as e:
+        out.append(f"encexc {type(e).__name__}: {e}"[:300].replace("\n", " "))
+sys.stdout.write("\n".join(out) + "\n")
+"#;
+
+fn parse_hex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// Checks a peer's answer ("ok HEX USED" or "err KIND OFFSET") against
+/// netwire's; `loose` maps the peer's error kinds to netwire's first.
+fn check(e: &Entry, s: &Sample, got: &str, peer: &str, failures: &mut Vec<String>) -> bool {
+    let mut parts = got.split(' ');
+    let head = parts.next().unwrap_or("");
+    let fail = |failures: &mut Vec<String>, why: String| {
+        failures.push(format!(
+            "{peer} {} {} {}: {why}",
+            e.name,
+            if s.whole { "decode" } else { "decode_prefix" },
+            hex(&s.bytes).chars().take(120).collect::<String>()
+        ));
+    };
+    match (&s.rust, head) {
+        (Verdict::Custom, _) => return false,
+        (Verdict::Ok { used, canonical }, "ok") => {
+            let bytes = parse_hex(parts.next().unwrap_or(""));
+            let peer_used: usize = parts.next().and_then(|u| u.parse().ok()).unwrap_or(0);
+            if peer_used != *used {
+                fail(failures, format!("used {peer_used}, netwire {used}"));
+            } else if *canonical && bytes != s.bytes[..*used] {
+                fail(failures, format!("re-encoded as {}", hex(&bytes)));
+            } else if (e.canon)(&e.config, &bytes) != (e.canon)(&e.config, &s.bytes[..*used]) {
+                fail(
+                    failures,
+                    format!("re-encoded to another value: {}", hex(&bytes)),
+                );
+            }
+        }
+        (Verdict::Err { kind, offset }, "err") => {
+            let k = parts.next().unwrap_or("");
+            let o: usize = parts
+                .next()
+                .and_then(|u| u.parse().ok())
+                .unwrap_or(usize::MAX);
+            if k != kind || o != *offset {
+                fail(failures, format!("{k} at {o}, netwire {kind} at {offset}"));
+            }
+        }
+        (want, _) => fail(failures, format!("said `{got}`, netwire {want:?}")),
+    }
+    true
+}
+
+/// Runs every sample of every entry through one python3 process.
+fn python(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
+    let dir = scratch(&format!("conform-py-{tag}"));
+    let mut input = String::new();
+    for e in entries {
+        std::fs::write(
+            dir.join(format!("{}.py", e.spec.protocol())),
+            e.spec.python(),
+        )
+        .expect("write module");
+        for s in &e.samples {
+            let _ = writeln!(
+                input,
+                "{} {} {}",
+                e.spec.protocol(),
+                if s.whole { "w" } else { "p" },
+                hex(&s.bytes)
+            );
+        }
+    }
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(PY_RUNNER)
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3 ends");
+    writer.join().expect("writer").expect("stdin written");
+    assert!(
+        out.status.success(),
+        "python3 failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut lines = text.lines();
+    let mut compared = 0;
+    for e in entries {
+        for s in &e.samples {
+            let got = lines.next().expect("one answer per case");
+            compared += usize::from(check(e, s, got, "python", failures));
+        }
+    }
+    compared
+}
+
+const C_MAIN: &str = r#"
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+static size_t unhex(const char *s, uint8_t *out) {
+    size_t n = 0;
+    while (s[0] && s[1] && s[0] != '\n') {
+        unsigned v;
+        if (sscanf(s, "%2x", &v) != 1) exit(4);
+        out[n++] = (uint8_t)v;
+        s += 2;
+    }
+    return n;
+}
+
+static void answer(long n, size_t len, int whole, const uint8_t *out, long m, const char *kind, size_t at) {
+    if (n < 0) { printf("err %s %zu\n", kind, at); return; }
+    if (whole && (size_t)n != len) { printf("err TrailingBytes %ld\n", n); return; }
+    if (m < 0) { printf("encerr %ld\n", m); return; }
+    printf("ok ");
+    for (long i = 0; i < m; i++) printf("%02x", out[i]);
+    printf(" %ld\n", n);
+}
+
+#define TRY(I, P) \
+    if (which == I) { \
+        P##_message v; P##_error err; \
+        long n = P##_message_decode_at(in, len, &v, &err); \
+        long m = n < 0 ? 0 : P##_message_encode(&v, out, sizeof out); \
+        answer(n, len, whole, out, m, n < 0 ? P##_error_name(err.code) : "", err.offset); \
+        free(in); \
+        continue; \
+    }
+
+int main(void) {
+    static char line[1 << 20];
+    static uint8_t out[1 << 19];
+    while (fgets(line, sizeof line, stdin)) {
+        int which, whole;
+        char *sp;
+        which = (int)strtol(line, &sp, 10);
+        whole = (int)strtol(sp, &sp, 10);
+        size_t cap = strlen(sp) / 2 + 1;
+        uint8_t *in = malloc(cap); /* exactly the input: ASan sees overreads */
+        size_t len = unhex(sp + 1, in);
+        DISPATCH
+        return 3;
+    }
+    return 0;
+}
+"#;
+
+/// Runs the samples of every entry with a C form through one binary.
+fn c(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> (usize, Vec<String>) {
+    let dir = scratch(&format!("conform-c-{tag}"));
+    let mut includes = String::new();
+    let mut dispatch = String::new();
+    let mut input = String::new();
+    let mut carried = Vec::new();
+    let mut left_out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let p = e.spec.protocol();
+        let header = e.spec.c_header();
+        std::fs::write(dir.join(format!("{p}.h")), &header).expect("write header");
+        if !header.contains(&format!("{p}_message_decode_at(")) {
+            left_out.push(e.name.clone());
+            continue;
+        }
+        carried.push(i);
+        let _ = writeln!(includes, "#include \"{p}.h\"");
+        let _ = write!(dispatch, "TRY({i}, {p}) ");
+        // C decodes whole messages (`rest` runs to `len`).
+        for s in e.samples.iter().filter(|s| s.whole) {
+            let _ = writeln!(input, "{i} 1 {}", hex(&s.bytes));
+        }
+    }
+    let program = format!("{includes}{}", C_MAIN.replace("DISPATCH", &dispatch));
+    std::fs::write(dir.join("main.c"), program).expect("write main.c");
+    let exe = dir.join("conform");
+    let cc = Command::new("gcc")
+        .args([
+            "-std=c99",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-Wno-unused-function",
+            "-O1",
+            "-g",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-o",
+        ])
+        .arg(&exe)
+        .arg(dir.join("main.c"))
+        .current_dir(&dir)
+        .output()
+        .expect("gcc runs");
+    assert!(
+        cc.status.success(),
+        "gcc:\n{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let input_path = dir.join("in.txt");
+    std::fs::write(&input_path, &input).expect("write cases");
+    let run = Command::new(&exe)
+        .env("ASAN_OPTIONS", "detect_leaks=0")
+        .stdin(std::fs::File::open(&input_path).expect("open"))
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "the C peer failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8(run.stdout).expect("utf-8");
+    let mut lines = text.lines();
+    let mut compared = 0;
+    for &i in &carried {
+        let e = &entries[i];
+        for s in e.samples.iter().filter(|s| s.whole) {
+            let got = lines.next().expect("one answer per case");
+            compared += usize::from(check(e, s, got, "c", failures));
+        }
+    }
+    (compared, left_out)
+}
+
+fn checksum(data: &[u8]) -> u16 {
+    let mut sum = 0u32;
+    for c in data.chunks(2) {
+        sum += u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]));
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// An Ethernet/IPv4/UDP frame to `port`.
+fn udp(port: u16, payload: &[u8]) -> Vec<u8> {
+    let mut u = Vec::new();
+    u.extend(40000u16.to_be_bytes());
+    u.extend(port.to_be_bytes());
+    u.extend(((8 + payload.len()) as u16).to_be_bytes());
+    u.extend([0, 0]);
+    u.extend(payload);
+    let mut ip = vec![0x45, 0];
+    ip.extend(((20 + u.len()) as u16).to_be_bytes());
+    ip.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
+    ip.extend([10, 0, 0, 1, 10, 0, 0, 2]);
+    let c = checksum(&ip);
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
+    let mut eth = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+    eth.extend(ip);
+    eth.extend(u);
+    eth
+}
+
+pub fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xa1b2c3d4u32.to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(4u16.to_le_bytes());
+    out.extend([0; 8]);
+    out.extend(262144u32.to_le_bytes());
+    out.extend(1u32.to_le_bytes());
+    for (i, f) in frames.iter().enumerate() {
+        out.extend((1_700_000_000u32 + i as u32).to_le_bytes());
+        out.extend(0u32.to_le_bytes());
+        out.extend((f.len() as u32).to_le_bytes());
+        out.extend((f.len() as u32).to_le_bytes());
+        out.extend(f);
+    }
+    out
+}
+
+/// Runs every whole sample as one UDP datagram through one tshark run
+/// with every entry's dissector loaded.
+fn tshark(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
+    let dir = scratch(&format!("conform-tshark-{tag}"));
+    let mut frames = Vec::new();
+    let mut cases = Vec::new();
+    let mut cmd = Command::new("tshark");
+    for (i, e) in entries.iter().enumerate() {
+        let port = 30000 + i as u16;
+        let lua = dir.join(format!("{}.lua", e.spec.protocol()));
+        std::fs::write(&lua, e.spec.wireshark_lua(port)).expect("write lua");
+        cmd.arg("-X").arg(format!("lua_script:{}", lua.display()));
+        // An empty datagram reaches no dissector.
+        for s in e
+            .samples
+            .iter()
+            .filter(|s| s.whole && (1..60000).contains(&s.bytes.len()))
+        {
+            if s.rust == Verdict::Custom {
+                continue;
+            }
+            frames.push(udp(port, &s.bytes));
+            cases.push((e, s));
+        }
+    }
+    let file = dir.join("cases.pcap");
+    std::fs::write(&file, pcap(&frames)).expect("write pcap");
+    let out = cmd
+        .arg("-r")
+        .arg(&file)
+        .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"])
+        .args(["-e", "frame.number", "-e", "_ws.expert.message"])
+        .args(["-e", "_ws.expert.group", "-e", "_ws.malformed"])
+        .output()
+        .expect("tshark runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "tshark: {stderr}");
+    assert!(!stderr.contains("Lua"), "tshark: {stderr}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        cases.len(),
+        "one line per frame; tshark: {stderr}"
+    );
+    for (line, (e, s)) in lines.iter().zip(&cases) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let message = cols.get(1).copied().unwrap_or("");
+        let ok = match &s.rust {
+            Verdict::Ok { .. } => message.is_empty(),
+            Verdict::Err { kind, offset } => {
+                message == format!("netwire: {kind} at offset {offset}")
+            }
+            Verdict::Custom => true,
+        };
+        if !ok {
+            failures.push(format!(
+                "tshark {} {}: netwire {:?}, tshark `{line}`",
+                e.name,
+                hex(&s.bytes).chars().take(60).collect::<String>(),
+                s.rust
+            ));
+        }
+    }
+    cases.len()
+}
+
+/// Runs the catalogue under every config through every peer.
+#[test]
+fn every_peer_agrees_with_netwire() {
+    let peers =
+        std::env::var("NETWIRE_CONFORMANCE_PEERS").unwrap_or_else(|_| "python,c,tshark".into());
+    let tools = [
+        peers.contains("python") && have("python3"),
+        peers.contains('c') && have("gcc"),
+        peers.contains("tshark") && have("tshark"),
+    ];
+    let start = Instant::now();
+    let mut g = Gen::new(16);
+    let mut failures = Vec::new();
+    for (i, config) in configs().into_iter().enumerate() {
+        let tag = format!("cfg{i}");
+        let entries = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn({
+                let mut g = Gen::new(16 + i);
+                move || catalogue(config, &mut g)
+            })
+            .expect("thread")
+            .join()
+            .expect("the catalogue builds");
+        let cases: usize = entries.iter().map(|e| e.samples.len()).sum();
+        let valid: usize = entries.iter().map(|e| e.valid).sum();
+        let mut report = format!(
+            "config {i}: {} types, {valid} values, {cases} cases",
+            entries.len()
+        );
+        if tools[0] {
+            let n = python(&entries, &tag, &mut failures);
+            let _ = write!(report, "; python {n}");
+        }
+        if tools[1] {
+            let (n, left) = c(&entries, &tag, &mut failures);
+            let _ = write!(report, "; c {n} (no C form: {})", left.join(", "));
+        }
+        if tools[2] {
+            let n = tshark(&entries, &tag, &mut failures);
+            let _ = write!(report, "; tshark {n}");
+        }
+        let _ = u8::arbitrary(&mut g);
+        eprintln!("{report} ({:.1?})", start.elapsed());
+    }
+    // A few of each peer and type, and how many there are.
+    let mut groups: std::collections::BTreeMap<String, Vec<&String>> = Default::default();
+    for f in &failures {
+        let key: Vec<&str> = f.splitn(3, ' ').take(2).collect();
+        groups.entry(key.join(" ")).or_default().push(f);
+    }
+    let mut shown = String::new();
+    for (key, list) in &groups {
+        let _ = writeln!(shown, "== {key}: {} cases", list.len());
+        for f in list.iter().take(4) {
+            let _ = writeln!(shown, "{}", f.chars().take(400).collect::<String>());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{shown}",
+        failures.len()
+    );
+}
+
+fn refused<T: DeserializeOwned>() -> netwire::spec::SpecError {
+    match Spec::new("p", Config::new(), Framing::Datagram).message::<T>() {
+        Ok(spec) => panic!("traced as one type:\n{}", spec.markdown()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_generic_enum_at_two_types_is_refused_not_merged() {
+    let e = refused::<Generic>();
+    assert_eq!(e.type_name(), "Maybe");
+    assert!(e.reason().contains("two different types"), "{e}");
+}
+
+#[test]
+fn same_named_enums_of_two_modules_are_refused_not_merged() {
+    let e = refused::<SameNames>();
+    assert_eq!(e.type_name(), "Status");
+    assert!(e.reason().contains("two different types"), "{e}");
+}
+
+#[test]
+fn an_enum_reached_through_a_later_variant_is_traced() {
+    let spec = Spec::new("p", Config::new(), Framing::Datagram)
+        .message::<Outer>()
+        .expect("traces");
+    let md = spec.markdown();
+    assert!(md.contains("Inner"), "{md}");
+    assert!(spec.python().contains("class Inner_Z(Inner):"));
+}
