@@ -245,6 +245,7 @@ fn codec(s: &Shape, prefix: &str, n: &PyNames) -> String {
             }
             (Adapter::CStr, Shape::Str) => "_CStr(True)".into(),
             (Adapter::CStr, _) => "_CStr(False)".into(),
+            (Adapter::Rest, Shape::Seq(e)) if **e == Shape::Prim(Prim::U8) => "_RestRaw()".into(),
             (Adapter::Rest, Shape::Seq(e)) => {
                 format!("_OpenSeq({}, False)", codec(e, "_PREFIX", n))
             }
@@ -377,6 +378,15 @@ fn field_code(
                     "        raise InvalidBool(p + {o}, f\"byte {{x{k}:#04x}}\")"
                 );
                 let _ = writeln!(dec, "    x{k} = x{k} == 1");
+            }
+            for (k, s) in shapes[i..j].iter().enumerate() {
+                if **s == Shape::Prim(Prim::Bool) {
+                    let g = &getters[i + k];
+                    let _ = writeln!(
+                        enc,
+                        "    if {g} is not True and {g} is not False:\n        raise EncodeError(f\"not a bool: {{{g}!r}}\")"
+                    );
+                }
             }
             let _ = writeln!(
                 enc,
@@ -692,9 +702,10 @@ fn write_fields_codec(
     funcs.push_str(&dec);
     let _ = writeln!(funcs, "    return {class}({})\n\n", locals.join(", "));
     let _ = writeln!(funcs, "def _enc_{fn_name}(w: _Writer, v: {class}) -> None:");
-    if enc.is_empty() {
-        enc.push_str("    pass\n");
-    }
+    let _ = writeln!(
+        funcs,
+        "    if type(v) is not {class}:\n        raise EncodeError(f\"not a {class}: {{type(v).__name__}}\")"
+    );
     funcs.push_str(&enc);
     funcs.push_str("\n\n");
 }
@@ -708,8 +719,10 @@ def encode(value: Any) -> bytes:
     w = _Writer()
     try:
         enc(w, value)
-    except (struct.error, OverflowError) as e:
-        raise EncodeError(str(e)) from None
+    except EncodeError:
+        raise
+    except (struct.error, OverflowError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise EncodeError(f"{type(e).__name__}: {e}") from None
     if len(w.out) > LIMIT:
         raise EncodeError(f"a message of {len(w.out)} bytes is over the limit of {LIMIT}")
     return bytes(w.out)

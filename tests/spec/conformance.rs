@@ -254,10 +254,55 @@ pub fn configs() -> [Config<TagTable>; 2] {
 }
 
 const PY_RUNNER: &str = r#"
-import importlib, sys
+import dataclasses, importlib, sys
 sys.path.insert(0, sys.argv[1])
 mods = {}
 out = []
+HOSTILE = [None, object(), 2, -1, 2 ** 70, 1.5, float("nan"), "x", "", b"x", 16384, [1], [None], (1,), {}, {1: 2}]
+
+def same(a, b):
+    """Equal values, NaN equal to NaN."""
+    if isinstance(a, float) or isinstance(b, float):
+        return a == b or (a != a and b != b)
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and all(
+            same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, dict):
+        return type(b) is dict and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+def mutations(m, v):
+    """Every field of `v` (and of a dataclass in it) replaced by each
+    hostile value: encode raises EncodeError, or writes bytes that decode
+    to the value it was given."""
+    bad = []
+    def visit(v, rebuild):
+        if not dataclasses.is_dataclass(v):
+            return
+        for f in dataclasses.fields(v):
+            inner = getattr(v, f.name)
+            for h in HOSTILE:
+                changed = rebuild(dataclasses.replace(v, **{f.name: h}))
+                try:
+                    b = m.encode(changed)
+                except m.EncodeError:
+                    continue
+                except BaseException as e:
+                    bad.append(f"{f.name}={h!r}: {type(e).__name__}")
+                    continue
+                try:
+                    back = m.decode(b)
+                except BaseException as e:
+                    bad.append(f"{f.name}={h!r}: wrote {b.hex()[:40]} which does not decode ({type(e).__name__})")
+                    continue
+                if not same(back, changed):
+                    bad.append(f"{f.name}={h!r}: wrote {b.hex()[:40]}, read back {back!r}"[:200])
+            visit(inner, lambda x, v=v, f=f: rebuild(dataclasses.replace(v, **{f.name: x})))
+    visit(v, lambda x: x)
+    return bad
+
 for line in sys.stdin:
     parts = line.split()
     name, mode = parts[0], parts[1]
@@ -265,6 +310,10 @@ for line in sys.stdin:
     m = mods.get(name)
     if m is None:
         m = mods[name] = importlib.import_module(name)
+    if mode == "e":
+        bad = mutations(m, m.decode(data))
+        out.append("ok" if not bad else "bad " + "; ".join(bad[:3]).replace("\n", " "))
+        continue
     try:
         if mode == "w":
             v = m.decode(data)
@@ -338,12 +387,29 @@ fn check(e: &Entry, s: &Sample, got: &str, peer: &str, failures: &mut Vec<String
 fn python(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
     let dir = scratch(&format!("conform-py-{tag}"));
     let mut input = String::new();
+    let mut checks: Vec<String> = Vec::new();
     for e in entries {
         std::fs::write(
             dir.join(format!("{}.py", e.spec.protocol())),
             e.spec.python(),
         )
         .expect("write module");
+        // Wrong values given to encode, in the first valid messages.
+        let valid = e.samples.iter().filter(|s| {
+            s.whole
+                && matches!(
+                    s.rust,
+                    Verdict::Ok {
+                        canonical: true,
+                        ..
+                    }
+                )
+                && !s.bytes.is_empty()
+        });
+        for s in valid.take(3) {
+            let _ = writeln!(input, "{} e {}", e.spec.protocol(), hex(&s.bytes));
+            checks.push(e.name.clone());
+        }
         for s in &e.samples {
             let _ = writeln!(
                 input,
@@ -376,6 +442,14 @@ fn python(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
     let mut lines = text.lines();
     let mut compared = 0;
     for e in entries {
+        // The entry's encode checks come first, then its cases.
+        for _ in checks.iter().filter(|n| **n == e.name) {
+            let got = lines.next().expect("one answer per check");
+            if got != "ok" {
+                failures.push(format!("python {} encode: {got}", e.name));
+            }
+            compared += 1;
+        }
         for s in &e.samples {
             let got = lines.next().expect("one answer per case");
             compared += usize::from(check(e, s, got, "python", failures));

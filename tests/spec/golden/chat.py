@@ -233,6 +233,19 @@ def _bools(r: _Reader, p: int, values: Tuple[Any, ...], at: Tuple[Tuple[int, int
             raise InvalidBool(p + off, f"byte {values[i]:#04x}")
 
 
+def _bytes(v: Any) -> bytes:
+    """The bytes of a byte string value (bytes, bytearray or memoryview)."""
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return bytes(v)
+    raise EncodeError(f"not bytes: {type(v).__name__}")
+
+
+def _items(v: Any, kinds: Tuple[type, ...], what: str) -> Any:
+    if not isinstance(v, kinds):
+        raise EncodeError(f"not a {what}: {type(v).__name__}")
+    return v
+
+
 class _Len:
     """A length field: `size` bytes, big-endian, signed or not."""
 
@@ -313,6 +326,8 @@ class _Wide:
         return int.from_bytes(r.data[p:p + 16], "big", signed=self.signed)
 
     def enc(self, w: _Writer, v: int) -> None:
+        if not isinstance(v, int):
+            raise EncodeError(f"not an int: {type(v).__name__}")
         try:
             w.out += v.to_bytes(16, "big", signed=self.signed)
         except OverflowError as e:
@@ -377,7 +392,8 @@ class _Unit:
         return ()
 
     def enc(self, w: _Writer, v: Any) -> None:
-        pass
+        if v != ():
+            raise EncodeError(f"not (): {v!r}")
 
 
 class _Str:
@@ -406,7 +422,7 @@ class _Str:
             if not isinstance(v, str):
                 raise EncodeError(f"not a str: {v!r}")
             return v.encode("utf-8")
-        return bytes(v)
+        return _bytes(v)
 
     def enc(self, w: _Writer, v: Any) -> None:
         raw = self.raw(v)
@@ -451,21 +467,28 @@ class _Seq:
         return v
 
     def enc(self, w: _Writer, v: Any) -> None:
+        v = self.check(v)
         self.length.write(w, len(v))
         self.enc_body(w, v)
 
+    def check(self, v: Any) -> Any:
+        if self.raw:
+            return _bytes(v)
+        return _items(v, (list,), "list")
+
     def enc_body(self, w: _Writer, v: Any) -> None:
+        v = self.check(v)
         w.charge(len(v))
         w.enter()
         if self.raw:
-            w.out += bytes(v)
+            w.out += v
         else:
             for x in v:
                 self.elem.enc(w, x)
         w.leave()
 
     def count(self, v: Any) -> int:
-        return len(v)
+        return len(self.check(v))
 
 
 class _Map:
@@ -492,10 +515,12 @@ class _Map:
         return out
 
     def enc(self, w: _Writer, v: Dict[Any, Any]) -> None:
+        _items(v, (dict,), "dict")
         self.length.write(w, len(v))
         self.enc_body(w, v)
 
     def enc_body(self, w: _Writer, v: Dict[Any, Any]) -> None:
+        _items(v, (dict,), "dict")
         w.charge(len(v))
         w.enter()
         for k, x in v.items():
@@ -504,7 +529,7 @@ class _Map:
         w.leave()
 
     def count(self, v: Any) -> int:
-        return len(v)
+        return len(_items(v, (dict,), "dict"))
 
 
 class _Tuple:
@@ -518,6 +543,7 @@ class _Tuple:
         return v
 
     def enc(self, w: _Writer, v: Tuple[Any, ...]) -> None:
+        _items(v, (tuple,), "tuple")
         if len(v) != len(self.elems):
             raise EncodeError(f"expected {len(self.elems)} elements, got {len(v)}")
         w.enter()
@@ -542,10 +568,11 @@ class _ByteArray:
         return bytes(r.data[p:p + self.n])
 
     def enc(self, w: _Writer, v: bytes) -> None:
+        v = _bytes(v)
         if len(v) != self.n:
             raise EncodeError(f"expected {self.n} bytes, got {len(v)}")
         w.enter()
-        w.out += bytes(v)
+        w.out += v
         w.leave()
 
 
@@ -570,6 +597,8 @@ class _Option:
         if v is None:
             w.out.append(0)
             return
+        if self.wrapped and not isinstance(v, Some):
+            raise EncodeError(f"an Option in an Option takes None or Some(...): {type(v).__name__}")
         w.out.append(1)
         w.enter()
         self.inner.enc(w, v.value if self.wrapped else v)
@@ -597,7 +626,9 @@ class _CStr:
             raise InvalidUtf8(start) from None
 
     def enc(self, w: _Writer, v: Any) -> None:
-        raw = v.encode("utf-8") if self.text else bytes(v)
+        if self.text and not isinstance(v, str):
+            raise EncodeError(f"not a str: {type(v).__name__}")
+        raw = v.encode("utf-8") if self.text else _bytes(v)
         if b"\0" in raw:
             raise EncodeError("a 0 byte inside a C string")
         w.out += raw
@@ -620,7 +651,34 @@ class _RestBytes:
         return bytes(r.data[start:r.end])
 
     def enc(self, w: _Writer, v: bytes) -> None:
-        w.out += bytes(v)
+        w.out += _bytes(v)
+
+
+class _RestRaw:
+    """`netwire::with::rest` on a `Vec<u8>`: the bytes to the message's end,
+    in one slice (each byte is an element of the sequence's budget)."""
+
+    def dec(self, r: _Reader) -> bytes:
+        start = r.pos
+        if not r.whole:
+            raise Unsupported(start, _NO_END)
+        r.enter(start)
+        n = r.end - start
+        if n > r.elements:
+            raise LengthOverLimit(start + r.elements, 1, 0)
+        r.elements -= n
+        if r.cut:
+            raise LengthOverLimit(r.end, r.end + 1, LIMIT)
+        r.pos = r.end
+        r.leave()
+        return r.data[start:r.end]
+
+    def enc(self, w: _Writer, v: bytes) -> None:
+        v = _bytes(v)
+        w.charge(len(v))
+        w.enter()
+        w.out += v
+        w.leave()
 
 
 class _OpenSeq:
@@ -657,6 +715,7 @@ class _OpenSeq:
         return out
 
     def enc(self, w: _Writer, v: Any) -> None:
+        v = _bytes(v) if self.elem is _U8 else _items(v, (list,), "list")
         w.charge(len(v))
         w.enter()
         for x in v:
@@ -801,6 +860,8 @@ def _dec_Msg_Ping(r: _Reader) -> Msg_Ping:
 
 
 def _enc_Msg_Ping(w: _Writer, v: Msg_Ping) -> None:
+    if type(v) is not Msg_Ping:
+        raise EncodeError(f"not a Msg_Ping: {type(v).__name__}")
     w.enter()
     _U32.enc(w, v.value)
     w.leave()
@@ -815,6 +876,8 @@ def _dec_Msg_Chat(r: _Reader) -> Msg_Chat:
 
 
 def _enc_Msg_Chat(w: _Writer, v: Msg_Chat) -> None:
+    if type(v) is not Msg_Chat:
+        raise EncodeError(f"not a Msg_Chat: {type(v).__name__}")
     w.enter()
     _U16.enc(w, v.room)
     _c0.enc(w, v.text)
@@ -826,7 +889,8 @@ def _dec_Msg_Bye(r: _Reader) -> Msg_Bye:
 
 
 def _enc_Msg_Bye(w: _Writer, v: Msg_Bye) -> None:
-    pass
+    if type(v) is not Msg_Bye:
+        raise EncodeError(f"not a Msg_Bye: {type(v).__name__}")
 
 
 def _dec_Msg(r: _Reader) -> Msg:
@@ -871,8 +935,10 @@ def encode(value: Any) -> bytes:
     w = _Writer()
     try:
         enc(w, value)
-    except (struct.error, OverflowError) as e:
-        raise EncodeError(str(e)) from None
+    except EncodeError:
+        raise
+    except (struct.error, OverflowError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise EncodeError(f"{type(e).__name__}: {e}") from None
     if len(w.out) > LIMIT:
         raise EncodeError(f"a message of {len(w.out)} bytes is over the limit of {LIMIT}")
     return bytes(w.out)
