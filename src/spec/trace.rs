@@ -93,6 +93,8 @@ pub(crate) enum Shape {
     Named(String),
     /// A field under an adapter of [`crate::with`].
     Adapted(Adapter, Box<Shape>),
+    /// [`crate::with::Padded`]: UTF-8 text, then `0` bytes up to `N`.
+    Padded(usize),
 }
 
 /// The fields of a struct or of an enum variant.
@@ -653,6 +655,13 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Stop> {
         let (v, shapes) = self.visit_fields(None, len, visitor)?;
+        // `Padded<N>` reads N bytes as a tuple; its visitor says what they
+        // are.
+        let visitor_type = std::any::type_name::<V>();
+        if visitor_type.starts_with("<netwire::with::Padded<") {
+            self.last = Shape::Padded(len);
+            return Ok(v);
+        }
         self.last = Shape::Tuple(shapes);
         Ok(v)
     }
