@@ -142,6 +142,7 @@ impl Gen<'_> {
     /// Whether `s` has a C form; `Err` says why not.
     fn supported(&mut self, s: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
         match s {
+            Shape::Padded(_) => Ok(()),
             Shape::Prim(p) => prim_c(*p)
                 .map(|_| ())
                 .ok_or_else(|| "128-bit integers".into()),
@@ -218,6 +219,7 @@ impl Gen<'_> {
     fn decl(&self, s: &Shape, name: &str) -> String {
         let p = &self.p;
         match s {
+            Shape::Padded(n) => format!("uint8_t {name}[{n}]; /* UTF-8 text, then 0 bytes */"),
             Shape::Prim(x) => format!("{} {name};", prim_c(*x).unwrap_or("void")),
             Shape::Unit => format!("uint8_t {name}; /* unit: nothing on the wire */"),
             Shape::Adapted(Adapter::Nullable(_), _) => {
@@ -267,6 +269,9 @@ impl Gen<'_> {
         let p = self.p.clone();
         let big = p.to_uppercase();
         match s {
+            Shape::Padded(n) => {
+                self.dec(&Shape::Tuple(vec![Shape::Prim(Prim::U8); *n]), lv, out, ind)
+            }
             Shape::Prim(Prim::Bool) => {
                 self.need(1, out, ind);
                 let _ = writeln!(
@@ -499,6 +504,9 @@ impl Gen<'_> {
         let p = self.p.clone();
         let big = p.to_uppercase();
         match s {
+            Shape::Padded(n) => {
+                self.enc(&Shape::Tuple(vec![Shape::Prim(Prim::U8); *n]), v, out, ind)
+            }
             Shape::Prim(Prim::Bool) => {
                 let _ = writeln!(
                     out,

@@ -218,6 +218,16 @@ walk = function(node, tvb, off, tree)
         leaf(tree, node.f, tvb, off, node.n)
         leave()
         return off + node.n
+    elseif k == "padded" then
+        enter(off)
+        if off + node.n > END then short(END, END + 1) end
+        if tree then
+            local s = tvb:raw(off, node.n)
+            local z = s:find("\0", 1, true)
+            leaf(tree, node.f, tvb, off, node.n, z and s:sub(1, z - 1) or s)
+        end
+        leave()
+        return off + node.n
     elseif k == "cstr" then
         local e = off
         while true do

@@ -41,6 +41,10 @@ impl Fields_ {
     fn node(&mut self, s: &Shape, path: &str, label: &str, len_w: usize) -> String {
         let l = lua_str(label);
         match s {
+            Shape::Padded(n) => format!(
+                "{{k=\"padded\", n={n}, f={}}}",
+                self.add("string", path, label)
+            ),
             Shape::Prim(p) => {
                 let (kind, k) = match p {
                     Prim::Bool => ("bool", "b"),

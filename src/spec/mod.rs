@@ -51,9 +51,9 @@
 //! generic type used with two parameters, same-named types of two
 //! modules), an adapter on a field it
 //! does not apply to — is a [`SpecError`] naming the type: never a wrong
-//! description. A `Deserialize` impl that checks its values (such as
-//! [`Padded`](crate::with::Padded), which traces as `[u8; N]`) is
-//! described by the shape it reads.
+//! description. A `Deserialize` impl that checks its values is described
+//! by the shape it reads; [`Padded`](crate::with::Padded) is described as
+//! the padded text it is.
 //!
 //! A type is traced with values of its own choosing: `Deserialize` impls
 //! that refuse `1`, `"a"` or `false` (a `NonZeroU8` accepts `1`) cannot be

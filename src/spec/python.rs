@@ -216,6 +216,7 @@ fn all_u8(v: &[Shape]) -> bool {
 fn codec(s: &Shape, prefix: &str, n: &PyNames) -> String {
     match s {
         Shape::Unknown => "_UNIT".into(),
+        Shape::Padded(len) => format!("_Padded({len})"),
         Shape::Prim(p) => prim_codec(*p).into(),
         Shape::Char => "_CHAR".into(),
         Shape::Unit => "_UNIT".into(),
@@ -266,6 +267,7 @@ fn codec(s: &Shape, prefix: &str, n: &PyNames) -> String {
 pub(crate) fn hint(s: &Shape, n: &PyNames) -> String {
     match s {
         Shape::Unknown | Shape::Unit => "Tuple[()]".into(),
+        Shape::Padded(_) => "str".into(),
         Shape::Prim(Prim::Bool) => "bool".into(),
         Shape::Prim(Prim::F32 | Prim::F64) => "float".into(),
         Shape::Prim(_) => "int".into(),

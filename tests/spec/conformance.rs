@@ -799,3 +799,29 @@ fn an_enum_reached_through_a_later_variant_is_traced() {
     assert!(md.contains("Inner"), "{md}");
     assert!(spec.python().contains("class Inner_Z(Inner):"));
 }
+
+#[test]
+fn padded_is_described_as_padded_text_not_bytes() {
+    let spec = Spec::new("p", Config::new(), Framing::Datagram)
+        .message::<Terminated>()
+        .expect("traces");
+    assert!(
+        spec.markdown().contains("`Padded<8>`"),
+        "{}",
+        spec.markdown()
+    );
+    let py = spec.python();
+    assert!(py.contains("pad: str"), "{py}");
+    assert!(py.contains("_Padded(8)"), "{py}");
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Pad(netwire::with::Padded<4>);
+    let h = Spec::new("p", Config::new(), Framing::Datagram)
+        .message::<Pad>()
+        .expect("traces")
+        .c_header();
+    assert!(
+        h.contains("uint8_t value[4]; /* UTF-8 text, then 0 bytes */"),
+        "{h}"
+    );
+}

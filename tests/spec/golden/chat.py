@@ -116,6 +116,12 @@ class EmptyMessage(DecodeError):
     kind = "EmptyMessage"
 
 
+class Custom(DecodeError):
+    """A check of the type's own (such as a `Padded` string's padding)."""
+
+    kind = "Custom"
+
+
 class EncodeError(ValueError):
     """A value this protocol cannot carry (out of range, too long, too deep)."""
 
@@ -573,6 +579,38 @@ class _ByteArray:
             raise EncodeError(f"expected {self.n} bytes, got {len(v)}")
         w.enter()
         w.out += v
+        w.leave()
+
+
+class _Padded:
+    """`netwire::with::Padded<N>`: UTF-8 text, then 0 bytes up to N."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def dec(self, r: _Reader) -> str:
+        r.enter(r.pos)
+        p = r.pos
+        if p + self.n > r.end:
+            r.short(r.end, r.end + 1)
+        r.pos = p + self.n
+        r.leave()
+        text, _, pad = r.data[p:p + self.n].partition(b"\0")
+        if pad.strip(b"\0"):
+            raise Custom(p, "a byte after the terminator is not 0")
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Custom(p, "a padded string is not UTF-8") from None
+
+    def enc(self, w: _Writer, v: str) -> None:
+        if not isinstance(v, str):
+            raise EncodeError(f"not a str: {type(v).__name__}")
+        raw = v.encode("utf-8")
+        if len(raw) > self.n or b"\0" in raw:
+            raise EncodeError(f"{len(raw)} bytes (or a 0 byte) in a string padded to {self.n}")
+        w.enter()
+        w.out += raw + bytes(self.n - len(raw))
         w.leave()
 
 
