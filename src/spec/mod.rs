@@ -65,6 +65,7 @@ mod markdown;
 mod names;
 mod python;
 mod trace;
+mod vectors;
 
 use std::fmt;
 

@@ -825,3 +825,49 @@ fn padded_is_described_as_padded_text_not_bytes() {
         "{h}"
     );
 }
+
+/// The vectors of `T`: valid ones decode and re-encode to their bytes,
+/// invalid ones give the kind and offset they name.
+fn vectors_hold<T: DeserializeOwned + Serialize>(config: Config<TagTable>) -> usize {
+    let spec = Spec::new("v", config, Framing::Datagram)
+        .message::<T>()
+        .expect("traces");
+    let json = spec.vectors::<T>(11, 60).expect("vectors");
+    assert_eq!(
+        json,
+        spec.vectors::<T>(11, 60).expect("vectors"),
+        "one seed, one file"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let valid = doc["valid"].as_array().expect("valid");
+    assert_eq!(valid.len(), 60);
+    for case in valid {
+        let bytes = crate::conformance::parse_hex(case["hex"].as_str().expect("hex"));
+        let v: T = config.from_slice(&bytes).expect("a valid vector decodes");
+        assert_eq!(config.to_vec(&v).expect("encodes"), bytes);
+        assert!(!case["value"].is_null() || bytes.len() <= 1);
+    }
+    let invalid = doc["invalid"].as_array().expect("invalid");
+    assert!(!invalid.is_empty());
+    for case in invalid {
+        let bytes = parse_hex(case["hex"].as_str().expect("hex"));
+        let Verdict::Err { kind, offset } = verdict::<T>(&config, true, &bytes) else {
+            continue;
+        };
+        assert_eq!(case["kind"], kind.as_str());
+        assert_eq!(case["offset"], offset as u64);
+    }
+    valid.len() + invalid.len()
+}
+
+#[test]
+fn vectors_say_what_netwire_says() {
+    let [wide, small] = configs();
+    let n = vectors_hold::<Variants>(wide)
+        + vectors_hold::<Hostile>(wide)
+        + vectors_hold::<Tree>(small)
+        + vectors_hold::<Lens>(wide)
+        + vectors_hold::<Terminated>(wide)
+        + vectors_hold::<Nest>(small);
+    assert!(n > 500, "{n} cases");
+}
