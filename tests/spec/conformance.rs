@@ -871,3 +871,233 @@ fn vectors_say_what_netwire_says() {
         + vectors_hold::<Nest>(small);
     assert!(n > 500, "{n} cases");
 }
+
+const FRAMING_RUNNER: &str = r#"
+import importlib, sys
+sys.path.insert(0, sys.argv[1])
+class Chunks:
+    """A socket handing out the stream a few bytes at a time."""
+    def __init__(self, data):
+        self.data, self.n = data, 0
+    def recv(self, _):
+        self.n = self.n % 7 + 1
+        out, self.data = self.data[:self.n], self.data[self.n:]
+        return out
+for line in sys.stdin:
+    name, stream, payloads = line.split(" ")
+    m = importlib.import_module(name)
+    stream = bytes.fromhex(stream)
+    payloads = [bytes.fromhex(p) for p in payloads.strip().split(",") if p != "-"] if payloads.strip() != "-" else []
+    framed = b"".join(m.frame(p) for p in payloads)
+    if m.FRAMING != "none: messages back to back" and framed != stream:
+        print(f"bad frame: {framed.hex()}")
+        continue
+    ms, got = m.MessageSocket(Chunks(stream)), []
+    while True:
+        v = ms.recv()
+        if v is None:
+            break
+        got.append(m.encode(v))
+    print("ok" if got == payloads else f"bad recv: {[g.hex() for g in got]}")
+"#;
+
+/// The framings a stream can carry, as the spec names them and as
+/// netwire writes them.
+fn framed_streams(config: Config<TagTable>, msgs: &[Variants]) -> Vec<(Framing, Vec<u8>)> {
+    use netwire::frame::{AsciiLength, LengthPrefixed};
+    use netwire::message::SelfDelimited;
+    use netwire::stream::MessageWriter;
+    macro_rules! stream {
+        ($f:expr) => {{
+            let mut w = MessageWriter::with_encoding(Vec::new(), $f, config);
+            for m in msgs {
+                w.write(m).expect("netwire writes");
+            }
+            w.into_inner()
+        }};
+    }
+    let lp = |width, includes_header| Framing::LengthPrefix {
+        width,
+        includes_header,
+    };
+    vec![
+        (Framing::SelfDelimited, stream!(SelfDelimited::new())),
+        (lp(LengthWidth::U8, false), stream!(LengthPrefixed::u8())),
+        (lp(LengthWidth::U16, false), stream!(LengthPrefixed::u16())),
+        (
+            lp(LengthWidth::U16, true),
+            stream!(LengthPrefixed::u16().length_includes_header(true)),
+        ),
+        (lp(LengthWidth::U32, false), stream!(LengthPrefixed::u32())),
+        (lp(LengthWidth::U64, false), stream!(LengthPrefixed::u64())),
+        (Framing::AsciiDigits(5), stream!(AsciiLength::digits(5))),
+    ]
+}
+
+/// Every stream framing: Python frames each payload as netwire does and
+/// reads the stream back a few bytes at a time; tshark, over a TCP stream
+/// cut at odd places, shows every message with the tags netwire wrote
+/// and flags a frame that announces more than the limit.
+#[test]
+fn every_framing_agrees_with_netwire() {
+    let config = Config::new().with_limit(200).with_enum_tags(TAGS);
+    let mut g = Gen::new(8);
+    let msgs: Vec<Variants> = (0..40)
+        .map(|_| Variants::arbitrary(&mut g))
+        .filter(|m| config.to_vec(m).is_ok_and(|b| b.len() < 200))
+        .collect();
+    let payloads: Vec<String> = msgs
+        .iter()
+        .map(|m| hex(&config.to_vec(m).expect("encodes")))
+        .collect();
+    let tags: Vec<String> = msgs
+        .iter()
+        .map(|m| config.to_vec(m).expect("encodes")[0].to_string())
+        .collect();
+    let streams = framed_streams(config, &msgs);
+    let specs: Vec<Spec> = streams
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| {
+            Spec::new(&format!("fr{i}"), config, *f)
+                .message::<Variants>()
+                .expect("traces")
+        })
+        .collect();
+    if have("python3") {
+        let dir = scratch("conform-framing-py");
+        let mut input = String::new();
+        for (spec, (_, stream)) in specs.iter().zip(&streams) {
+            std::fs::write(dir.join(format!("{}.py", spec.protocol())), spec.python())
+                .expect("write module");
+            let _ = writeln!(
+                input,
+                "{} {} {}",
+                spec.protocol(),
+                hex(stream),
+                payloads.join(",")
+            );
+        }
+        let mut child = Command::new("python3")
+            .arg("-c")
+            .arg(FRAMING_RUNNER)
+            .arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("python3 ends");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<&str> = text.lines().collect();
+        let want: Vec<&str> = vec!["ok"; streams.len()];
+        assert_eq!(
+            got,
+            want,
+            "framings: {:?}",
+            streams.iter().map(|s| s.0).collect::<Vec<_>>()
+        );
+    }
+    if have("tshark") {
+        let dir = scratch("conform-framing-tshark");
+        for (i, (spec, (framing, stream))) in specs.iter().zip(&streams).enumerate() {
+            let port = 7000;
+            let lua = dir.join(format!("{}.lua", spec.protocol()));
+            std::fs::write(&lua, spec.wireshark_lua(port)).expect("write lua");
+            let mut stream = stream.clone();
+            // A frame announcing more than the limit ends the capture.
+            let over = match framing {
+                Framing::LengthPrefix {
+                    width: LengthWidth::U32,
+                    includes_header: false,
+                } => {
+                    stream.extend(201u32.to_be_bytes());
+                    stream.extend([0; 8]);
+                    true
+                }
+                _ => false,
+            };
+            let (c, s) = (1000u32, 5000u32);
+            let mut frames = vec![
+                crate::wireshark::packet(true, c, 0, 0x02, &[]),
+                crate::wireshark::packet(false, s, c + 1, 0x12, &[]),
+                crate::wireshark::packet(true, c + 1, s + 1, 0x10, &[]),
+            ];
+            let mut seq = c + 1;
+            let mut at = 0;
+            let mut k = 0;
+            while at < stream.len() {
+                k += 1;
+                let n = (k * 37 % 61 + 1).min(stream.len() - at);
+                frames.push(crate::wireshark::packet(
+                    true,
+                    seq,
+                    s + 1,
+                    0x18,
+                    &stream[at..at + n],
+                ));
+                seq += n as u32;
+                at += n;
+            }
+            let file = dir.join(format!("{i}.pcap"));
+            std::fs::write(&file, pcap(&frames)).expect("write pcap");
+            let p = format!("nw_{}", spec.protocol());
+            let out = Command::new("tshark")
+                .arg("-X")
+                .arg(format!("lua_script:{}", lua.display()))
+                .arg("-r")
+                .arg(&file)
+                .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"])
+                .args([
+                    "-e",
+                    &format!("{p}.variants.tag"),
+                    "-e",
+                    "_ws.expert.message",
+                ])
+                .output()
+                .expect("tshark runs");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut shown = Vec::new();
+            let mut experts = Vec::new();
+            for line in text.lines() {
+                let mut cols = line.split('\t');
+                shown.extend(
+                    cols.next()
+                        .unwrap_or("")
+                        .split('|')
+                        .filter(|t| !t.is_empty()),
+                );
+                experts.extend(
+                    cols.next()
+                        .unwrap_or("")
+                        .split('|')
+                        .filter(|t| t.starts_with("netwire") || t.contains("Lua")),
+                );
+            }
+            assert_eq!(shown, tags, "{framing}: tshark said\n{text}");
+            // After a frame over the limit the stream cannot be followed:
+            // that frame is flagged, whatever comes after it.
+            if over {
+                assert_eq!(
+                    experts.first().copied(),
+                    Some("netwire: LengthOverLimit at offset 0"),
+                    "{framing}: tshark said\n{text}"
+                );
+                assert!(!experts.iter().any(|e| e.contains("Lua")), "{text}");
+            } else {
+                assert!(experts.is_empty(), "{framing}: tshark said\n{text}");
+            }
+        }
+    }
+}

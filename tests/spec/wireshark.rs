@@ -24,7 +24,7 @@ fn checksum(data: &[u8]) -> u16 {
 
 /// One Ethernet/IPv4/TCP frame from the client (port 40000) to `PORT`,
 /// or back.
-fn packet(to_server: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+pub fn packet(to_server: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
     let (src, dst) = if to_server {
         (40000u16, PORT)
     } else {
