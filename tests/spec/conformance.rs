@@ -1009,6 +1009,80 @@ fn every_framing_agrees_with_netwire() {
             streams.iter().map(|s| s.0).collect::<Vec<_>>()
         );
     }
+    if have("gcc") {
+        // C: <p>_unframe splits netwire's stream into its payloads, and
+        // <p>_frame_header puts it back together.
+        let dir = scratch("conform-framing-c");
+        let mut program = String::from(
+            "#include <stdio.h>\n#include <stdlib.h>\n#include <stdint.h>\n#include <string.h>\n",
+        );
+        let mut body = String::new();
+        for (spec, (framing, stream)) in specs.iter().zip(&streams) {
+            if *framing == Framing::SelfDelimited {
+                continue;
+            }
+            let p = spec.protocol();
+            std::fs::write(dir.join(format!("{p}.h")), spec.c_header()).expect("write header");
+            let _ = writeln!(program, "#include \"{p}.h\"");
+            let bytes: Vec<String> = stream.iter().map(|b| b.to_string()).collect();
+            let _ = write!(
+                body,
+                "    {{ static const uint8_t s[] = {{ {}0 }}; size_t len = {}, at = 0, back_len = 0;\n\
+                 \x20     uint8_t *back = malloc(len + 1);\n\
+                 \x20     while (at < len) {{ const uint8_t *pl; size_t pn; long n = {p}_unframe(s + at, len - at, &pl, &pn);\n\
+                 \x20       if (n <= 0) {{ printf(\"{p} stuck at %zu: %ld\\n\", at, n); return 1; }}\n\
+                 \x20       for (size_t i = 0; i < pn; i++) printf(\"%02x\", pl[i]);\n        printf(\",\");\n\
+                 \x20       long h = {p}_frame_header(pn, back + back_len, len + 1 - back_len); if (h < 0) return 2;\n\
+                 \x20       back_len += (size_t)h; memcpy(back + back_len, pl, pn); back_len += pn; at += (size_t)n; }}\n\
+                 \x20     printf(\" %s\\n\", back_len == len && memcmp(back, s, len) == 0 ? \"same\" : \"differs\"); free(back); }}\n",
+                bytes.iter().map(|b| format!("{b}, ")).collect::<String>(),
+                stream.len()
+            );
+        }
+        let _ = write!(program, "int main(void) {{\n{body}    return 0;\n}}\n");
+        std::fs::write(dir.join("main.c"), program).expect("write main.c");
+        let exe = dir.join("framing");
+        let cc = Command::new("gcc")
+            .args([
+                "-std=c99",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-Wno-unused-function",
+            ])
+            .args([
+                "-g",
+                "-fsanitize=address,undefined",
+                "-fno-sanitize-recover=all",
+                "-o",
+            ])
+            .arg(&exe)
+            .arg(dir.join("main.c"))
+            .current_dir(&dir)
+            .output()
+            .expect("gcc runs");
+        assert!(
+            cc.status.success(),
+            "gcc:\n{}",
+            String::from_utf8_lossy(&cc.stderr)
+        );
+        let run = Command::new(&exe)
+            .env("ASAN_OPTIONS", "detect_leaks=0")
+            .output()
+            .expect("runs");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stdout)
+        );
+        let text = String::from_utf8_lossy(&run.stdout);
+        let want = format!("{}, same", payloads.join(","));
+        for line in text.lines() {
+            assert_eq!(line, want);
+        }
+        assert_eq!(text.lines().count(), streams.len() - 1);
+    }
     if have("tshark") {
         let dir = scratch("conform-framing-tshark");
         for (i, (spec, (framing, stream))) in specs.iter().zip(&streams).enumerate() {

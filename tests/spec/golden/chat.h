@@ -197,4 +197,36 @@ static inline long chat_message_decode_at(const uint8_t *in, size_t len, chat_me
 static inline long chat_message_decode(const uint8_t *in, size_t len, chat_message *out) { return chat_Msg_decode(in, len, out); }
 static inline long chat_message_encode(const chat_message *v, uint8_t *out, size_t cap) { return chat_Msg_encode(v, out, cap); }
 
+/** Writes the frame header of a payload of `n` bytes to `out`; returns its size (4) or a negative error. */
+static inline long chat_frame_header(size_t n, uint8_t *out, size_t cap) {
+    uint64_t v = 0;
+    (void)v; (void)out;
+    (void)cap;
+    if ((uint64_t)n > CHAT_LIMIT) return CHAT_ELIMIT;
+    if (cap < 4) return CHAT_ESHORT;
+    if ((uint64_t)n > UINT64_C(4294967295) - 0) return CHAT_ELIMIT;
+    v = (uint64_t)n + 0;
+    out[0] = (uint8_t)(v >> 24);
+    out[1] = (uint8_t)(v >> 16);
+    out[2] = (uint8_t)(v >> 8);
+    out[3] = (uint8_t)(v >> 0);
+    return 4;
+}
+
+/** Finds the first frame in `in`: sets `*payload` and `*payload_len`, returns the bytes the frame takes, 0 when more input is needed, or a negative error (CHAT_ELIMIT: over the limit; the stream cannot be followed). */
+static inline long chat_unframe(const uint8_t *in, size_t len, const uint8_t **payload, size_t *payload_len) {
+    uint64_t n;
+    if (len < 4) return 0;
+    n = 0;
+    n = n << 8 | in[0];
+    n = n << 8 | in[1];
+    n = n << 8 | in[2];
+    n = n << 8 | in[3];
+    if (n > CHAT_LIMIT) return CHAT_ELIMIT;
+    if (len - 4 < n) return 0;
+    *payload = in + 4;
+    *payload_len = (size_t)n;
+    return (long)(4 + n);
+}
+
 #endif /* CHAT_NETWIRE_H */
