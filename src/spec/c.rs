@@ -664,7 +664,10 @@ impl Spec {
     /// sequence elements) and depth limit (`<PROTOCOL>_DEPTH`). A field
     /// that runs to the end of the message (`with::rest`) ends at `len`.
     /// `<protocol>_message` and its `_decode`, `_decode_at` and `_encode`
-    /// name the protocol's message type.
+    /// name the protocol's message type. For a length, ASCII-digit or
+    /// datagram framing, `<protocol>_frame_header(n, out, cap)` writes a
+    /// frame header and `<protocol>_unframe(in, len, &payload, &n)` finds
+    /// the first frame (0: more input needed).
     ///
     /// The types left out (128-bit numbers, `char`, maps, sequences of
     /// variable-size elements, recursion, the adapters `nul_terminated`

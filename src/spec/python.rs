@@ -416,8 +416,14 @@ impl Spec {
     /// netwire `ErrorKind`), the same byte limit and depth limit, the
     /// framing (`frame`, `unframe`) and a `MessageSocket` over a socket.
     ///
+    /// `encode` checks each value's type: a value the protocol cannot carry
+    /// is `EncodeError`, never another exception or other bytes. Decoding
+    /// goes as deep as the depth limit (the module raises Python's
+    /// recursion limit to fit it).
+    ///
     /// Values: integers are `int`, floats `float`, `char` and strings
-    /// `str`, byte strings, `Vec<u8>` and `[u8; N]` `bytes`, sequences
+    /// `str`, byte strings, `Vec<u8>` and `[u8; N]` `bytes` (a `Padded<N>`
+    /// is a `str`), sequences
     /// `list`, maps `dict`, tuples `tuple`, unit `()`, `Option` `None` or
     /// the value (an `Option` in an `Option` wraps its value in `Some`).
     ///
