@@ -697,18 +697,32 @@ fn write_fields_codec(
     let mut dec = String::new();
     let mut enc = String::new();
     if depth {
-        dec.push_str("    r.enter(r.pos)\n");
-        enc.push_str("    w.enter()\n");
+        // enter() and leave(), inlined: this runs once per value.
+        dec.push_str(
+            "    d = r.depth\n    if not d:\n        r.enter(r.pos)\n    r.depth = d - 1\n",
+        );
+        enc.push_str("    d = w.depth\n    if not d:\n        w.enter()\n    w.depth = d - 1\n");
     }
     field_code(n, &shapes, &getters, codecs, runs, &mut dec, &mut enc);
     if depth {
-        dec.push_str("    r.leave()\n");
-        enc.push_str("    w.leave()\n");
+        dec.push_str("    r.depth = d\n");
+        enc.push_str("    w.depth = d\n");
     }
     let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
     let _ = writeln!(funcs, "def _dec_{fn_name}(r: _Reader) -> {class}:");
     funcs.push_str(&dec);
-    let _ = writeln!(funcs, "    return {class}({})\n\n", locals.join(", "));
+    // The frozen dataclass's fields set at once: its __init__ sets them
+    // one by one through object.__setattr__, the slowest part of a decode.
+    let fields: Vec<_> = names
+        .iter()
+        .zip(&locals)
+        .map(|(n, x)| format!("\"{n}\": {x}"))
+        .collect();
+    let _ = writeln!(
+        funcs,
+        "    o = _new({class})\n    _set(o, \"__dict__\", {{{}}})\n    return o\n\n",
+        fields.join(", ")
+    );
     let _ = writeln!(funcs, "def _enc_{fn_name}(w: _Writer, v: {class}) -> None:");
     let _ = writeln!(
         funcs,
@@ -738,7 +752,8 @@ def encode(value: Any) -> bytes:
 
 def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
     r = _Reader(data, True)
     value = _DECODERS[cls](r)
     if r.pos < len(data):

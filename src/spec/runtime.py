@@ -114,6 +114,10 @@ class Some:
     value: Any
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 class _Reader:
     """A cursor over one input; the window is cut at the limit."""
 
@@ -258,6 +262,7 @@ class _Prim:
     def __init__(self, fmt: str) -> None:
         self.s = struct.Struct(">" + fmt)
         self.size = self.s.size
+        self.fmt = fmt
 
     def dec(self, r: _Reader) -> Any:
         return self.s.unpack_from(r.data, r.take(self.size))[0]
@@ -428,6 +433,8 @@ class _Seq:
         self.elem = elem
         self.length = length
         self.raw = elem is _U8
+        # Numbers in one struct call (not bools: each is checked).
+        self.fmt = elem.fmt if isinstance(elem, _Prim) else None
 
     def dec(self, r: _Reader) -> Any:
         start = r.pos
@@ -443,6 +450,10 @@ class _Seq:
                 r.short(r.end, r.end + 1)
             r.pos = p + n
             v: Any = bytes(r.data[p:p + n])
+        elif self.fmt is not None and r.pos + n * self.elem.size <= r.end:
+            p = r.pos
+            v = list(struct.unpack_from(f">{n}{self.fmt}", r.data, p))
+            r.pos = p + n * self.elem.size
         else:
             dec = self.elem.dec
             v = [dec(r) for _ in range(n)]
@@ -465,6 +476,8 @@ class _Seq:
         w.enter()
         if self.raw:
             w.out += v
+        elif self.fmt is not None:
+            w.out += struct.pack(f">{len(v)}{self.fmt}", *v)
         else:
             for x in v:
                 self.elem.enc(w, x)

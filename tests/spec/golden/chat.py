@@ -137,6 +137,10 @@ class Some:
     value: Any
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 class _Reader:
     """A cursor over one input; the window is cut at the limit."""
 
@@ -281,6 +285,7 @@ class _Prim:
     def __init__(self, fmt: str) -> None:
         self.s = struct.Struct(">" + fmt)
         self.size = self.s.size
+        self.fmt = fmt
 
     def dec(self, r: _Reader) -> Any:
         return self.s.unpack_from(r.data, r.take(self.size))[0]
@@ -451,6 +456,8 @@ class _Seq:
         self.elem = elem
         self.length = length
         self.raw = elem is _U8
+        # Numbers in one struct call (not bools: each is checked).
+        self.fmt = elem.fmt if isinstance(elem, _Prim) else None
 
     def dec(self, r: _Reader) -> Any:
         start = r.pos
@@ -466,6 +473,10 @@ class _Seq:
                 r.short(r.end, r.end + 1)
             r.pos = p + n
             v: Any = bytes(r.data[p:p + n])
+        elif self.fmt is not None and r.pos + n * self.elem.size <= r.end:
+            p = r.pos
+            v = list(struct.unpack_from(f">{n}{self.fmt}", r.data, p))
+            r.pos = p + n * self.elem.size
         else:
             dec = self.elem.dec
             v = [dec(r) for _ in range(n)]
@@ -488,6 +499,8 @@ class _Seq:
         w.enter()
         if self.raw:
             w.out += v
+        elif self.fmt is not None:
+            w.out += struct.pack(f">{len(v)}{self.fmt}", *v)
         else:
             for x in v:
                 self.elem.enc(w, x)
@@ -891,39 +904,57 @@ Msg.Bye = Msg_Bye  # type: ignore[attr-defined]
 
 
 def _dec_Msg_Ping(r: _Reader) -> Msg_Ping:
-    r.enter(r.pos)
+    d = r.depth
+    if not d:
+        r.enter(r.pos)
+    r.depth = d - 1
     x0 = _U32.dec(r)
-    r.leave()
-    return Msg_Ping(x0)
+    r.depth = d
+    o = _new(Msg_Ping)
+    _set(o, "__dict__", {"value": x0})
+    return o
 
 
 def _enc_Msg_Ping(w: _Writer, v: Msg_Ping) -> None:
     if type(v) is not Msg_Ping:
         raise EncodeError(f"not a Msg_Ping: {type(v).__name__}")
-    w.enter()
+    d = w.depth
+    if not d:
+        w.enter()
+    w.depth = d - 1
     _U32.enc(w, v.value)
-    w.leave()
+    w.depth = d
 
 
 def _dec_Msg_Chat(r: _Reader) -> Msg_Chat:
-    r.enter(r.pos)
+    d = r.depth
+    if not d:
+        r.enter(r.pos)
+    r.depth = d - 1
     x0 = _U16.dec(r)
     x1 = _c0.dec(r)
-    r.leave()
-    return Msg_Chat(x0, x1)
+    r.depth = d
+    o = _new(Msg_Chat)
+    _set(o, "__dict__", {"room": x0, "text": x1})
+    return o
 
 
 def _enc_Msg_Chat(w: _Writer, v: Msg_Chat) -> None:
     if type(v) is not Msg_Chat:
         raise EncodeError(f"not a Msg_Chat: {type(v).__name__}")
-    w.enter()
+    d = w.depth
+    if not d:
+        w.enter()
+    w.depth = d - 1
     _U16.enc(w, v.room)
     _c0.enc(w, v.text)
-    w.leave()
+    w.depth = d
 
 
 def _dec_Msg_Bye(r: _Reader) -> Msg_Bye:
-    return Msg_Bye()
+    o = _new(Msg_Bye)
+    _set(o, "__dict__", {})
+    return o
 
 
 def _enc_Msg_Bye(w: _Writer, v: Msg_Bye) -> None:
@@ -984,7 +1015,8 @@ def encode(value: Any) -> bytes:
 
 def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
     r = _Reader(data, True)
     value = _DECODERS[cls](r)
     if r.pos < len(data):
