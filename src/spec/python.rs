@@ -487,6 +487,7 @@ impl Spec {
         let mut runs = Vec::new();
         let mut funcs = String::new();
         let mut encoders = Vec::new();
+        let mut fast = Vec::new();
         for (name, c) in &self.reg.containers {
             let py = n.ty(name).to_string();
             match c {
@@ -506,6 +507,7 @@ impl Spec {
                         &mut runs,
                     );
                     encoders.push((py.clone(), py.clone()));
+                    fast_path(&mut funcs, &mut fast, &py, fields);
                 }
                 Container::Enum {
                     tag_width,
@@ -582,6 +584,11 @@ impl Spec {
         for (n, expr) in &codecs.order {
             let _ = writeln!(out, "{n} = {expr}");
         }
+        let _ = writeln!(
+            out,
+            "\n_FAST: Dict[type, Callable[[bytes], Any]] = {{{}}}",
+            fast.join(", ")
+        );
         let _ = writeln!(
             out,
             "\n_DECODERS: Dict[type, Callable[[_Reader], Any]] = {{"
@@ -669,6 +676,54 @@ impl Spec {
     }
 }
 
+/// A whole-message decoder for a struct of two or more fixed-width numbers
+/// (the common fixed header): one `unpack` of exactly its bytes, or `None`
+/// to let the reader find the error.
+fn fast_path(funcs: &mut String, fast: &mut Vec<String>, py: &str, fields: &Fields) {
+    let shapes = fields.shapes();
+    let mut letters = String::new();
+    let mut size = 0;
+    let mut bools = Vec::new();
+    for (i, s) in shapes.iter().enumerate() {
+        let Shape::Prim(p) = s else { return };
+        let Some(l) = run_letter(*p) else { return };
+        if *p == Prim::Bool {
+            bools.push(i);
+        }
+        letters.push(l);
+        size += p.size();
+    }
+    if shapes.len() < 2 {
+        return;
+    }
+    let names = field_names(fields);
+    let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
+    let _ = writeln!(funcs, "_W_{py} = struct.Struct(\">{letters}\")\n");
+    let _ = writeln!(funcs, "def _fast_{py}(data: bytes) -> Any:");
+    let _ = writeln!(
+        funcs,
+        "    if len(data) != {size} or DEPTH < 1 or {size} > LIMIT:\n        return None"
+    );
+    let _ = writeln!(funcs, "    {}, = _W_{py}.unpack(data)", locals.join(", "));
+    for i in bools {
+        let _ = writeln!(
+            funcs,
+            "    if x{i} > 1:\n        return None\n    x{i} = x{i} == 1"
+        );
+    }
+    let dict: Vec<_> = names
+        .iter()
+        .zip(&locals)
+        .map(|(n, x)| format!("\"{n}\": {x}"))
+        .collect();
+    let _ = writeln!(
+        funcs,
+        "    o = _new({py})\n    _set(o, \"__dict__\", {{{}}})\n    return o\n\n",
+        dict.join(", ")
+    );
+    fast.push(format!("{py}: _fast_{py}"));
+}
+
 fn write_fields(out: &mut String, fields: &Fields, n: &PyNames) {
     let names = field_names(fields);
     let shapes = fields.shapes();
@@ -754,6 +809,11 @@ def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
     if type(data) is not bytes:
         data = bytes(data)
+    fast = _FAST.get(cls)
+    if fast is not None:
+        value = fast(data)
+        if value is not None:
+            return value
     r = _Reader(data, True)
     value = _DECODERS[cls](r)
     if r.pos < len(data):

@@ -633,3 +633,14 @@ pub struct Nest {
     pub d: (Vec<u8>, String, [u8; 2]),
 }
 arb!(Nest { a, b, c, d });
+
+/// A fixed header with bools: the generated Python decodes it in one
+/// `unpack` and must still refuse a bool byte of 2.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Flags {
+    pub a: bool,
+    pub b: u16,
+    pub c: bool,
+    pub d: i64,
+}
+arb!(Flags { a, b, c, d });

@@ -206,6 +206,7 @@ pub fn catalogue(config: Config<TagTable>, g: &mut Gen) -> Vec<Entry> {
     let d = Framing::Datagram;
     let mut out = vec![
         entry::<Ints>("ints", config, d, &values(g), &[], g),
+        entry::<Flags>("flags", config, d, &values(g), &[], g),
         entry::<Wide>("wide", config, d, &values(g), &[], g),
         entry::<Floats>("floats", config, d, &values(g), &[], g),
         entry::<CharBool>("charbool", config, d, &values(g), &[], g),

@@ -982,6 +982,8 @@ _tenc_Msg = {Msg_Ping: _enc_Msg_Ping, Msg_Chat: _enc_Msg_Chat, Msg_Bye: _enc_Msg
 _N_Msg = _Named(_dec_Msg, _enc_Msg)
 _c0 = _Str(_PREFIX, True)
 
+_FAST: Dict[type, Callable[[bytes], Any]] = {}
+
 _DECODERS: Dict[type, Callable[[_Reader], Any]] = {
     Msg: _dec_Msg,
 }
@@ -1017,6 +1019,11 @@ def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
     if type(data) is not bytes:
         data = bytes(data)
+    fast = _FAST.get(cls)
+    if fast is not None:
+        value = fast(data)
+        if value is not None:
+            return value
     r = _Reader(data, True)
     value = _DECODERS[cls](r)
     if r.pos < len(data):
