@@ -13,7 +13,19 @@
 //!   `decode_prefix`, the framing and a `MessageSocket`;
 //! - [`Spec::c_header`]: a C99 header of `static inline` encoders and
 //!   decoders, views into the input for strings and sequences;
-//! - [`Spec::wireshark_lua`]: a Wireshark dissector for a TCP port.
+//! - [`Spec::wireshark_lua`]: a Wireshark dissector for a TCP port (UDP
+//!   for [`Framing::Datagram`]).
+//!
+//! [`Spec::vectors`] writes JSON conformance vectors (values, bytes, and
+//! refused inputs with netwire's error kind and offset) for testing any
+//! other peer. The crate's own tests hold the generated Python, C and
+//! dissector to netwire over a catalogue of types, every framing and
+//! hostile input (`tests/spec/conformance.rs`).
+//!
+//! Names come from serde and are untrusted text: each generator makes
+//! them valid, distinct identifiers of its language (a name that is not
+//! one is spelled with its code points, a second `a_b` becomes `a_b_2`)
+//! and escapes every string and comment.
 //!
 //! ```
 //! use netwire::net::Config;
