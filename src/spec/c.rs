@@ -1,26 +1,95 @@
 //! The C99 header.
+//!
+//! Decoders mirror the Python runtime's reader step by step, so that an
+//! error has the kind and offset netwire gives: every item checks its own
+//! bytes at its own offset, lengths are charged to the message's element
+//! budget, and each nested level counts against the depth limit.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
-use super::Spec;
 use super::markdown::fixed_size;
+use super::names::{self, Scope, comment};
 use super::trace::{Container, Fields, Prim, Registry, Shape};
+use super::{Framing, Spec};
 use crate::with::{Adapter, Width};
 
-const KEYWORDS: &[&str] = &[
-    "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else",
-    "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register",
-    "restrict", "return", "short", "signed", "sizeof", "static", "struct", "switch", "typedef",
-    "union", "unsigned", "void", "volatile", "while", "bool", "true", "false",
+/// The C names of a registry's types and variants: one scope for the whole
+/// header (C folds nothing, but the macros are upper case).
+struct CNames {
+    ty: BTreeMap<String, String>,
+    /// Per enum, per variant: the union member and the tag macro's suffix.
+    variants: BTreeMap<String, Vec<(String, String)>>,
+}
+
+/// Names the header declares itself, after the protocol prefix.
+const RESERVED: &[&str] = &[
+    "view",
+    "error",
+    "state",
+    "message",
+    "message_decode",
+    "message_encode",
+    "message_decode_at",
+    "rd8",
+    "rd16",
+    "rd32",
+    "rd64",
+    "wr8",
+    "wr16",
+    "wr32",
+    "wr64",
+    "fail",
+    "short",
+    "end",
+    "enter",
+    "charge",
+    "utf8",
+    "error_name",
+    "eshort",
+    "einval",
+    "ebool",
+    "eoption",
+    "etag",
+    "eutf8",
+    "enegative",
+    "elimit",
+    "edepth",
+    "etrailing",
+    "limit",
+    "depth",
+    "netwire_h",
 ];
 
-fn cident(name: &str) -> String {
-    let s = super::python::ident(name);
-    if KEYWORDS.contains(&s.as_str()) {
-        format!("{s}_")
-    } else {
-        s
+impl CNames {
+    fn new(reg: &Registry) -> Self {
+        let mut global = Scope::new(names::C, RESERVED);
+        let suffixes = ["_decode", "_encode", "_decode_at", "_dec", "_size"];
+        let ty: BTreeMap<String, String> = reg
+            .containers
+            .keys()
+            .map(|n| (n.clone(), global.take(n, &suffixes)))
+            .collect();
+        let mut variants = BTreeMap::new();
+        for (n, c) in &reg.containers {
+            if let Container::Enum { variants: vs, .. } = c {
+                let mut members = Scope::new(names::C, &[]);
+                let list = vs
+                    .iter()
+                    .map(|v| {
+                        let member = members.take(&v.name, &[]);
+                        let mac = global.take_ident(format!("{}_{member}", ty[n]), &[]);
+                        (member, mac)
+                    })
+                    .collect();
+                variants.insert(n.clone(), list);
+            }
+        }
+        CNames { ty, variants }
+    }
+
+    fn ty(&self, n: &str) -> &str {
+        self.ty.get(n).map_or("?", String::as_str)
     }
 }
 
@@ -29,7 +98,10 @@ fn field_names(fields: &Fields) -> Vec<String> {
         Fields::Unit => Vec::new(),
         Fields::Newtype(_) => vec!["value".into()],
         Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
-        Fields::Named(v) => v.iter().map(|(n, _)| cident(n)).collect(),
+        Fields::Named(v) => {
+            let mut scope = Scope::new(names::C, &["unused", "tag", "v"]);
+            v.iter().map(|(n, _)| scope.take(n, &[])).collect()
+        }
     }
 }
 
@@ -55,6 +127,7 @@ fn prim_c(p: Prim) -> Option<&'static str> {
 struct Gen<'a> {
     p: String,
     reg: &'a Registry,
+    names: CNames,
     len_width: usize,
     ok: BTreeMap<String, bool>,
     why: BTreeMap<String, String>,
@@ -69,6 +142,7 @@ impl Gen<'_> {
     /// Whether `s` has a C form; `Err` says why not.
     fn supported(&mut self, s: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
         match s {
+            Shape::Padded(_) => Ok(()),
             Shape::Prim(p) => prim_c(*p)
                 .map(|_| ())
                 .ok_or_else(|| "128-bit integers".into()),
@@ -81,10 +155,14 @@ impl Gen<'_> {
             Shape::Tuple(v) => v.iter().try_for_each(|s| self.supported(s, stack)),
             Shape::Named(n) => {
                 if stack.contains(n) {
-                    return Err(format!("a recursion through `{n}`"));
+                    return Err(format!("a recursion through `{}`", comment(n)));
                 }
                 if let Some(&ok) = self.ok.get(n) {
-                    return if ok { Ok(()) } else { Err(format!("a `{n}`")) };
+                    return if ok {
+                        Ok(())
+                    } else {
+                        Err(format!("a `{}`", comment(n)))
+                    };
                 }
                 stack.push(n.clone());
                 let r = self.container(n, stack);
@@ -93,11 +171,16 @@ impl Gen<'_> {
                 if let Err(e) = &r {
                     self.why.insert(n.clone(), e.clone());
                 }
-                r.map_err(|_| format!("a `{n}`"))
+                r.map_err(|_| format!("a `{}`", comment(n)))
             }
             Shape::Adapted(a, i) => match (a, &**i) {
                 (Adapter::Len(_) | Adapter::CStr, Shape::Str | Shape::Bytes) => Ok(()),
                 (Adapter::Len(_), Shape::Seq(e)) => self.seq_elem(e, stack),
+                (Adapter::Nullable(_), Shape::Option(inner)) => match &**inner {
+                    Shape::Str | Shape::Bytes => Ok(()),
+                    Shape::Seq(e) => self.seq_elem(e, stack),
+                    _ => Err("a nullable map".into()),
+                },
                 (Adapter::Rest, Shape::Bytes) => Ok(()),
                 (Adapter::Rest, Shape::Seq(e)) => self.seq_elem(e, stack),
                 _ => Err(format!("`{}`", super::trace::adapter_name(*a))),
@@ -136,8 +219,12 @@ impl Gen<'_> {
     fn decl(&self, s: &Shape, name: &str) -> String {
         let p = &self.p;
         match s {
+            Shape::Padded(n) => format!("uint8_t {name}[{n}]; /* UTF-8 text, then 0 bytes */"),
             Shape::Prim(x) => format!("{} {name};", prim_c(*x).unwrap_or("void")),
             Shape::Unit => format!("uint8_t {name}; /* unit: nothing on the wire */"),
+            Shape::Adapted(Adapter::Nullable(_), _) => {
+                format!("struct {{ bool present; {p}_view value; }} {name};")
+            }
             Shape::Str | Shape::Bytes | Shape::Seq(_) | Shape::Adapted(..) => {
                 format!("{p}_view {name};")
             }
@@ -159,7 +246,7 @@ impl Gen<'_> {
                     .collect();
                 format!("struct {{ {} }} {name};", parts.join(" "))
             }
-            Shape::Named(n) => format!("{p}_{} {name};", cident(n)),
+            Shape::Named(n) => format!("{p}_{} {name};", self.names.ty(n)),
             _ => format!("uint8_t {name};"),
         }
     }
@@ -168,33 +255,46 @@ impl Gen<'_> {
         format!("{}_rd{}", self.p, size * 8)
     }
 
+    /// `if` the `n` bytes at `p` are not there, the error.
+    fn need(&self, n: usize, out: &mut String, ind: &str) {
+        let _ = writeln!(
+            out,
+            "{ind}if (len - p < {n}) return {p}_short(st, p, (uint64_t)p + {n});",
+            p = self.p
+        );
+    }
+
     /// Decoding statements of `s` into the lvalue `lv`.
     fn dec(&mut self, s: &Shape, lv: &str, out: &mut String, ind: &str) {
         let p = self.p.clone();
+        let big = p.to_uppercase();
         match s {
+            Shape::Padded(n) => {
+                self.dec(&Shape::Tuple(vec![Shape::Prim(Prim::U8); *n]), lv, out, ind)
+            }
             Shape::Prim(Prim::Bool) => {
+                self.need(1, out, ind);
                 let _ = writeln!(
                     out,
-                    "{ind}if (len - p < 1) return {P}_ESHORT;\n{ind}if (in[p] > 1) return {P}_EINVAL;\n{ind}{lv} = in[p] == 1;\n{ind}p += 1;",
-                    P = p.to_uppercase()
+                    "{ind}if (in[p] > 1) return {p}_fail(st, {big}_EBOOL, p);\n{ind}{lv} = in[p] == 1;\n{ind}p += 1;"
                 );
             }
             Shape::Prim(x @ (Prim::F32 | Prim::F64)) => {
                 let n = x.size();
+                self.need(n, out, ind);
                 let _ = writeln!(
                     out,
-                    "{ind}if (len - p < {n}) return {P}_ESHORT;\n{ind}{{ uint{b}_t bits = {rd}(in + p); memcpy(&{lv}, &bits, {n}); }}\n{ind}p += {n};",
-                    P = p.to_uppercase(),
+                    "{ind}{{ uint{b}_t bits = {rd}(in + p); memcpy(&{lv}, &bits, {n}); }}\n{ind}p += {n};",
                     b = n * 8,
                     rd = self.rd(n)
                 );
             }
             Shape::Prim(x) => {
                 let n = x.size();
+                self.need(n, out, ind);
                 let _ = writeln!(
                     out,
-                    "{ind}if (len - p < {n}) return {P}_ESHORT;\n{ind}{lv} = ({t}){rd}(in + p);\n{ind}p += {n};",
-                    P = p.to_uppercase(),
+                    "{ind}{lv} = ({t}){rd}(in + p);\n{ind}p += {n};",
                     t = prim_c(*x).unwrap_or("int"),
                     rd = self.rd(n)
                 );
@@ -202,72 +302,108 @@ impl Gen<'_> {
             Shape::Unit => {
                 let _ = writeln!(out, "{ind}{lv} = 0;");
             }
-            Shape::Str | Shape::Bytes => {
-                self.dec_bytes(Width::from_len(self.len_width), lv, out, ind)
-            }
+            Shape::Str => self.dec_bytes(Width::from_len(self.len_width), true, lv, out, ind),
+            Shape::Bytes => self.dec_bytes(Width::from_len(self.len_width), false, lv, out, ind),
             Shape::Seq(e) => self.dec_seq(Some(Width::from_len(self.len_width)), e, lv, out, ind),
             Shape::Option(i) => {
+                self.need(1, out, ind);
                 let _ = writeln!(
                     out,
-                    "{ind}if (len - p < 1) return {P}_ESHORT;\n{ind}if (in[p] > 1) return {P}_EINVAL;\n{ind}{lv}.present = in[p++] == 1;\n{ind}if ({lv}.present) {{",
-                    P = p.to_uppercase()
+                    "{ind}if (in[p] > 1) return {p}_fail(st, {big}_EOPTION, p);\n{ind}{lv}.present = in[p] == 1;\n{ind}if ({lv}.present) {{\n{ind}    if ({p}_enter(st, p) < 0) return st->err->code;\n{ind}    p += 1;"
                 );
                 self.dec(i, &format!("{lv}.value"), out, &format!("{ind}    "));
-                let _ = writeln!(out, "{ind}}}");
-            }
-            Shape::Tuple(v) if !v.is_empty() && v.iter().all(|x| x == &v[0]) => {
-                self.tmp += 1;
-                let i = format!("i{}", self.tmp);
                 let _ = writeln!(
                     out,
-                    "{ind}for (size_t {i} = 0; {i} < {}; {i}++) {{",
-                    v.len()
+                    "{ind}    st->depth++;\n{ind}}} else {{\n{ind}    p += 1;\n{ind}}}"
                 );
-                self.dec(&v[0], &format!("{lv}[{i}]"), out, &format!("{ind}    "));
-                let _ = writeln!(out, "{ind}}}");
             }
             Shape::Tuple(v) => {
-                for (k, s) in v.iter().enumerate() {
-                    self.dec(s, &format!("{lv}._{k}"), out, ind);
+                let _ = writeln!(out, "{ind}if ({p}_enter(st, p) < 0) return st->err->code;");
+                if !v.is_empty() && v.iter().all(|x| x == &v[0]) {
+                    self.tmp += 1;
+                    let i = format!("i{}", self.tmp);
+                    let _ = writeln!(
+                        out,
+                        "{ind}for (size_t {i} = 0; {i} < {}; {i}++) {{",
+                        v.len()
+                    );
+                    self.dec(&v[0], &format!("{lv}[{i}]"), out, &format!("{ind}    "));
+                    let _ = writeln!(out, "{ind}}}");
+                } else if v.is_empty() {
+                    let _ = writeln!(out, "{ind}{lv} = 0;");
+                } else {
+                    for (k, s) in v.iter().enumerate() {
+                        self.dec(s, &format!("{lv}._{k}"), out, ind);
+                    }
                 }
+                let _ = writeln!(out, "{ind}st->depth++;");
             }
             Shape::Named(n) => {
                 let _ = writeln!(
                     out,
-                    "{ind}{{ long n = {p}_{}_decode(in + p, len - p, &{lv}); if (n < 0) return n; p += (size_t)n; }}",
-                    cident(n)
+                    "{ind}if ({p}_{}_dec(in, len, &p, &{lv}, st) < 0) return st->err->code;",
+                    self.names.ty(n)
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
                 (Adapter::Len(w), Shape::Seq(e)) => self.dec_seq(Some(*w), e, lv, out, ind),
-                (Adapter::Len(w), _) => self.dec_bytes(*w, lv, out, ind),
-                (Adapter::CStr, _) => {
+                (Adapter::Len(w), s) => self.dec_bytes(*w, *s == Shape::Str, lv, out, ind),
+                (Adapter::Nullable(w), Shape::Option(inner)) => {
+                    let n = w.size();
+                    self.need(n, out, ind);
                     let _ = writeln!(
                         out,
-                        "{ind}{{ const uint8_t *z = len > p ? (const uint8_t *)memchr(in + p, 0, len - p) : NULL;\n{ind}  if (z == NULL) return {P}_ESHORT;\n{ind}  {lv}.ptr = in + p; {lv}.len = (size_t)(z - (in + p)); p += {lv}.len + 1; }}",
-                        P = p.to_uppercase()
+                        "{ind}{{ int64_t signed_count = (int{b}_t){rd}(in + p);\n{ind}  size_t start = p;\n{ind}  if (signed_count == -1) {{ {lv}.present = false; p += {n}; }}\n{ind}  else if (signed_count < 0) return {p}_fail(st, {big}_ENEGATIVE, start);\n{ind}  else {{\n{ind}    uint64_t count = (uint64_t)signed_count;\n{ind}    {lv}.present = true;\n{ind}    p += {n};\n{ind}    start = p;",
+                        b = n * 8,
+                        rd = self.rd(n)
                     );
+                    let inner_ind = format!("{ind}    ");
+                    let val = format!("{lv}.value");
+                    match &**inner {
+                        Shape::Seq(e) => self.dec_seq_body(e, &val, out, &inner_ind),
+                        s => self.dec_bytes_body(*s == Shape::Str, &val, out, &inner_ind),
+                    }
+                    let _ = writeln!(out, "{ind}  }}\n{ind}}}");
+                }
+                (Adapter::CStr, s) => {
+                    let _ = writeln!(
+                        out,
+                        "{ind}{{ const uint8_t *z = len > p ? (const uint8_t *)memchr(in + p, 0, len - p) : NULL;\n{ind}  if (z == NULL) return {p}_short(st, p, (uint64_t)len + 1);\n{ind}  {lv}.ptr = in + p; {lv}.len = (size_t)(z - (in + p));"
+                    );
+                    if *s == Shape::Str {
+                        let _ = writeln!(
+                            out,
+                            "{ind}  if (!{p}_utf8({lv}.ptr, {lv}.len)) return {p}_fail(st, {big}_EUTF8, p);"
+                        );
+                    }
+                    let _ = writeln!(out, "{ind}  p += {lv}.len + 1; }}");
                 }
                 (Adapter::Rest, Shape::Seq(e)) => self.dec_seq(None, e, lv, out, ind),
                 _ => {
-                    let _ = writeln!(out, "{ind}{lv}.ptr = in + p; {lv}.len = len - p; p = len;");
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (st->cut) return {p}_fail(st, {big}_ELIMIT, p);\n{ind}{lv}.ptr = in + p; {lv}.len = len - p; p = len;"
+                    );
                 }
             },
             _ => {}
         }
     }
 
+    /// Reads a length of width `w` at `p` into `count`, after `start = p`.
     fn dec_len(&self, w: Width, out: &mut String, ind: &str) {
-        let p = self.p.to_uppercase();
+        let p = &self.p;
+        let big = p.to_uppercase();
         let n = w.size();
-        let _ = writeln!(out, "{ind}if (len - p < {n}) return {p}_ESHORT;");
+        let _ = writeln!(out, "{ind}size_t start = p;");
+        self.need(n, out, ind);
         match w {
             Width::I16 | Width::I32 => {
                 let _ = writeln!(
                     out,
-                    "{ind}count = {rd}(in + p);\n{ind}if (count >> {sign}) return {p}_EINVAL; /* negative */",
+                    "{ind}{{ int64_t c = (int{b}_t){rd}(in + p);\n{ind}  if (c < 0) return {p}_fail(st, {big}_ENEGATIVE, start);\n{ind}  count = (uint64_t)c; }}",
+                    b = n * 8,
                     rd = self.rd(n),
-                    sign = n * 8 - 1
                 );
             }
             _ => {
@@ -277,44 +413,86 @@ impl Gen<'_> {
         let _ = writeln!(out, "{ind}p += {n};");
     }
 
-    fn dec_bytes(&mut self, w: Width, lv: &str, out: &mut String, ind: &str) {
+    fn dec_bytes(&mut self, w: Width, text: bool, lv: &str, out: &mut String, ind: &str) {
         let _ = writeln!(out, "{ind}{{ uint64_t count;");
-        self.dec_len(w, out, &format!("{ind}  "));
+        let inner = format!("{ind}  ");
+        self.dec_len(w, out, &inner);
+        self.dec_bytes_body(text, lv, out, &inner);
+        let _ = writeln!(out, "{ind}}}");
+    }
+
+    /// The `count` bytes of a string whose length is at `start`.
+    fn dec_bytes_body(&mut self, text: bool, lv: &str, out: &mut String, ind: &str) {
+        let p = &self.p;
+        let big = p.to_uppercase();
         let _ = writeln!(
             out,
-            "{ind}  if (count > len - p) return {}_ESHORT;\n{ind}  {lv}.ptr = in + p; {lv}.len = (size_t)count; p += (size_t)count; }}",
-            self.p.to_uppercase()
+            "{ind}{{ uint64_t q = {p}_end(p, count);\n{ind}  if (q > len) return {p}_short(st, start, q); }}"
+        );
+        if text {
+            let _ = writeln!(
+                out,
+                "{ind}if (!{p}_utf8(in + p, (size_t)count)) return {p}_fail(st, {big}_EUTF8, start);"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count; p += (size_t)count;"
         );
     }
 
     fn dec_seq(&mut self, w: Option<Width>, e: &Shape, lv: &str, out: &mut String, ind: &str) {
-        let size = self.fixed(e).unwrap_or(1);
-        let elem = self.decl(e, "elem");
-        self.tmp += 1;
-        let i = format!("i{}", self.tmp);
-        let _ = writeln!(out, "{ind}{{ uint64_t count; {elem}");
+        let _ = writeln!(out, "{ind}{{ uint64_t count;");
         let inner = format!("{ind}  ");
         match w {
-            Some(w) => self.dec_len(w, out, &inner),
-            None => {
-                let _ = writeln!(
-                    out,
-                    "{inner}if ((len - p) % {size} != 0) return {}_ESHORT;\n{inner}count = (len - p) / {size};",
-                    self.p.to_uppercase()
-                );
+            Some(w) => {
+                self.dec_len(w, out, &inner);
+                self.dec_seq_body(e, lv, out, &inner);
             }
+            None => self.dec_open(e, lv, out, &inner),
         }
+        let _ = writeln!(out, "{ind}}}");
+    }
+
+    /// `count` elements after a length at `start`.
+    fn dec_seq_body(&mut self, e: &Shape, lv: &str, out: &mut String, ind: &str) {
+        let p = self.p.clone();
         let _ = writeln!(
             out,
-            "{inner}if (count > (len - p) / {size}) return {}_ESHORT;\n{inner}{lv}.ptr = in + p; {lv}.len = (size_t)count;",
-            self.p.to_uppercase()
+            "{ind}if ({p}_charge(st, count, start) < 0 || {p}_enter(st, start) < 0) return st->err->code;"
         );
+        if *e == Shape::Prim(Prim::U8) {
+            let _ = writeln!(
+                out,
+                "{ind}if ({p}_end(p, count) > len) return {p}_short(st, len, (uint64_t)len + 1);\n{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count; p += (size_t)count;"
+            );
+        } else {
+            self.tmp += 1;
+            let i = format!("i{}", self.tmp);
+            let elem = self.decl(e, "elem");
+            let _ = writeln!(
+                out,
+                "{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count;\n{ind}for (uint64_t {i} = 0; {i} < count; {i}++) {{ /* checks each element */\n{ind}    {elem}"
+            );
+            self.dec(e, "elem", out, &format!("{ind}    "));
+            let _ = writeln!(out, "{ind}    (void)elem;\n{ind}}}");
+        }
+        let _ = writeln!(out, "{ind}st->depth++;");
+    }
+
+    /// Elements to the end of the message (`with::rest`).
+    fn dec_open(&mut self, e: &Shape, lv: &str, out: &mut String, ind: &str) {
+        let p = self.p.clone();
+        let elem = self.decl(e, "elem");
         let _ = writeln!(
             out,
-            "{inner}for (uint64_t {i} = 0; {i} < count; {i}++) {{ /* checks each element */"
+            "{ind}if ({p}_enter(st, p) < 0) return st->err->code;\n{ind}{lv}.ptr = in + p; count = 0;\n{ind}while (p < len || st->cut) {{\n{ind}    {elem}\n{ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;"
         );
-        self.dec(e, "elem", out, &format!("{inner}    "));
-        let _ = writeln!(out, "{inner}}}\n{inner}(void)elem;\n{ind}}}");
+        self.dec(e, "elem", out, &format!("{ind}    "));
+        let _ = writeln!(
+            out,
+            "{ind}    (void)elem;\n{ind}    count++;\n{ind}}}\n{ind}{lv}.len = (size_t)count;\n{ind}st->depth++;"
+        );
     }
 
     fn wr(&self, size: usize) -> String {
@@ -326,6 +504,9 @@ impl Gen<'_> {
         let p = self.p.clone();
         let big = p.to_uppercase();
         match s {
+            Shape::Padded(n) => {
+                self.enc(&Shape::Tuple(vec![Shape::Prim(Prim::U8); *n]), v, out, ind)
+            }
             Shape::Prim(Prim::Bool) => {
                 let _ = writeln!(
                     out,
@@ -386,7 +567,7 @@ impl Gen<'_> {
                 let _ = writeln!(
                     out,
                     "{ind}{{ long n = {p}_{}_encode(&{v}, out + p, cap - p); if (n < 0) return n; p += (size_t)n; }}",
-                    cident(n)
+                    self.names.ty(n)
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
@@ -404,6 +585,25 @@ impl Gen<'_> {
                 (Adapter::Rest, Shape::Seq(e)) => {
                     let size = self.fixed(e).unwrap_or(1);
                     self.enc_bytes(None, size, v, out, ind)
+                }
+                (Adapter::Nullable(w), Shape::Option(inner)) => {
+                    let size = match &**inner {
+                        Shape::Seq(e) => self.fixed(e).unwrap_or(1),
+                        _ => 1,
+                    };
+                    let n = w.size();
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
+                    );
+                    self.enc_bytes(
+                        Some(*w),
+                        size,
+                        &format!("{v}.value"),
+                        out,
+                        &format!("{ind}    "),
+                    );
+                    let _ = writeln!(out, "{ind}}}");
                 }
                 _ => self.enc_bytes(None, 1, v, out, ind),
             },
@@ -451,15 +651,27 @@ impl Spec {
     /// fields), options, and views (`ptr`, `len`) borrowing from the input
     /// for strings, byte strings and sequences of fixed-size elements (a
     /// sequence's view holds its elements' wire bytes; `len` counts
-    /// elements). Numbers are assembled with explicit shifts. Decoders
-    /// return the bytes used, encoders the bytes written, or a negative
-    /// `<PROTOCOL>_ESHORT` (input or buffer too short) or
-    /// `<PROTOCOL>_EINVAL` (a byte no value has). The types left out
-    /// (128-bit numbers, `char`, maps, sequences of variable-size
-    /// elements, recursion, the adapters `nullable_*`, `nul_terminated`,
-    /// `empty_as_none`) are listed at the top with the reason. The C side
-    /// checks neither the message limit nor the depth limit (its types
-    /// have no recursion).
+    /// elements), and the adapters `len_*`, `nullable_*` (a `present`
+    /// flag and a view), `cstr` and `rest`. Numbers are assembled with
+    /// explicit shifts; strings are checked to be UTF-8.
+    ///
+    /// Decoders return the bytes used, encoders the bytes written, or a
+    /// negative error; `<protocol>_<Type>_decode_at(in, len, &value, &err)`
+    /// also fills a `<protocol>_error` with the error's code and byte
+    /// offset, as netwire's `Error::kind` and `Error::offset` give them
+    /// (`<protocol>_error_name(code)` is the `ErrorKind` variant's name).
+    /// Decoders keep netwire's limit (`<PROTOCOL>_LIMIT` bytes, as many
+    /// sequence elements) and depth limit (`<PROTOCOL>_DEPTH`). A field
+    /// that runs to the end of the message (`with::rest`) ends at `len`.
+    /// `<protocol>_message` and its `_decode`, `_decode_at` and `_encode`
+    /// name the protocol's message type. For a length, ASCII-digit or
+    /// datagram framing, `<protocol>_frame_header(n, out, cap)` writes a
+    /// frame header and `<protocol>_unframe(in, len, &payload, &n)` finds
+    /// the first frame (0: more input needed).
+    ///
+    /// The types left out (128-bit numbers, `char`, maps, sequences of
+    /// variable-size elements, recursion, the adapters `nul_terminated`
+    /// and `empty_as_none`) are listed at the top with the reason.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -481,6 +693,7 @@ impl Spec {
         let mut g = Gen {
             p: p.clone(),
             reg: &self.reg,
+            names: CNames::new(&self.reg),
             len_width: self.config.length_width().size(),
             ok: BTreeMap::new(),
             why: BTreeMap::new(),
@@ -491,7 +704,7 @@ impl Spec {
         }
         let mut out = String::from("/*\n");
         for line in self.header().lines() {
-            let _ = writeln!(out, " * {line}");
+            let _ = writeln!(out, " * {}", comment(line));
         }
         out.push_str(" *\n * Decoders return the bytes used and encoders the bytes written, or a\n * negative error. Views borrow from the decoded buffer.\n");
         if g.why.is_empty() {
@@ -499,7 +712,7 @@ impl Spec {
         } else {
             out.push_str(" *\n * Left out (no C form):\n");
             for (n, why) in &g.why {
-                let _ = writeln!(out, " *   {n}: holds {why}");
+                let _ = writeln!(out, " *   {}: holds {}", comment(n), comment(why));
             }
         }
         let _ = writeln!(
@@ -508,8 +721,20 @@ impl Spec {
         );
         let _ = writeln!(
             out,
-            "#define {big}_ESHORT (-1L) /* input or output too short */\n#define {big}_EINVAL (-2L) /* a byte (bool, option, tag, length) no value has */\n#define {big}_LIMIT {}u /* the most bytes of one message */\n",
-            self.config.limit()
+            "#define {big}_ESHORT (-1L) /* UnexpectedEnd: input (or output) too short */\n\
+             #define {big}_EINVAL (-2L) /* a value this protocol cannot carry (encoding) */\n\
+             #define {big}_EBOOL (-3L) /* InvalidBool */\n\
+             #define {big}_EOPTION (-4L) /* InvalidOption */\n\
+             #define {big}_ETAG (-5L) /* TagOutOfRange */\n\
+             #define {big}_EUTF8 (-6L) /* InvalidUtf8 */\n\
+             #define {big}_ENEGATIVE (-7L) /* NegativeLength */\n\
+             #define {big}_ELIMIT (-8L) /* LengthOverLimit */\n\
+             #define {big}_EDEPTH (-9L) /* DepthLimit */\n\
+             #define {big}_ETRAILING (-10L) /* TrailingBytes */\n\
+             #define {big}_LIMIT UINT64_C({}) /* the most bytes of one message */\n\
+             #define {big}_DEPTH {}u /* the most nested levels */\n",
+            self.config.limit(),
+            self.config.depth()
         );
         let _ = writeln!(
             out,
@@ -518,7 +743,12 @@ impl Spec {
         );
         let _ = writeln!(
             out,
-            "/** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */\ntypedef struct {{ const uint8_t *ptr; size_t len; }} {p}_view;\n"
+            "/** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */\n\
+             typedef struct {{ const uint8_t *ptr; size_t len; }} {p}_view;\n\n\
+             /** Why a decoder failed: one of the negative codes above, and the byte offset. */\n\
+             typedef struct {{ long code; size_t offset; }} {p}_error;\n\n\
+             /** A decoder's state: the error, the levels and elements left, whether the input was cut at the limit. */\n\
+             typedef struct {{ {p}_error *err; size_t depth; uint64_t elements; bool cut; }} {p}_state;\n"
         );
         for n in [16, 32, 64] {
             let bytes = n / 8;
@@ -542,6 +772,11 @@ impl Spec {
         let _ = writeln!(
             out,
             "static inline uint8_t {p}_rd8(const uint8_t *b) {{ return b[0]; }}\nstatic inline void {p}_wr8(uint8_t *b, uint8_t v) {{ b[0] = v; }}\n"
+        );
+        out.push_str(
+            &RUNTIME
+                .replace("P_", &format!("{big}_"))
+                .replace("p_", &format!("{p}_")),
         );
         // Types in dependency order.
         let mut order = Vec::new();
@@ -575,8 +810,9 @@ impl Spec {
             visit(n, &self.reg, &g.ok, &mut done, &mut order);
         }
         for n in &order {
-            let c = cident(n);
+            let c = g.names.ty(n).to_string();
             let ty = format!("{p}_{c}");
+            let doc = comment(n);
             if let Some(size) = g.fixed(&Shape::Named(n.clone())) {
                 let _ = writeln!(out, "#define {}_SIZE {size}", ty.to_uppercase());
             }
@@ -584,7 +820,7 @@ impl Spec {
             let mut enc = String::new();
             match &self.reg.containers[n] {
                 Container::Struct(fields) => {
-                    let _ = writeln!(out, "/** `{n}`. */\ntypedef struct {{");
+                    let _ = writeln!(out, "/** `{doc}`. */\ntypedef struct {{");
                     let names = field_names(fields);
                     let shapes = fields.shapes();
                     if shapes.is_empty() {
@@ -594,6 +830,10 @@ impl Spec {
                         let _ = writeln!(out, "    {}", g.decl(s, f));
                     }
                     let _ = writeln!(out, "}} {ty};\n");
+                    if !matches!(fields, Fields::Unit) {
+                        let _ =
+                            writeln!(dec, "    if ({p}_enter(st, p) < 0) return st->err->code;");
+                    }
                     for (f, s) in names.iter().zip(&shapes) {
                         g.dec(s, &format!("out->{f}"), &mut dec, "    ");
                         g.enc(s, &format!("v->{f}"), &mut enc, "    ");
@@ -601,45 +841,49 @@ impl Spec {
                     if shapes.is_empty() {
                         dec.push_str("    out->unused = 0;\n");
                     }
+                    if !matches!(fields, Fields::Unit) {
+                        dec.push_str("    st->depth++;\n");
+                    }
                 }
                 Container::Enum {
                     tag_width,
                     variants,
                     ..
                 } => {
-                    for v in variants {
+                    let vnames = &g.names.variants[n].clone();
+                    for (v, (_, mac)) in variants.iter().zip(vnames) {
                         let _ = writeln!(
                             out,
-                            "#define {}_{} UINT32_C({}) /* tag of `{n}::{}` */",
-                            ty.to_uppercase(),
-                            cident(&v.name).to_uppercase(),
+                            "#define {p_up}_{} UINT32_C({}) /* tag of `{doc}::{}` */",
+                            mac.to_uppercase(),
                             v.tag,
-                            v.name
+                            comment(&v.name),
+                            p_up = big
                         );
                     }
                     let _ = writeln!(
                         out,
-                        "/** `{n}`: `tag` says which member of `v` holds the variant's fields. */\ntypedef struct {{\n    uint32_t tag;"
+                        "/** `{doc}`: `tag` says which member of `v` holds the variant's fields. */\ntypedef struct {{\n    uint32_t tag;"
                     );
                     let with_fields: Vec<_> = variants
                         .iter()
-                        .filter(|v| !matches!(v.fields, Some(Fields::Unit) | None))
+                        .zip(vnames)
+                        .filter(|(v, _)| !matches!(v.fields, Some(Fields::Unit) | None))
                         .collect();
                     if !with_fields.is_empty() {
                         out.push_str("    union {\n");
-                        for v in &with_fields {
+                        for (v, (member, _)) in &with_fields {
                             let f = v.fields.as_ref().unwrap_or(&Fields::Unit);
-                            let decls: Vec<_> = field_names(f)
+                            let mut decls: Vec<_> = field_names(f)
                                 .iter()
                                 .zip(f.shapes())
                                 .map(|(nm, s)| g.decl(s, nm))
                                 .collect();
-                            let _ = writeln!(
-                                out,
-                                "        struct {{ {} }} {};",
-                                decls.join(" "),
-                                cident(&v.name)
-                            );
+                            if decls.is_empty() {
+                                decls.push("uint8_t unused;".into());
+                            }
+                            let _ =
+                                writeln!(out, "        struct {{ {} }} {member};", decls.join(" "));
                         }
                         out.push_str("    } v;\n");
                     }
@@ -647,59 +891,204 @@ impl Spec {
                     let tw = *tag_width;
                     let _ = writeln!(
                         dec,
-                        "    if (len < {tw}) return {big}_ESHORT;\n    out->tag = (uint32_t){}(in);\n    p = {tw};\n    switch (out->tag) {{",
+                        "    {{ size_t start = p;\n      if (len - p < {tw}) return {p}_short(st, p, (uint64_t)p + {tw});\n      out->tag = (uint32_t){}(in + p);\n      p += {tw};\n      switch (out->tag) {{",
                         g.rd(tw)
                     );
                     let _ = writeln!(
                         enc,
-                        "    if (cap < {tw}) return {big}_ESHORT;\n    switch (v->tag) {{"
+                        "    if (cap < {tw}) return {big}_ESHORT;\n    p = {tw};\n    switch (v->tag) {{"
                     );
-                    for v in variants {
-                        let case =
-                            format!("{}_{}", ty.to_uppercase(), cident(&v.name).to_uppercase());
-                        let _ = writeln!(dec, "    case {case}:");
+                    for (v, (member, mac)) in variants.iter().zip(vnames) {
+                        let case = format!("{big}_{}", mac.to_uppercase());
+                        let _ = writeln!(dec, "      case {case}:");
                         let _ = writeln!(enc, "    case {case}:");
                         let f = v.fields.as_ref().unwrap_or(&Fields::Unit);
-                        for (nm, s) in field_names(f).iter().zip(f.shapes()) {
-                            g.dec(
-                                s,
-                                &format!("out->v.{}.{nm}", cident(&v.name)),
-                                &mut dec,
-                                "        ",
+                        let fields_names = field_names(f);
+                        if !matches!(f, Fields::Unit) {
+                            let _ = writeln!(
+                                dec,
+                                "        if ({p}_enter(st, p) < 0) return st->err->code;"
                             );
-                            g.enc(
-                                s,
-                                &format!("v->v.{}.{nm}", cident(&v.name)),
-                                &mut enc,
-                                "        ",
-                            );
+                        }
+                        if fields_names.is_empty() && !matches!(f, Fields::Unit) {
+                            let _ = writeln!(dec, "        out->v.{member}.unused = 0;");
+                        }
+                        for (nm, s) in fields_names.iter().zip(f.shapes()) {
+                            g.dec(s, &format!("out->v.{member}.{nm}"), &mut dec, "        ");
+                            g.enc(s, &format!("v->v.{member}.{nm}"), &mut enc, "        ");
+                        }
+                        if !matches!(f, Fields::Unit) {
+                            dec.push_str("        st->depth++;\n");
                         }
                         dec.push_str("        break;\n");
                         enc.push_str("        break;\n");
                     }
-                    let _ = writeln!(dec, "    default:\n        return {big}_EINVAL;\n    }}");
+                    let _ = writeln!(
+                        dec,
+                        "      default:\n        return {p}_fail(st, {big}_ETAG, start);\n      }}\n    }}"
+                    );
                     let _ = writeln!(
                         enc,
                         "    default:\n        return {big}_EINVAL;\n    }}\n    {}(out, (uint{}_t)v->tag);",
                         g.wr(tw),
                         tw * 8
                     );
-                    enc = enc.replacen("    switch", &format!("    p = {tw};\n    switch"), 1);
                 }
             }
             let _ = writeln!(
                 out,
-                "/** Decodes a `{n}` from the front of `in`; returns the bytes used or a negative error. */\nstatic inline long {ty}_decode(const uint8_t *in, size_t len, {ty} *out) {{\n    size_t p = 0;\n    (void)in; (void)len; (void)out;\n{dec}    return (long)p;\n}}\n"
+                "static inline long {ty}_dec(const uint8_t *in, size_t len, size_t *pos, {ty} *out, {p}_state *st) {{\n    size_t p = *pos;\n    (void)in; (void)len; (void)out; (void)st;\n{dec}    *pos = p;\n    return 0;\n}}\n"
+            );
+            let _ = writeln!(
+                out,
+                "/** Decodes a `{doc}` from the front of `in`; returns the bytes used, or a negative error whose code and offset are in `*err`. */\n\
+                 static inline long {ty}_decode_at(const uint8_t *in, size_t len, {ty} *out, {p}_error *err) {{\n\
+                 \x20   {p}_state st;\n    size_t p = 0;\n    st.err = err; st.depth = {big}_DEPTH; st.elements = {big}_LIMIT; st.cut = (uint64_t)len > {big}_LIMIT;\n\
+                 \x20   err->code = 0; err->offset = 0;\n    if (st.cut) len = (size_t){big}_LIMIT;\n\
+                 \x20   if ({ty}_dec(in, len, &p, out, &st) < 0) return err->code;\n    return (long)p;\n}}\n\n\
+                 /** Decodes a `{doc}` from the front of `in`; returns the bytes used or a negative error. */\n\
+                 static inline long {ty}_decode(const uint8_t *in, size_t len, {ty} *out) {{\n    {p}_error err;\n    return {ty}_decode_at(in, len, out, &err);\n}}\n"
             );
             let _ = writeln!(
                 out,
                 "/** Encodes `*v` into `out`; returns the bytes written or a negative error. */\nstatic inline long {ty}_encode(const {ty} *v, uint8_t *out, size_t cap) {{\n    size_t p = 0;\n    (void)v; (void)out; (void)cap;\n{enc}    return (long)p;\n}}\n"
             );
         }
+        if let Some(first) = self.message_names().first()
+            && g.ok.get(*first).copied().unwrap_or(false)
+        {
+            let ty = format!("{p}_{}", g.names.ty(first));
+            let _ = writeln!(
+                out,
+                "/** The protocol's message: `{}`. */\ntypedef {ty} {p}_message;\n\
+                 static inline long {p}_message_decode_at(const uint8_t *in, size_t len, {p}_message *out, {p}_error *err) {{ return {ty}_decode_at(in, len, out, err); }}\n\
+                 static inline long {p}_message_decode(const uint8_t *in, size_t len, {p}_message *out) {{ return {ty}_decode(in, len, out); }}\n\
+                 static inline long {p}_message_encode(const {p}_message *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
+                comment(first)
+            );
+        }
+        out.push_str(&self.c_framing());
         let _ = writeln!(out, "#endif /* {big}_NETWIRE_H */");
         out
     }
 }
+
+impl Spec {
+    /// `<p>_frame_header` and `<p>_unframe` for the framing (none for a
+    /// self-delimited stream, where decoding finds each message's end).
+    fn c_framing(&self) -> String {
+        let p = &self.protocol;
+        let big = p.to_uppercase();
+        let (head, write, read) = match self.framing {
+            Framing::SelfDelimited => return String::new(),
+            Framing::Datagram => (0, String::new(), "    n = (uint64_t)len;\n".to_string()),
+            Framing::LengthPrefix {
+                width,
+                includes_header,
+            } => {
+                let w = width.size();
+                let adj = if includes_header { w } else { 0 };
+                let max = if w == 8 {
+                    "UINT64_MAX".to_string()
+                } else {
+                    format!("UINT64_C({})", (1u64 << (8 * w)) - 1)
+                };
+                let mut write = if w == 8 {
+                    format!("    v = (uint64_t)n + {adj};\n")
+                } else {
+                    format!(
+                        "    if ((uint64_t)n > {max} - {adj}) return {big}_ELIMIT;\n    v = (uint64_t)n + {adj};\n"
+                    )
+                };
+                for i in 0..w {
+                    let _ = writeln!(write, "    out[{i}] = (uint8_t)(v >> {});", 8 * (w - 1 - i));
+                }
+                let mut read = String::from("    n = 0;\n");
+                for i in 0..w {
+                    let _ = writeln!(read, "    n = n << 8 | in[{i}];");
+                }
+                if adj > 0 {
+                    let _ = writeln!(
+                        read,
+                        "    if (n < {adj}) return {big}_ELIMIT;\n    n -= {adj};"
+                    );
+                }
+                (w, write, read)
+            }
+            Framing::AsciiDigits(d) => {
+                let write = format!(
+                    "    v = (uint64_t)n;\n    for (size_t i = {d}; i > 0; i--) {{ out[i - 1] = (uint8_t)('0' + v % 10); v /= 10; }}\n    if (v != 0) return {big}_ELIMIT;\n"
+                );
+                let read = format!(
+                    "    n = 0;\n    for (size_t i = 0; i < {d}; i++) {{\n        if (in[i] < '0' || in[i] > '9') return {big}_EINVAL;\n        n = n * 10 + (uint64_t)(in[i] - '0');\n    }}\n"
+                );
+                (d, write, read)
+            }
+        };
+        let (cap_check, len_check) = if head == 0 {
+            (String::new(), String::new())
+        } else {
+            (
+                format!("    if (cap < {head}) return {big}_ESHORT;\n"),
+                format!("    if (len < {head}) return 0;\n"),
+            )
+        };
+        format!(
+            "/** Writes the frame header of a payload of `n` bytes to `out`; returns its size ({head}) or a negative error. */\n\
+             static inline long {p}_frame_header(size_t n, uint8_t *out, size_t cap) {{\n    uint64_t v = 0;\n    (void)v; (void)out;\n\
+             \x20   (void)cap;\n    if ((uint64_t)n > {big}_LIMIT) return {big}_ELIMIT;\n{cap_check}{write}    return {head};\n}}\n\n\
+             /** Finds the first frame in `in`: sets `*payload` and `*payload_len`, returns the bytes the frame takes, 0 when more input is needed, or a negative error ({big}_ELIMIT: over the limit; the stream cannot be followed). */\n\
+             static inline long {p}_unframe(const uint8_t *in, size_t len, const uint8_t **payload, size_t *payload_len) {{\n    uint64_t n;\n\
+             {len_check}{read}\
+             \x20   if (n > {big}_LIMIT) return {big}_ELIMIT;\n    if (len - {head} < n) return 0;\n\
+             \x20   *payload = in + {head};\n    *payload_len = (size_t)n;\n    return (long)({head} + n);\n}}\n\n"
+        )
+    }
+}
+
+/// The header's helpers (`p_`/`P_` become the protocol's prefix).
+const RUNTIME: &str = r#"static inline long p_fail(p_state *st, long code, size_t at) { st->err->code = code; st->err->offset = at; return code; }
+/* The input ends before `end`: past the limit, or just short. */
+static inline long p_short(p_state *st, size_t at, uint64_t end) { return p_fail(st, end > P_LIMIT ? P_ELIMIT : P_ESHORT, at); }
+static inline uint64_t p_end(size_t p, uint64_t count) { return count > UINT64_MAX - p ? UINT64_MAX : (uint64_t)p + count; }
+static inline long p_enter(p_state *st, size_t at) { if (st->depth == 0) return p_fail(st, P_EDEPTH, at); st->depth--; return 0; }
+static inline long p_charge(p_state *st, uint64_t n, size_t at) { if (n > st->elements) return p_fail(st, P_ELIMIT, at); st->elements -= n; return 0; }
+/* Whether the `n` bytes at `s` are UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+static inline bool p_utf8(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t b = s[i];
+        size_t w;
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (b < 0x80) { i++; continue; }
+        else if (b >= 0xC2 && b <= 0xDF) w = 2;
+        else if (b >= 0xE0 && b <= 0xEF) { w = 3; if (b == 0xE0) lo = 0xA0; if (b == 0xED) hi = 0x9F; }
+        else if (b >= 0xF0 && b <= 0xF4) { w = 4; if (b == 0xF0) lo = 0x90; if (b == 0xF4) hi = 0x8F; }
+        else return false;
+        if (n - i < w) return false;
+        if (s[i + 1] < lo || s[i + 1] > hi) return false;
+        for (size_t k = 2; k < w; k++) if (s[i + k] < 0x80 || s[i + k] > 0xBF) return false;
+        i += w;
+    }
+    return true;
+}
+/** The name of netwire's `ErrorKind` for an error code. */
+static inline const char *p_error_name(long code) {
+    switch (code) {
+    case P_ESHORT: return "UnexpectedEnd";
+    case P_EBOOL: return "InvalidBool";
+    case P_EOPTION: return "InvalidOption";
+    case P_ETAG: return "TagOutOfRange";
+    case P_EUTF8: return "InvalidUtf8";
+    case P_ENEGATIVE: return "NegativeLength";
+    case P_ELIMIT: return "LengthOverLimit";
+    case P_EDEPTH: return "DepthLimit";
+    case P_ETRAILING: return "TrailingBytes";
+    default: return "Invalid";
+    }
+}
+
+"#;
 
 fn collect_named(s: &Shape, out: &mut Vec<String>) {
     match s {

@@ -1,14 +1,32 @@
 -- ---- the walker: the rules of netwire's `net` format ----------------------
+--
+-- It reads as netwire's reader does, step by step, so that a message
+-- netwire refuses is flagged Malformed with the error kind and offset
+-- netwire gives ("netwire: <Kind> at offset <n>"), never a Lua error.
 
-local SHORT = {}   -- raised when the message goes on past the bytes at hand
-local END = 0      -- the end of the current message
+local BASE = 0       -- where the message starts in the tvb
+local END = 0        -- where reading must stop: the message's end, or the limit
+local CUT = false    -- whether the message goes on past the limit
+local WHOLE = true   -- whether the message's end is known (not self-delimited)
+local LEVELS = 0     -- nested levels left
+local ELEMENTS = 0   -- sequence elements left
 
-local function need(off, n)
-    if off + n > END then error(SHORT, 0) end
+local function fail(kind, off)
+    error({kind = kind, off = off and off - BASE}, 0)
+end
+
+-- The input ends before `needed` (a tvb offset).
+local function short(at, needed)
+    if needed - BASE > LIMIT then fail("LengthOverLimit", at) end
+    fail("UnexpectedEnd", at)
+end
+
+local function take(off, n)
+    if off + n > END then short(off, off + n) end
 end
 
 local function uint(tvb, off, n, signed)
-    need(off, n)
+    take(off, n)
     local r = tvb:range(off, n)
     if n == 8 then
         if signed then return r:int64():tonumber() end
@@ -18,19 +36,80 @@ local function uint(tvb, off, n, signed)
     return r:uint()
 end
 
-local function item(tree, tvb, off, len, label)
-    if not tree then return nil end
-    if len > 0 then return tree:add(proto, tvb:range(off, len), label) end
-    return tree:add(proto, label)
+local function enter(at)
+    if LEVELS == 0 then fail("DepthLimit", at) end
+    LEVELS = LEVELS - 1
 end
 
+local function leave()
+    LEVELS = LEVELS + 1
+end
+
+local function charge(n, at)
+    if n > ELEMENTS then fail("LengthOverLimit", at) end
+    ELEMENTS = ELEMENTS - n
+end
+
+local function at_end(off)
+    if not WHOLE then fail("Unsupported", nil) end
+    return off >= END and not CUT
+end
+
+-- Whether the `n` bytes at `off` are UTF-8.
+local function utf8_ok(tvb, off, n)
+    if n == 0 then return true end
+    local s = tvb:raw(off, n)
+    local byte = string.byte
+    local i = 1
+    while i <= n do
+        local b = byte(s, i)
+        if b < 0x80 then
+            i = i + 1
+        else
+            local w, lo, hi = 0, 0x80, 0xBF
+            if b >= 0xC2 and b <= 0xDF then w = 2
+            elseif b >= 0xE0 and b <= 0xEF then
+                w = 3
+                if b == 0xE0 then lo = 0xA0 end
+                if b == 0xED then hi = 0x9F end
+            elseif b >= 0xF0 and b <= 0xF4 then
+                w = 4
+                if b == 0xF0 then lo = 0x90 end
+                if b == 0xF4 then hi = 0x8F end
+            else return false end
+            if n - i + 1 < w then return false end
+            local c = byte(s, i + 1)
+            if c < lo or c > hi then return false end
+            for k = 2, w - 1 do
+                c = byte(s, i + k)
+                if c < 0x80 or c > 0xBF then return false end
+            end
+            i = i + w
+        end
+    end
+    return true
+end
+
+-- Wireshark refuses trees deeper than a preference (500 by default):
+-- below this many levels the walker checks without showing.
+local SHOWN_LEVELS = 128
+
+local function item(tree, tvb, off, len, label)
+    if not tree or DEPTH - LEVELS >= SHOWN_LEVELS then return nil end
+    if len > 0 then return tree:add(proto, tvb:range(off, len), label) end
+    return tree:add(proto, tvb:range(off, 0), label)
+end
+
+-- A field over `len` bytes at `off`; `value` for strings only (a bytes
+-- field shows its range).
 local function leaf(tree, f, tvb, off, len, value)
     if not tree then return end
-    if len > 0 then
-        if value ~= nil then tree:add(f, tvb:range(off, len), value) else tree:add(f, tvb:range(off, len)) end
-    else
-        tree:add(f, value or "")
-    end
+    if value ~= nil then tree:add(f, tvb:range(off, len), value) else tree:add(f, tvb:range(off, len)) end
+end
+
+local function text(tvb, off, n)
+    if n == 0 then return "" end
+    return tvb:range(off, n):string(ENC_UTF_8)
 end
 
 local walk
@@ -42,140 +121,239 @@ local function fields(items, tvb, off, tree)
     return off
 end
 
-local function utf8_width(b)
-    if b < 0x80 then return 1 end
-    if b >= 0xC2 and b <= 0xDF then return 2 end
-    if b >= 0xE0 and b <= 0xEF then return 3 end
-    if b >= 0xF0 and b <= 0xF4 then return 4 end
-    error("invalid char", 0)
+-- The body of a string or byte string of `n` bytes at `off`, its length
+-- at `start`.
+local function body(node, tvb, off, n, start, tree)
+    if off + n > END then short(start, off + n) end
+    if node.k == "str" then
+        if not utf8_ok(tvb, off, n) then fail("InvalidUtf8", start) end
+        leaf(tree, node.f, tvb, start, off + n - start, text(tvb, off, n))
+    else
+        leaf(tree, node.f, tvb, off, n)
+    end
+    return off + n
+end
+
+-- `n` elements (or entries) after a count at `start`.
+local function elements(node, tvb, off, n, start, tree)
+    charge(n, start)
+    enter(start)
+    local sub = item(tree, tvb, start, off - start, string.format("%s: %d %s", node.label, n, node.k == "seq" and "elements" or "entries"))
+    local p = off
+    for _ = 1, n do
+        if node.k == "seq" then
+            p = walk(node.inner, tvb, p, sub)
+        else
+            p = walk(node.key, tvb, p, sub)
+            p = walk(node.value, tvb, p, sub)
+        end
+    end
+    if sub then sub:set_len(p - start) end
+    leave()
+    return p
+end
+
+-- The raw bytes of a `Vec<u8>` after a count at `start`.
+local function raw_seq(node, tvb, off, n, start, tree)
+    charge(n, start)
+    enter(start)
+    if off + n > END then short(END, END + 1) end
+    leaf(tree, node.f, tvb, off, n)
+    leave()
+    return off + n
 end
 
 -- Shows (when `tree` is not nil) the value `node` describes at `off`;
 -- returns the offset after it.
 walk = function(node, tvb, off, tree)
     local k = node.k
-    if k == "n" or k == "f" or k == "b" or k == "raw" then
-        need(off, node.n)
+    if k == "n" or k == "f" or k == "wide" then
+        take(off, node.n)
         leaf(tree, node.f, tvb, off, node.n)
         return off + node.n
+    elseif k == "b" then
+        take(off, 1)
+        if tvb:range(off, 1):uint() > 1 then fail("InvalidBool", off) end
+        leaf(tree, node.f, tvb, off, 1)
+        return off + 1
     elseif k == "unit" then
         return off
     elseif k == "char" then
-        need(off, 1)
-        local w = utf8_width(tvb:range(off, 1):uint())
-        need(off, w)
-        leaf(tree, node.f, tvb, off, w, tvb:range(off, w):string(ENC_UTF_8))
+        take(off, 1)
+        local b = tvb:range(off, 1):uint()
+        local w = 0
+        if b < 0x80 then w = 1
+        elseif b >= 0xC2 and b <= 0xDF then w = 2
+        elseif b >= 0xE0 and b <= 0xEF then w = 3
+        elseif b >= 0xF0 and b <= 0xF4 then w = 4 end
+        if w == 0 then fail("InvalidChar", off) end
+        if off + w > END then
+            if off + w - BASE > LIMIT then fail("LengthOverLimit", off + 1) end
+            fail("UnexpectedEnd", off)
+        end
+        if not utf8_ok(tvb, off, w) then fail("InvalidChar", off) end
+        leaf(tree, node.f, tvb, off, w, text(tvb, off, w))
         return off + w
-    elseif k == "str" or k == "bytes" then
+    elseif k == "str" or k == "bytes" or k == "seq" or k == "map" then
         local n = uint(tvb, off, node.w, node.signed)
-        if node.nullable and n == -1 then
-            leaf(tree, node.f, tvb, off, node.w, "(none)")
-            return off + node.w
+        if node.nullable then
+            if n == -1 then
+                if tree then tree:add(proto, tvb:range(off, node.w), (node.label or "value") .. ": null") end
+                return off + node.w
+            end
+            if n < 0 then fail("NegativeLength", off) end
+            -- the body's errors are at its own start
+            local p = off + node.w
+            if k == "seq" or k == "map" then return elements(node, tvb, p, n, p, tree) end
+            if node.seq then return raw_seq(node, tvb, p, n, p, tree) end
+            return body(node, tvb, p, n, p, tree)
         end
-        if n < 0 then error("negative length", 0) end
-        need(off + node.w, n)
-        if k == "str" then
-            leaf(tree, node.f, tvb, off, node.w + n, n > 0 and tvb:range(off + node.w, n):string(ENC_UTF_8) or "")
-        elseif n > 0 then
-            leaf(tree, node.f, tvb, off, node.w + n, tvb:range(off + node.w, n):bytes())
-        else
-            leaf(tree, node.f, tvb, off, node.w, ByteArray.new())
+        if n < 0 then fail("NegativeLength", off) end
+        if k == "seq" or k == "map" then return elements(node, tvb, off + node.w, n, off, tree) end
+        if node.seq then return raw_seq(node, tvb, off + node.w, n, off, tree) end
+        return body(node, tvb, off + node.w, n, off, tree)
+    elseif k == "raw" then
+        enter(off)
+        if off + node.n > END then short(END, END + 1) end
+        leaf(tree, node.f, tvb, off, node.n)
+        leave()
+        return off + node.n
+    elseif k == "padded" then
+        enter(off)
+        if off + node.n > END then short(END, END + 1) end
+        if tree then
+            local s = tvb:raw(off, node.n)
+            local z = s:find("\0", 1, true)
+            leaf(tree, node.f, tvb, off, node.n, z and s:sub(1, z - 1) or s)
         end
-        return off + node.w + n
+        leave()
+        return off + node.n
     elseif k == "cstr" then
         local e = off
         while true do
-            need(e, 1)
+            if e >= END then short(off, END + 1) end
             if tvb:range(e, 1):uint() == 0 then break end
             e = e + 1
         end
-        local value = e > off and tvb:range(off, e - off):string(ENC_UTF_8) or ""
-        leaf(tree, node.f, tvb, off, e + 1 - off, value)
+        if node.text and not utf8_ok(tvb, off, e - off) then fail("InvalidUtf8", off) end
+        leaf(tree, node.f, tvb, off, e + 1 - off, node.text and text(tvb, off, e - off) or nil)
         return e + 1
     elseif k == "rest" then
-        if END > off then leaf(tree, node.f, tvb, off, END - off) else leaf(tree, node.f, tvb, off, 0, "") end
+        if not WHOLE then fail("Unsupported", nil) end
+        if CUT then fail("LengthOverLimit", off) end
+        leaf(tree, node.f, tvb, off, END - off)
         return END
     elseif k == "opt" then
-        need(off, 1)
+        take(off, 1)
         local b = tvb:range(off, 1):uint()
         if b == 0 then
             if tree then tree:add(proto, tvb:range(off, 1), node.label .. ": None") end
             return off + 1
         end
-        if b ~= 1 then error("invalid option byte", 0) end
-        return walk(node.inner, tvb, off + 1, tree)
-    elseif k == "emptynone" then
-        if off >= END then return off end
-        return walk(node.inner, tvb, off, tree)
-    elseif k == "seq" or k == "map" then
-        local n = uint(tvb, off, node.w, node.signed)
-        if node.nullable and n == -1 then return off + node.w end
-        if n < 0 or n > LIMIT then error("bad count", 0) end
-        local sub = item(tree, tvb, off, node.w, string.format("%s: %d %s", node.label, n, k == "seq" and "elements" or "entries"))
-        local p = off + node.w
-        for _ = 1, n do
-            if k == "seq" then
-                p = walk(node.inner, tvb, p, sub)
-            else
-                p = walk(node.key, tvb, p, sub)
-                p = walk(node.value, tvb, p, sub)
-            end
-        end
-        if sub then sub:set_len(p - off) end
+        if b ~= 1 then fail("InvalidOption", off) end
+        enter(off)
+        local p = walk(node.inner, tvb, off + 1, tree)
+        leave()
         return p
+    elseif k == "emptynone" then
+        if at_end(off) then return off end
+        return walk(node.inner, tvb, off, tree)
     elseif k == "open" then
+        if not node.nul and not WHOLE then fail("Unsupported", nil) end
+        enter(off)
         local sub = item(tree, tvb, off, 0, node.label)
         local p = off
         while true do
             if node.nul then
-                need(p, 1)
+                if p >= END then short(p, p + 1) end
                 if tvb:range(p, 1):uint() == 0 then p = p + 1 break end
-            elseif p >= END then
+            elseif at_end(p) then
                 break
             end
+            charge(1, p)
             local q = walk(node.inner, tvb, p, sub)
-            if q == p then error("empty element", 0) end
+            if q == p then fail("EmptyMessage", p) end
             p = q
         end
+        if sub then sub:set_len(p - off) end
+        leave()
         return p
     elseif k == "tuple" then
+        enter(off)
         local sub = item(tree, tvb, off, 0, node.label)
         local p = fields(node.items, tvb, off, sub)
-        if sub and p > off then sub:set_len(p - off) end
+        if sub then sub:set_len(p - off) end
+        leave()
         return p
     elseif k == "ref" then
         local t = T[node.name]
         if t.k == "struct" then
             local sub = item(tree, tvb, off, 0, node.label .. " (" .. node.name .. ")")
+            if not t.unit then enter(off) end
             local p = fields(t.items, tvb, off, sub)
-            if sub and p > off then sub:set_len(p - off) end
+            if not t.unit then leave() end
+            if sub then sub:set_len(p - off) end
             return p
         end
         local tag = uint(tvb, off, t.w)
         local v = t.variants[tag]
-        if not v then error("unknown tag " .. tag, 0) end
+        if not v then fail("TagOutOfRange", off) end
         local sub = item(tree, tvb, off, t.w, node.label .. ": " .. node.name .. "::" .. v.name)
         if sub then sub:add(t.tag, tvb:range(off, t.w)) end
+        if not v.unit then enter(off + t.w) end
         local p = fields(v.items, tvb, off + t.w, sub)
+        if not v.unit then leave() end
         if sub then sub:set_len(p - off) end
         return p
     end
     error("unknown node " .. tostring(k), 0)
 end
 
--- The end of the message starting at `off` (self-delimited streams).
-local function measure(tvb, off)
-    END = tvb:len()
-    return walk(MESSAGE, tvb, off, nil)
+-- Reads the message at `start`, whose bytes end at `stop`; `whole` when
+-- `stop` is its end. Returns the offset after it.
+local function read(tvb, start, stop, tree, whole)
+    BASE = start
+    CUT = stop - start > LIMIT
+    END = CUT and start + LIMIT or stop
+    WHOLE = whole
+    LEVELS = DEPTH
+    ELEMENTS = LIMIT
+    local p = walk(MESSAGE, tvb, start, tree)
+    if whole and p < stop then fail("TrailingBytes", p) end
+    return p
 end
 
--- Shows one message: `tvb` holds it whole (`skip` bytes of header before it).
-local function show(tvb, pinfo, tree, skip)
-    pinfo.cols.protocol = TITLE
-    END = tvb:len()
-    local root = tree:add(proto, tvb:range(0), TITLE .. " message")
-    local ok, err = pcall(walk, MESSAGE, tvb, 0, root)
-    if not ok then
-        root:add_expert_info(PI_MALFORMED, PI_ERROR, err == SHORT and "message ends early" or tostring(err))
+-- The end of the message starting at `off` (self-delimited streams).
+local function measure(tvb, off)
+    return read(tvb, off, tvb:len(), nil, false)
+end
+
+-- Flags `root` Malformed: netwire's error, or (a fault of this dissector)
+-- any other.
+local function malformed(root, err)
+    if not root then return end
+    if type(err) == "table" then
+        root:add_expert_info(PI_MALFORMED, PI_ERROR, "netwire: " .. err.kind .. (err.off and (" at offset " .. err.off) or ""))
+    else
+        root:add_expert_info(PI_MALFORMED, PI_ERROR, "netwire: dissector fault: " .. tostring(err))
     end
+end
+
+-- Shows the message in `tvb` from `start` to `stop`, flagged when
+-- netwire would refuse it.
+local function show(tvb, start, stop, pinfo, tree, whole)
+    pinfo.cols.protocol = TITLE
+    LEVELS = DEPTH
+    local root = item(tree, tvb, start, stop - start, TITLE .. " message")
+    local ok, err = pcall(read, tvb, start, stop, root, whole)
+    if not ok then malformed(root, err) end
+end
+
+-- Flags a frame header that announces too much (or too little): the
+-- rest of the segment is taken, since the stream cannot be followed.
+local function bad_frame(tvb, pinfo, tree, why)
+    pinfo.cols.protocol = TITLE
+    LEVELS = DEPTH
+    local root = item(tree, tvb, 0, tvb:len(), TITLE .. " frame")
+    malformed(root, {kind = why, off = 0})
 end

@@ -492,6 +492,7 @@ pub(super) fn shape_name(s: &Shape) -> String {
         }
         Shape::Named(n) => n.clone(),
         Shape::Adapted(a, x) => format!("{} ({})", shape_name(x), super::trace::adapter_name(*a)),
+        Shape::Padded(n) => format!("Padded<{n}>"),
     }
 }
 
@@ -678,6 +679,7 @@ impl<'de> Decoder<'_, 'de> {
             )),
             Shape::Named(n) => self.named(n, start),
             Shape::Adapted(a, x) => self.adapted(*a, x, start),
+            Shape::Padded(n) => self.padded(*n, start),
             Shape::Unknown => Err(Error::custom("a type the spec could not trace")),
         }
     }
@@ -804,6 +806,39 @@ impl<'de> Decoder<'_, 'de> {
         }
         self.leave();
         Ok(out)
+    }
+
+    /// A [`crate::with::Padded`] string of `n` bytes: read as the tuple of
+    /// `n` bytes it is on the wire, then checked as `Padded` checks it
+    /// (zeros after the first 0, UTF-8 before it), with its words.
+    fn padded(&mut self, n: usize, start: u64) -> Result<Value> {
+        let byte = Shape::Prim(Prim::U8);
+        let values = self.fixed(std::iter::repeat_n((None, &byte), n), start)?;
+        let bytes: Vec<u8> = values
+            .iter()
+            .map(|v| match v {
+                Value::U8(b) => *b,
+                _ => 0,
+            })
+            .collect();
+        let end = bytes.iter().position(|&b| b == 0).unwrap_or(n);
+        if let Some(i) = bytes[end..].iter().position(|&b| b != 0) {
+            return Err(at(
+                ErrorKind::Custom(format!(
+                    "byte {} of a NUL-padded string of {n} bytes follows its terminator but is \
+                     not 0",
+                    end + i
+                )),
+                start,
+            ));
+        }
+        if std::str::from_utf8(&bytes[..end]).is_err() {
+            return Err(at(
+                ErrorKind::Custom("a NUL-padded string is not valid UTF-8".into()),
+                start,
+            ));
+        }
+        Ok(Value::Tuple(values))
     }
 
     /// The fields of a struct or variant (whose tag, if any, is read).

@@ -259,6 +259,7 @@ fn shape_json(shape: &Shape) -> J {
         Shape::Tuple(v) => obj(vec![("tuple", J::Arr(v.iter().map(shape_json).collect()))]),
         Shape::Named(n) => obj(vec![("type", s(n))]),
         Shape::Adapted(a, x) => obj(vec![("with", s(adapter_key(*a))), ("of", shape_json(x))]),
+        Shape::Padded(n) => obj(vec![("padded", J::Num(*n as u64))]),
     }
 }
 
@@ -329,6 +330,7 @@ fn container_json(c: &Container) -> J {
 fn framing_json(f: Framing) -> J {
     match f {
         Framing::SelfDelimited => obj(vec![("kind", s("self_delimited"))]),
+        Framing::Datagram => obj(vec![("kind", s("datagram"))]),
         Framing::LengthPrefix {
             width,
             includes_header,
@@ -598,6 +600,7 @@ fn tag_width(n: u64) -> Result<TagWidth, SpecError> {
 fn read_framing(j: &J) -> Result<Framing, String> {
     Ok(match j.get("kind")?.str()? {
         "self_delimited" => Framing::SelfDelimited,
+        "datagram" => Framing::Datagram,
         "length_prefix" => Framing::LengthPrefix {
             width: match j.get("width")?.num()? {
                 1 => LengthWidth::U8,
@@ -659,6 +662,7 @@ fn read_shape(j: &J) -> Result<Shape, String> {
         ),
         "tuple" => Shape::Tuple(x.arr()?.iter().map(read_shape).collect::<Result<_, _>>()?),
         "type" => Shape::Named(x.str()?.to_string()),
+        "padded" => Shape::Padded(usize::try_from(x.num()?).map_err(|e| e.to_string())?),
         _ => return Err(format!("not a type: {}", j_text(j))),
     })
 }
@@ -859,6 +863,7 @@ pub(crate) fn wire_form(spec: &Spec) -> String {
         w.len_width,
         match spec.framing {
             Framing::SelfDelimited => "none".to_string(),
+            Framing::Datagram => "datagram".to_string(),
             Framing::LengthPrefix {
                 width,
                 includes_header,
@@ -938,6 +943,7 @@ impl WireForm<'_> {
                 let parts: Vec<String> = v.iter().map(|x| self.shape(x)).collect();
                 format!("({})", parts.join(","))
             }
+            Shape::Padded(n) => format!("padded{n}"),
             Shape::Named(n) => {
                 let Some(c) = self.reg.containers.get(n) else {
                     return "?".into();

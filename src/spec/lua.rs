@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::names::{self, Scope, lua_str};
 use super::trace::{Container, Fields, Prim, Shape};
 use super::{Framing, Spec};
 use crate::with::{Adapter, Width};
@@ -11,15 +12,16 @@ const RUNTIME: &str = include_str!("dissector.lua");
 /// The ProtoFields of a dissector, one per leaf position.
 struct Fields_ {
     decls: Vec<String>,
-}
-
-fn lua_str(s: &str) -> String {
-    format!("{s:?}")
+    /// The config's length width: strings, sequences and maps nested
+    /// anywhere have it unless an adapter says otherwise.
+    len_w: usize,
 }
 
 impl Fields_ {
     fn add(&mut self, kind: &str, abbrev: &str, label: &str) -> String {
         let n = self.decls.len() + 1;
+        // Wireshark refuses an empty label.
+        let label = if label.is_empty() { abbrev } else { label };
         let decl = match kind {
             "bool" => format!("ProtoField.bool({}, {})", lua_str(abbrev), lua_str(label)),
             "string" | "bytes" | "float" | "double" => {
@@ -39,12 +41,16 @@ impl Fields_ {
     fn node(&mut self, s: &Shape, path: &str, label: &str, len_w: usize) -> String {
         let l = lua_str(label);
         match s {
+            Shape::Padded(n) => format!(
+                "{{k=\"padded\", n={n}, f={}}}",
+                self.add("string", path, label)
+            ),
             Shape::Prim(p) => {
                 let (kind, k) = match p {
                     Prim::Bool => ("bool", "b"),
                     Prim::F32 => ("float", "f"),
                     Prim::F64 => ("double", "f"),
-                    Prim::U128 | Prim::I128 => ("bytes", "raw"),
+                    Prim::U128 | Prim::I128 => ("bytes", "wide"),
                     Prim::I8 | Prim::I16 | Prim::I32 | Prim::I64 => ("", "n"),
                     _ => ("", "n"),
                 };
@@ -68,7 +74,7 @@ impl Fields_ {
             ),
             Shape::Seq(e) if **e == Shape::Prim(Prim::U8) => {
                 format!(
-                    "{{k=\"bytes\", w={len_w}, f={}}}",
+                    "{{k=\"bytes\", seq=true, w={len_w}, f={}}}",
                     self.add("bytes", path, label)
                 )
             }
@@ -81,22 +87,29 @@ impl Fields_ {
             }
             Shape::Option(i) => format!(
                 "{{k=\"opt\", label={l}, inner={}}}",
-                self.node(i, path, label, 0)
+                self.node(i, path, label, self.len_w)
             ),
             Shape::Seq(e) => format!(
                 "{{k=\"seq\", w={len_w}, label={l}, inner={}}}",
-                self.node(e, path, label, 0)
+                self.node(e, path, label, self.len_w)
             ),
             Shape::Map(a, b) => format!(
                 "{{k=\"map\", w={len_w}, label={l}, key={}, value={}}}",
-                self.node(a, &format!("{path}.key"), "key", 0),
-                self.node(b, &format!("{path}.value"), "value", 0)
+                self.node(a, &format!("{path}.key"), "key", self.len_w),
+                self.node(b, &format!("{path}.value"), "value", self.len_w)
             ),
             Shape::Tuple(v) => {
                 let parts: Vec<_> = v
                     .iter()
                     .enumerate()
-                    .map(|(i, s)| self.node(s, &format!("{path}.{i}"), &format!("{label}.{i}"), 0))
+                    .map(|(i, s)| {
+                        self.node(
+                            s,
+                            &format!("{path}.{i}"),
+                            &format!("{label}.{i}"),
+                            self.len_w,
+                        )
+                    })
                     .collect();
                 format!("{{k=\"tuple\", label={l}, items={{{}}}}}", parts.join(", "))
             }
@@ -118,12 +131,16 @@ impl Fields_ {
                     }
                     (Adapter::CStr, s) => {
                         let kind = if *s == Shape::Str { "string" } else { "bytes" };
-                        format!("{{k=\"cstr\", f={}}}", self.add(kind, path, label))
+                        format!(
+                            "{{k=\"cstr\", text={}, f={}}}",
+                            *s == Shape::Str,
+                            self.add(kind, path, label)
+                        )
                     }
                     (Adapter::Rest, Shape::Seq(e)) if **e != Shape::Prim(Prim::U8) => {
                         format!(
                             "{{k=\"open\", label={l}, inner={}}}",
-                            self.node(e, path, label, 0)
+                            self.node(e, path, label, self.len_w)
                         )
                     }
                     (Adapter::Rest, _) => {
@@ -131,12 +148,12 @@ impl Fields_ {
                     }
                     (Adapter::NulTerminated, Shape::Seq(e)) => format!(
                         "{{k=\"open\", nul=true, label={l}, inner={}}}",
-                        self.node(e, path, label, 0)
+                        self.node(e, path, label, self.len_w)
                     ),
                     (Adapter::EmptyAsNone, Shape::Option(s)) => {
                         format!(
                             "{{k=\"emptynone\", inner={}}}",
-                            self.node(s, path, label, 0)
+                            self.node(s, path, label, self.len_w)
                         )
                     }
                     _ => "{k=\"unit\"}".into(),
@@ -147,26 +164,16 @@ impl Fields_ {
     }
 }
 
-fn low(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
-
 impl Spec {
     /// A Wireshark dissector in Lua for the protocol on TCP port `port`
     /// (`tshark -X lua_script:file.lua`, or the plugins directory). It
     /// reassembles messages across segments (`dissect_tcp_pdus` for a
     /// length or ASCII header, `desegment_len` for self-delimited
     /// messages) and shows every field by name, with filterable fields
-    /// `<protocol>.<type>[.<variant>].<field>` (lowercase) and enum tags
-    /// `<protocol>.<type>.tag` with the variants' names.
+    /// `nw_<protocol>.<type>[.<variant>].<field>` (lowercase; the `nw_` keeps
+    /// clear of Wireshark's own protocols) and enum tags
+    /// `nw_<protocol>.<type>.tag` with the variants' names. A datagram
+    /// framing registers the dissector on UDP port `port`.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -178,24 +185,31 @@ impl Spec {
     /// let lua = Spec::new("geo", Config::new(), Framing::length_prefix_u32())
     ///     .message::<Point>()?
     ///     .wireshark_lua(9000);
-    /// assert!(lua.contains("ProtoField.int32(\"geo.point.x\", \"x\", base.DEC)"));
+    /// assert!(lua.contains("ProtoField.int32(\"nw_geo.point.x\", \"x\", base.DEC)"));
     /// assert!(lua.contains("DissectorTable.get(\"tcp.port\"):add(9000, proto)"));
     /// # Ok::<(), netwire::spec::SpecError>(())
     /// ```
     pub fn wireshark_lua(&self, port: u16) -> String {
-        let p = low(&self.protocol);
+        // Prefixed: Wireshark's own protocols (tftp, ntp, kafka...) keep
+        // their names.
+        let p = format!("nw_{}", names::ident(&self.protocol, names::WIRESHARK));
+        let mut types = Scope::new(names::WIRESHARK, &[]);
         let len_w = self.config.length_width().size();
-        let mut f = Fields_ { decls: Vec::new() };
-        let mut types = String::new();
+        let mut f = Fields_ {
+            decls: Vec::new(),
+            len_w,
+        };
+        let mut type_table = String::new();
         for (name, c) in &self.reg.containers {
-            let base = format!("{p}.{}", low(name));
+            let base = format!("{p}.{}", types.take(name, &[]));
             match c {
                 Container::Struct(fields) => {
                     let items = fields_nodes(&mut f, fields, &base, len_w);
                     let _ = writeln!(
-                        types,
-                        "T[{}] = {{k=\"struct\", items={{{items}}}}}",
-                        lua_str(name)
+                        type_table,
+                        "T[{}] = {{k=\"struct\", unit={}, items={{{items}}}}}",
+                        lua_str(name),
+                        matches!(fields, Fields::Unit)
                     );
                 }
                 Container::Enum {
@@ -216,21 +230,24 @@ impl Spec {
                         names.join(", ")
                     ));
                     let mut vs = Vec::new();
+                    let mut variant_names = Scope::new(names::WIRESHARK, &["tag"]);
                     for v in variants {
+                        let fields = v.fields.as_ref().unwrap_or(&Fields::Unit);
                         let items = fields_nodes(
                             &mut f,
-                            v.fields.as_ref().unwrap_or(&Fields::Unit),
-                            &format!("{base}.{}", low(&v.name)),
+                            fields,
+                            &format!("{base}.{}", variant_names.take(&v.name, &[])),
                             len_w,
                         );
                         vs.push(format!(
-                            "[{}] = {{name={}, items={{{items}}}}}",
+                            "[{}] = {{name={}, unit={}, items={{{items}}}}}",
                             v.tag,
-                            lua_str(&v.name)
+                            lua_str(&v.name),
+                            matches!(fields, Fields::Unit)
                         ));
                     }
                     let _ = writeln!(
-                        types,
+                        type_table,
                         "T[{}] = {{k=\"enum\", w={tag_width}, tag=F[{n}], variants={{{}}}}}",
                         lua_str(name),
                         vs.join(", ")
@@ -259,44 +276,72 @@ impl Spec {
             out.push('\n');
         }
         out.push_str("proto.fields = F\n\nlocal T = {}\n");
-        out.push_str(&types);
+        out.push_str(&type_table);
         let _ = writeln!(
             out,
-            "local MESSAGE = {{k=\"ref\", name={}, label={}}}\nlocal LIMIT = {}\nlocal TITLE = {}\n",
+            "local MESSAGE = {{k=\"ref\", name={}, label={}}}\nlocal LIMIT = {}\nlocal DEPTH = {}\nlocal TITLE = {}\n",
             lua_str(&first),
             lua_str(&first),
             self.config.limit(),
+            self.config.depth(),
             lua_str(&self.protocol)
         );
         out.push_str(RUNTIME);
         match self.framing {
             Framing::SelfDelimited => out.push_str(
                 "\nfunction proto.dissector(tvb, pinfo, tree)\n    local off = 0\n    while off < tvb:len() do\n\
-                 \x20       local ok, stop = pcall(measure, tvb, off)\n        if not ok then\n            if stop == SHORT then\n\
+                 \x20       local ok, stop = pcall(measure, tvb, off)\n        if not ok then\n\
+                 \x20           if type(stop) == \"table\" and stop.kind == \"UnexpectedEnd\" then\n\
                  \x20               pinfo.desegment_offset = off\n                pinfo.desegment_len = DESEGMENT_ONE_MORE_SEGMENT\n                return tvb:len()\n            end\n\
-                 \x20           error(stop)\n        end\n        show(tvb:range(off, stop - off):tvb(), pinfo, tree, 0)\n        off = stop\n    end\n    return off\nend\n",
+                 \x20           show(tvb, off, tvb:len(), pinfo, tree, false)\n            return tvb:len()\n        end\n\
+                 \x20       show(tvb, off, stop, pinfo, tree, true)\n        off = stop\n    end\n    return off\nend\n",
             ),
-            Framing::LengthPrefix { width, includes_header } => {
+            Framing::LengthPrefix {
+                width,
+                includes_header,
+            } => {
                 let w = width.size();
-                let read = if w == 8 { "tvb:range(off, 8):uint64():tonumber()".to_string() } else { format!("tvb:range(off, {w}):uint()") };
-                let total = if includes_header { read } else { format!("{w} + {read}") };
+                let read = if w == 8 {
+                    "tvb:range(off, 8):uint64():tonumber()".to_string()
+                } else {
+                    format!("tvb:range(off, {w}):uint()")
+                };
+                let adj = if includes_header { w } else { 0 };
                 let _ = write!(
                     out,
-                    "\nlocal function pdu_len(tvb, pinfo, off)\n    return {total}\nend\n\n\
-                     local function pdu(tvb, pinfo, tree)\n    show(tvb:range({w}):tvb(), pinfo, tree, {w})\n    return tvb:len()\nend\n\n\
+                    "\nlocal function announced(tvb, off)\n    return {read} - {adj}\nend\n\n\
+                     local function pdu_len(tvb, pinfo, off)\n    local n = announced(tvb, off)\n\
+                     \x20   if n < 0 or n > LIMIT then return tvb:len() - off end\n    return {w} + n\nend\n\n\
+                     local function pdu(tvb, pinfo, tree)\n    local n = announced(tvb, 0)\n\
+                     \x20   if n < 0 or n > LIMIT then bad_frame(tvb, pinfo, tree, \"LengthOverLimit\") return tvb:len() end\n\
+                     \x20   show(tvb, {w}, tvb:len(), pinfo, tree, true)\n    return tvb:len()\nend\n\n\
                      function proto.dissector(tvb, pinfo, tree)\n    dissect_tcp_pdus(tvb, tree, {w}, pdu_len, pdu)\n    return tvb:len()\nend\n"
                 );
             }
+            Framing::Datagram => out.push_str(
+                "\nfunction proto.dissector(tvb, pinfo, tree)\n    show(tvb, 0, tvb:len(), pinfo, tree, true)\n    return tvb:len()\nend\n",
+            ),
             Framing::AsciiDigits(d) => {
                 let _ = write!(
                     out,
-                    "\nlocal function pdu_len(tvb, pinfo, off)\n    return {d} + (tonumber(tvb:range(off, {d}):string()) or 0)\nend\n\n\
-                     local function pdu(tvb, pinfo, tree)\n    show(tvb:range({d}):tvb(), pinfo, tree, {d})\n    return tvb:len()\nend\n\n\
+                    "\nlocal function announced(tvb, off)\n    local s = tvb:range(off, {d}):string()\n\
+                     \x20   if not s:match(\"^%d+$\") then return nil end\n    return tonumber(s)\nend\n\n\
+                     local function pdu_len(tvb, pinfo, off)\n    local n = announced(tvb, off)\n\
+                     \x20   if n == nil or n > LIMIT then return tvb:len() - off end\n    return {d} + n\nend\n\n\
+                     local function pdu(tvb, pinfo, tree)\n    local n = announced(tvb, 0)\n\
+                     \x20   if n == nil then bad_frame(tvb, pinfo, tree, \"InvalidNumber\") return tvb:len() end\n\
+                     \x20   if n > LIMIT then bad_frame(tvb, pinfo, tree, \"LengthOverLimit\") return tvb:len() end\n\
+                     \x20   show(tvb, {d}, tvb:len(), pinfo, tree, true)\n    return tvb:len()\nend\n\n\
                      function proto.dissector(tvb, pinfo, tree)\n    dissect_tcp_pdus(tvb, tree, {d}, pdu_len, pdu)\n    return tvb:len()\nend\n"
                 );
             }
         }
-        let _ = writeln!(out, "\nDissectorTable.get(\"tcp.port\"):add({port}, proto)");
+        let table = if self.framing == Framing::Datagram {
+            "udp.port"
+        } else {
+            "tcp.port"
+        };
+        let _ = writeln!(out, "\nDissectorTable.get(\"{table}\"):add({port}, proto)");
         out
     }
 }
@@ -308,10 +353,14 @@ fn fields_nodes(f: &mut Fields_, fields: &Fields, base: &str, len_w: usize) -> S
         Fields::Tuple(v) => (0..v.len()).map(|i| i.to_string()).collect(),
         Fields::Named(v) => v.iter().map(|(n, _)| n.clone()).collect(),
     };
+    let mut scope = Scope::new(names::WIRESHARK, &[]);
     let nodes: Vec<_> = names
         .iter()
         .zip(fields.shapes())
-        .map(|(n, s)| f.node(s, &format!("{base}.{}", low(n)), n, len_w))
+        .map(|(n, s)| {
+            let abbrev = format!("{base}.{}", scope.take(n, &[]));
+            f.node(s, &abbrev, n, len_w)
+        })
         .collect();
     nodes.join(", ")
 }

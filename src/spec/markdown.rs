@@ -13,6 +13,7 @@ pub(crate) fn fixed_size(s: &Shape, reg: &Registry, seen: &mut BTreeSet<String>)
         Shape::Prim(p) => Some(p.size()),
         Shape::Unit => Some(0),
         Shape::Tuple(v) => v.iter().map(|s| fixed_size(s, reg, seen)).sum(),
+        Shape::Padded(n) => Some(*n),
         Shape::Named(n) => {
             if !seen.insert(n.clone()) {
                 return None;
@@ -76,6 +77,7 @@ pub(crate) fn rust_type(s: &Shape) -> String {
         }
         Shape::Named(n) => n.clone(),
         Shape::Adapted(_, i) => rust_type(i),
+        Shape::Padded(n) => format!("Padded<{n}>"),
     }
 }
 
@@ -116,6 +118,7 @@ fn bytes_of(s: &Shape, len: usize) -> String {
             format!("in order: {}", parts.join("; "))
         }
         Shape::Named(n) => format!("a `{n}` (see below)"),
+        Shape::Padded(n) => format!("{n}: UTF-8 text, then `00` bytes to fill them"),
         Shape::Adapted(a, i) => {
             let name = adapter_name(*a);
             match (a, &**i) {
@@ -241,6 +244,9 @@ impl Spec {
                 );
             }
             Framing::AsciiDigits(_) => out.push_str("\nThe payload is one message.\n"),
+            Framing::Datagram => {
+                out.push_str("\nA datagram holds exactly one message; its end is the message's end.\n")
+            }
         }
         let names = self.message_names();
         let _ = writeln!(
@@ -310,7 +316,7 @@ impl Spec {
                     hexdump(ex)
                 );
                 let framed = match self.framing {
-                    Framing::SelfDelimited => None,
+                    Framing::SelfDelimited | Framing::Datagram => None,
                     Framing::LengthPrefix {
                         width,
                         includes_header,

@@ -13,7 +13,19 @@
 //!   `decode_prefix`, the framing and a `MessageSocket`;
 //! - [`Spec::c_header`]: a C99 header of `static inline` encoders and
 //!   decoders, views into the input for strings and sequences;
-//! - [`Spec::wireshark_lua`]: a Wireshark dissector for a TCP port.
+//! - [`Spec::wireshark_lua`]: a Wireshark dissector for a TCP port (UDP
+//!   for [`Framing::Datagram`]).
+//!
+//! [`Spec::vectors`] writes JSON conformance vectors (values, bytes, and
+//! refused inputs with netwire's error kind and offset) for testing any
+//! other peer. The crate's own tests hold the generated Python, C and
+//! dissector to netwire over a catalogue of types, every framing and
+//! hostile input (`tests/spec/conformance.rs`).
+//!
+//! Names come from serde and are untrusted text: each generator makes
+//! them valid, distinct identifiers of its language (a name that is not
+//! one is spelled with its code points, a second `a_b` becomes `a_b_2`)
+//! and escapes every string and comment.
 //!
 //! ```
 //! use netwire::net::Config;
@@ -48,11 +60,12 @@
 //! A type the `net` format cannot carry, or the tracer cannot see — one
 //! that needs `deserialize_any` (`#[serde(flatten)]`, untagged or
 //! internally tagged enums), two different types under one name (a
-//! generic struct used with two parameters), an adapter on a field it
+//! generic type used with two parameters, same-named types of two
+//! modules), an adapter on a field it
 //! does not apply to — is a [`SpecError`] naming the type: never a wrong
-//! description. A `Deserialize` impl that checks its values (such as
-//! [`Padded`](crate::with::Padded), which traces as `[u8; N]`) is
-//! described by the shape it reads.
+//! description. A `Deserialize` impl that checks its values is described
+//! by the shape it reads; [`Padded`](crate::with::Padded) is described as
+//! the padded text it is.
 //!
 //! A type is traced with values of its own choosing: `Deserialize` impls
 //! that refuse `1`, `"a"` or `false` (a `NonZeroU8` accepts `1`) cannot be
@@ -145,8 +158,10 @@ mod json;
 mod lock;
 mod lua;
 mod markdown;
+mod names;
 mod python;
 mod trace;
+mod vectors;
 
 pub use diff::{Change, Effect, Verdict};
 pub use dynamic::{Content, Value};
@@ -241,6 +256,9 @@ pub enum Framing {
     /// The payload length as this many ASCII decimal digits, zero-padded,
     /// then the payload ([`AsciiLength::digits`](crate::frame::AsciiLength::digits)).
     AsciiDigits(usize),
+    /// One message per datagram (UDP): the datagram's payload is the
+    /// message, its end the datagram's end.
+    Datagram,
 }
 
 impl Framing {
@@ -270,6 +288,7 @@ impl fmt::Display for Framing {
             Framing::AsciiDigits(d) => {
                 write!(f, "{d} ASCII decimal digits, zero-padded, then the payload")
             }
+            Framing::Datagram => f.write_str("one message per datagram"),
         }
     }
 }

@@ -3,38 +3,143 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use super::trace::{Container, Fields, Prim, Shape};
+use super::names::{self, Scope, py_str};
+use super::trace::{Container, Fields, Prim, Registry, Shape};
 use super::{Framing, Spec};
 use crate::with::{Adapter, Width};
 
 const RUNTIME: &str = include_str!("runtime.py");
 
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
+/// Module-level names of the runtime and API, and builtins it uses: no
+/// type may take them.
+const RESERVED: &[&str] = &[
+    "annotations",
+    "struct",
+    "sys",
+    "dataclass",
+    "Any",
+    "Callable",
+    "ClassVar",
+    "Dict",
+    "List",
+    "NoReturn",
+    "Optional",
+    "Tuple",
+    "LIMIT",
+    "DEPTH",
+    "LENGTH_WIDTH",
+    "MESSAGE",
+    "FRAMING",
+    "frame",
+    "unframe",
+    "encode",
+    "decode",
+    "decode_prefix",
+    "MessageSocket",
+    "bytes",
+    "bytearray",
+    "int",
+    "float",
+    "bool",
+    "str",
+    "len",
+    "type",
+    "isinstance",
+    "range",
+    "tuple",
+    "list",
+    "dict",
+    "memoryview",
+    "min",
+    "max",
+    "enumerate",
+    "zip",
+    "getattr",
+    "super",
+    "object",
+    "print",
+    "Exception",
+    "BaseException",
+    "ValueError",
+    "TypeError",
+    "KeyError",
+    "OverflowError",
+    "UnicodeDecodeError",
+    "RecursionError",
+    "AttributeError",
+    "IndexError",
+    "NotImplemented",
+    "Ellipsis",
+    "staticmethod",
+    "classmethod",
+    "property",
+    "iter",
+    "next",
+    "hash",
+    "id",
+    "repr",
 ];
 
-/// A Python identifier for a Rust or serde name.
-pub(crate) fn ident(name: &str) -> String {
-    let mut s: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' {
-                c
-            } else {
-                '_'
+/// The Python names of the types and variants of a registry.
+pub(crate) struct PyNames {
+    ty: BTreeMap<String, String>,
+    /// Per enum, per variant: the class and the attribute on the enum.
+    variants: BTreeMap<String, Vec<(String, String)>>,
+}
+
+impl PyNames {
+    pub(crate) fn new(reg: &Registry) -> Self {
+        let mut reserved: Vec<&str> = RESERVED.to_vec();
+        for line in RUNTIME.lines().chain(API.lines()) {
+            let word = line
+                .strip_prefix("class ")
+                .or_else(|| line.strip_prefix("def "))
+                .unwrap_or(line);
+            let end = word
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(word.len());
+            if end > 0 && !line.starts_with(' ') {
+                reserved.push(&word[..end]);
             }
-        })
-        .collect();
-    if s.is_empty() || s.starts_with(|c: char| c.is_ascii_digit()) {
-        s.insert(0, '_');
+        }
+        let mut module = Scope::new(names::PYTHON, &reserved);
+        let take = |module: &mut Scope, n: &str| {
+            let id = names::ident(n, names::PYTHON);
+            // `_c0`, `_dec_X`, ... are the module's own.
+            let id = if id.starts_with('_') {
+                format!("T{id}")
+            } else {
+                id
+            };
+            module.take_ident(id, &[])
+        };
+        let ty: BTreeMap<String, String> = reg
+            .containers
+            .keys()
+            .map(|n| (n.clone(), take(&mut module, n)))
+            .collect();
+        let mut variants = BTreeMap::new();
+        for (n, c) in &reg.containers {
+            if let Container::Enum { variants: vs, .. } = c {
+                let mut attrs = Scope::new(names::PYTHON, &["mro"]);
+                let list = vs
+                    .iter()
+                    .map(|v| {
+                        let attr = attrs.take(&v.name, &[]);
+                        let class = module.take_ident(format!("{}_{attr}", ty[n]), &[]);
+                        (class, attr)
+                    })
+                    .collect();
+                variants.insert(n.clone(), list);
+            }
+        }
+        PyNames { ty, variants }
     }
-    if KEYWORDS.contains(&s.as_str()) {
-        s.push('_');
+
+    /// The class of the named type `n`.
+    pub(crate) fn ty(&self, n: &str) -> &str {
+        self.ty.get(n).map_or("_UNIT", String::as_str)
     }
-    s
 }
 
 /// The Python names of a container's fields.
@@ -43,7 +148,10 @@ pub(crate) fn field_names(fields: &Fields) -> Vec<String> {
         Fields::Unit => Vec::new(),
         Fields::Newtype(_) => vec!["value".into()],
         Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
-        Fields::Named(v) => v.iter().map(|(n, _)| ident(n)).collect(),
+        Fields::Named(v) => {
+            let mut scope = Scope::new(names::PYTHON, &["_tag"]);
+            v.iter().map(|(n, _)| scope.take(n, &[])).collect()
+        }
     }
 }
 
@@ -105,9 +213,10 @@ fn all_u8(v: &[Shape]) -> bool {
 
 /// A Python expression building the codec of `s`; `prefix` is the length
 /// codec of a string, bytes, sequence or map at the top of `s`.
-fn codec(s: &Shape, prefix: &str) -> String {
+fn codec(s: &Shape, prefix: &str, n: &PyNames) -> String {
     match s {
         Shape::Unknown => "_UNIT".into(),
+        Shape::Padded(len) => format!("_Padded({len})"),
         Shape::Prim(p) => prim_codec(*p).into(),
         Shape::Char => "_CHAR".into(),
         Shape::Unit => "_UNIT".into(),
@@ -115,35 +224,38 @@ fn codec(s: &Shape, prefix: &str) -> String {
         Shape::Bytes => format!("_Str({prefix}, False)"),
         Shape::Option(inner) => format!(
             "_Option({}, {})",
-            codec(inner, "_PREFIX"),
+            codec(inner, "_PREFIX", n),
             if nullable(inner) { "True" } else { "False" }
         ),
-        Shape::Seq(e) => format!("_Seq({}, {prefix})", codec(e, "_PREFIX")),
+        Shape::Seq(e) => format!("_Seq({}, {prefix})", codec(e, "_PREFIX", n)),
         Shape::Map(k, v) => format!(
             "_Map({}, {}, {prefix})",
-            codec(k, "_PREFIX"),
-            codec(v, "_PREFIX")
+            codec(k, "_PREFIX", n),
+            codec(v, "_PREFIX", n)
         ),
         Shape::Tuple(v) if all_u8(v) => format!("_ByteArray({})", v.len()),
         Shape::Tuple(v) => {
-            let parts: Vec<_> = v.iter().map(|s| codec(s, "_PREFIX")).collect();
+            let parts: Vec<_> = v.iter().map(|s| codec(s, "_PREFIX", n)).collect();
             format!("_Tuple({})", parts.join(", "))
         }
-        Shape::Named(n) => format!("_N_{}", ident(n)),
+        Shape::Named(name) => format!("_N_{}", n.ty(name)),
         Shape::Adapted(a, inner) => match (a, &**inner) {
-            (Adapter::Len(w), s) => codec(s, &len_codec(*w)),
+            (Adapter::Len(w), s) => codec(s, &len_codec(*w), n),
             (Adapter::Nullable(w), Shape::Option(s)) => {
-                format!("_Nullable({}, {})", w.size(), codec(s, "_PREFIX"))
+                format!("_Nullable({}, {})", w.size(), codec(s, "_PREFIX", n))
             }
             (Adapter::CStr, Shape::Str) => "_CStr(True)".into(),
             (Adapter::CStr, _) => "_CStr(False)".into(),
-            (Adapter::Rest, Shape::Seq(e)) => format!("_OpenSeq({}, False)", codec(e, "_PREFIX")),
+            (Adapter::Rest, Shape::Seq(e)) if **e == Shape::Prim(Prim::U8) => "_RestRaw()".into(),
+            (Adapter::Rest, Shape::Seq(e)) => {
+                format!("_OpenSeq({}, False)", codec(e, "_PREFIX", n))
+            }
             (Adapter::Rest, _) => "_RestBytes()".into(),
             (Adapter::NulTerminated, Shape::Seq(e)) => {
-                format!("_OpenSeq({}, True)", codec(e, "_PREFIX"))
+                format!("_OpenSeq({}, True)", codec(e, "_PREFIX", n))
             }
             (Adapter::EmptyAsNone, Shape::Option(s)) => {
-                format!("_EmptyAsNone({})", codec(s, "_PREFIX"))
+                format!("_EmptyAsNone({})", codec(s, "_PREFIX", n))
             }
             // The tracer refuses every other combination.
             _ => "_UNIT".into(),
@@ -152,32 +264,33 @@ fn codec(s: &Shape, prefix: &str) -> String {
 }
 
 /// The Python type annotation of `s`.
-pub(crate) fn hint(s: &Shape) -> String {
+pub(crate) fn hint(s: &Shape, n: &PyNames) -> String {
     match s {
         Shape::Unknown | Shape::Unit => "Tuple[()]".into(),
+        Shape::Padded(_) => "str".into(),
         Shape::Prim(Prim::Bool) => "bool".into(),
         Shape::Prim(Prim::F32 | Prim::F64) => "float".into(),
         Shape::Prim(_) => "int".into(),
         Shape::Char | Shape::Str => "str".into(),
         Shape::Bytes => "bytes".into(),
         Shape::Option(i) if nullable(i) => "Optional[Some]".into(),
-        Shape::Option(i) => format!("Optional[{}]", hint(i)),
+        Shape::Option(i) => format!("Optional[{}]", hint(i, n)),
         Shape::Seq(e) if **e == Shape::Prim(Prim::U8) => "bytes".into(),
-        Shape::Seq(e) => format!("List[{}]", hint(e)),
-        Shape::Map(k, v) => format!("Dict[{}, {}]", hint(k), hint(v)),
+        Shape::Seq(e) => format!("List[{}]", hint(e, n)),
+        Shape::Map(k, v) => format!("Dict[{}, {}]", hint(k, n), hint(v, n)),
         Shape::Tuple(v) if all_u8(v) => "bytes".into(),
         Shape::Tuple(v) if v.is_empty() => "Tuple[()]".into(),
         Shape::Tuple(v) => {
-            let parts: Vec<_> = v.iter().map(hint).collect();
+            let parts: Vec<_> = v.iter().map(|s| hint(s, n)).collect();
             format!("Tuple[{}]", parts.join(", "))
         }
-        Shape::Named(n) => format!("\"{}\"", ident(n)),
+        Shape::Named(name) => format!("\"{}\"", n.ty(name)),
         Shape::Adapted(Adapter::Nullable(_) | Adapter::EmptyAsNone, i) => match &**i {
-            Shape::Option(i) => format!("Optional[{}]", hint(i)),
-            other => hint(other),
+            Shape::Option(i) => format!("Optional[{}]", hint(i, n)),
+            other => hint(other, n),
         },
-        Shape::Adapted(Adapter::Rest | Adapter::NulTerminated, i) => hint(i),
-        Shape::Adapted(_, i) => hint(i),
+        Shape::Adapted(Adapter::Rest | Adapter::NulTerminated, i) => hint(i, n),
+        Shape::Adapted(_, i) => hint(i, n),
     }
 }
 
@@ -191,8 +304,8 @@ struct Codecs {
 impl Codecs {
     /// The name of the codec of `s`: a runtime constant, a named type's,
     /// or a module-level one built at import.
-    fn name(&mut self, s: &Shape) -> String {
-        let expr = codec(s, "_PREFIX");
+    fn name(&mut self, s: &Shape, n: &PyNames) -> String {
+        let expr = codec(s, "_PREFIX", n);
         if expr.starts_with('_') && !expr.contains('(') {
             return expr;
         }
@@ -209,6 +322,7 @@ impl Codecs {
 /// Writes the decoding and encoding statements of `fields` (their shapes
 /// and Python value names), reading into locals `x0, x1, …`.
 fn field_code(
+    n: &PyNames,
     shapes: &[&Shape],
     getters: &[String],
     codecs: &mut Codecs,
@@ -267,6 +381,15 @@ fn field_code(
                 );
                 let _ = writeln!(dec, "    x{k} = x{k} == 1");
             }
+            for (k, s) in shapes[i..j].iter().enumerate() {
+                if **s == Shape::Prim(Prim::Bool) {
+                    let g = &getters[i + k];
+                    let _ = writeln!(
+                        enc,
+                        "    if {g} is not True and {g} is not False:\n        raise EncodeError(f\"not a bool: {{{g}!r}}\")"
+                    );
+                }
+            }
             let _ = writeln!(
                 enc,
                 "    w.out += {name}.pack({})",
@@ -275,7 +398,7 @@ fn field_code(
             i = j;
             continue;
         }
-        let c = codecs.name(shapes[i]);
+        let c = codecs.name(shapes[i], n);
         let _ = writeln!(dec, "    x{i} = {c}.dec(r)");
         let _ = writeln!(enc, "    {c}.enc(w, {})", getters[i]);
         i += 1;
@@ -293,8 +416,14 @@ impl Spec {
     /// netwire `ErrorKind`), the same byte limit and depth limit, the
     /// framing (`frame`, `unframe`) and a `MessageSocket` over a socket.
     ///
+    /// `encode` checks each value's type: a value the protocol cannot carry
+    /// is `EncodeError`, never another exception or other bytes. Decoding
+    /// goes as deep as the depth limit (the module raises Python's
+    /// recursion limit to fit it).
+    ///
     /// Values: integers are `int`, floats `float`, `char` and strings
-    /// `str`, byte strings, `Vec<u8>` and `[u8; N]` `bytes`, sequences
+    /// `str`, byte strings, `Vec<u8>` and `[u8; N]` `bytes` (a `Padded<N>`
+    /// is a `str`), sequences
     /// `list`, maps `dict`, tuples `tuple`, unit `()`, `Option` `None` or
     /// the value (an `Option` in an `Option` wraps its value in `Some`).
     ///
@@ -317,10 +446,11 @@ impl Spec {
         for line in self.header().lines() {
             let _ = writeln!(out, "# {line}");
         }
+        let n = &PyNames::new(&self.reg);
         let first = self
             .message_names()
             .first()
-            .map(|s| ident(s))
+            .map(|s| n.ty(s).to_string())
             .unwrap_or_default();
         let _ = writeln!(
             out,
@@ -330,7 +460,7 @@ impl Spec {
             self.protocol
         );
         out.push_str(
-            "from __future__ import annotations\n\nimport struct\nfrom dataclasses import dataclass\n\
+            "from __future__ import annotations\n\nimport struct\nimport sys\nfrom dataclasses import dataclass\n\
              from typing import Any, Callable, ClassVar, Dict, List, NoReturn, Optional, Tuple\n\n",
         );
         let _ = writeln!(
@@ -362,15 +492,17 @@ impl Spec {
         let mut runs = Vec::new();
         let mut funcs = String::new();
         let mut encoders = Vec::new();
+        let mut fast = Vec::new();
         for (name, c) in &self.reg.containers {
-            let py = ident(name);
+            let py = n.ty(name).to_string();
             match c {
                 Container::Struct(fields) => {
                     let _ = writeln!(out, "@dataclass(frozen=True)\nclass {py}:");
-                    let _ = writeln!(out, "    \"\"\"Rust `{name}`.\"\"\"\n");
-                    write_fields(&mut out, fields);
+                    let _ = writeln!(out, "    {}\n", py_str(&format!("Rust `{name}`.")));
+                    write_fields(&mut out, fields, n);
                     out.push_str("\n\n");
                     write_fields_codec(
+                        n,
                         &mut funcs,
                         &py,
                         &py,
@@ -380,6 +512,7 @@ impl Spec {
                         &mut runs,
                     );
                     encoders.push((py.clone(), py.clone()));
+                    fast_path(&mut funcs, &mut fast, &py, fields);
                 }
                 Container::Enum {
                     tag_width,
@@ -388,28 +521,27 @@ impl Spec {
                 } => {
                     let _ = writeln!(
                         out,
-                        "class {py}:\n    \"\"\"Rust enum `{name}`: one subclass per variant.\"\"\"\n\n    __slots__ = ()\n\n"
+                        "class {py}:\n    {}\n\n    __slots__ = ()\n\n",
+                        py_str(&format!("Rust enum `{name}`: one subclass per variant."))
                     );
                     let mut dec_table = Vec::new();
                     let mut enc_table = Vec::new();
-                    for v in variants {
-                        let vpy = format!("{py}_{}", ident(&v.name));
+                    for (v, (vpy, attr)) in variants.iter().zip(&n.variants[name]) {
+                        let vpy = vpy.clone();
                         let fields = v.fields.as_ref().unwrap_or(&Fields::Unit);
                         let _ = writeln!(out, "@dataclass(frozen=True)\nclass {vpy}({py}):");
                         let _ = writeln!(
                             out,
-                            "    \"\"\"`{name}::{}`, tag {}.\"\"\"\n",
-                            v.name, v.tag
+                            "    {}\n",
+                            py_str(&format!("`{name}::{}`, tag {}.", v.name, v.tag))
                         );
-                        write_fields(&mut out, fields);
+                        write_fields(&mut out, fields, n);
                         let _ = writeln!(out, "    _tag: ClassVar[int] = {}\n\n", v.tag);
-                        let _ = writeln!(
-                            out,
-                            "{py}.{} = {vpy}  # type: ignore[attr-defined]\n\n",
-                            ident(&v.name)
-                        );
+                        let _ =
+                            writeln!(out, "{py}.{attr} = {vpy}  # type: ignore[attr-defined]\n\n");
                         let depth = !matches!(fields, Fields::Unit);
                         write_fields_codec(
+                            n,
                             &mut funcs,
                             &vpy,
                             &vpy,
@@ -426,11 +558,11 @@ impl Spec {
                     let _ = writeln!(funcs, "    tag, start = _tag(r, {tag_width})");
                     let _ = writeln!(
                         funcs,
-                        "    return _variant(_{py}_dec, tag, start, {})(r)\n\n",
+                        "    return _variant(_tdec_{py}, tag, start, {})(r)\n\n",
                         variants.len()
                     );
                     let _ = writeln!(funcs, "def _enc_{py}(w: _Writer, v: {py}) -> None:");
-                    let _ = writeln!(funcs, "    enc = _{py}_enc.get(type(v))");
+                    let _ = writeln!(funcs, "    enc = _tenc_{py}.get(type(v))");
                     let _ = writeln!(funcs, "    if enc is None:");
                     let _ = writeln!(
                         funcs,
@@ -438,8 +570,8 @@ impl Spec {
                     );
                     let _ = writeln!(funcs, "    w.out += v._tag.to_bytes({tag_width}, \"big\")");
                     let _ = writeln!(funcs, "    enc(w, v)\n\n");
-                    let _ = writeln!(funcs, "_{py}_dec = {{{}}}", dec_table.join(", "));
-                    let _ = writeln!(funcs, "_{py}_enc = {{{}}}\n\n", enc_table.join(", "));
+                    let _ = writeln!(funcs, "_tdec_{py} = {{{}}}", dec_table.join(", "));
+                    let _ = writeln!(funcs, "_tenc_{py} = {{{}}}\n\n", enc_table.join(", "));
                     encoders.push((py.clone(), py.clone()));
                 }
             }
@@ -451,7 +583,7 @@ impl Spec {
         out.push_str("\n\n");
         out.push_str(&funcs);
         for name in self.reg.containers.keys() {
-            let py = ident(name);
+            let py = n.ty(name);
             let _ = writeln!(out, "_N_{py} = _Named(_dec_{py}, _enc_{py})");
         }
         for (n, expr) in &codecs.order {
@@ -459,10 +591,15 @@ impl Spec {
         }
         let _ = writeln!(
             out,
+            "\n_FAST: Dict[type, Callable[[bytes], Any]] = {{{}}}",
+            fast.join(", ")
+        );
+        let _ = writeln!(
+            out,
             "\n_DECODERS: Dict[type, Callable[[_Reader], Any]] = {{"
         );
         for name in self.reg.containers.keys() {
-            let py = ident(name);
+            let py = n.ty(name);
             let _ = writeln!(out, "    {py}: _dec_{py},");
         }
         let _ = writeln!(
@@ -509,6 +646,10 @@ impl Spec {
                     bits = 8 * w
                 );
             }
+            Framing::Datagram => out.push_str(
+                "def frame(payload: bytes) -> bytes:\n    \"\"\"No frame: a datagram holds one message.\"\"\"\n    if len(payload) > LIMIT:\n        raise EncodeError(f\"a payload of {len(payload)} bytes is too long\")\n    return bytes(payload)\n\n\n\
+                 def unframe(buf: bytes) -> Optional[Tuple[bytes, int]]:\n    \"\"\"The whole datagram is the payload.\"\"\"\n    if len(buf) > LIMIT:\n        raise FrameError(f\"a datagram of {len(buf)} bytes (limit {LIMIT})\")\n    return bytes(buf), len(buf)\n",
+            ),
             Framing::AsciiDigits(d) => {
                 let _ = write!(
                     out,
@@ -540,18 +681,68 @@ impl Spec {
     }
 }
 
-fn write_fields(out: &mut String, fields: &Fields) {
+/// A whole-message decoder for a struct of two or more fixed-width numbers
+/// (the common fixed header): one `unpack` of exactly its bytes, or `None`
+/// to let the reader find the error.
+fn fast_path(funcs: &mut String, fast: &mut Vec<String>, py: &str, fields: &Fields) {
+    let shapes = fields.shapes();
+    let mut letters = String::new();
+    let mut size = 0;
+    let mut bools = Vec::new();
+    for (i, s) in shapes.iter().enumerate() {
+        let Shape::Prim(p) = s else { return };
+        let Some(l) = run_letter(*p) else { return };
+        if *p == Prim::Bool {
+            bools.push(i);
+        }
+        letters.push(l);
+        size += p.size();
+    }
+    if shapes.len() < 2 {
+        return;
+    }
+    let names = field_names(fields);
+    let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
+    let _ = writeln!(funcs, "_W_{py} = struct.Struct(\">{letters}\")\n");
+    let _ = writeln!(funcs, "def _fast_{py}(data: bytes) -> Any:");
+    let _ = writeln!(
+        funcs,
+        "    if len(data) != {size} or DEPTH < 1 or {size} > LIMIT:\n        return None"
+    );
+    let _ = writeln!(funcs, "    {}, = _W_{py}.unpack(data)", locals.join(", "));
+    for i in bools {
+        let _ = writeln!(
+            funcs,
+            "    if x{i} > 1:\n        return None\n    x{i} = x{i} == 1"
+        );
+    }
+    let dict: Vec<_> = names
+        .iter()
+        .zip(&locals)
+        .map(|(n, x)| format!("\"{n}\": {x}"))
+        .collect();
+    let _ = writeln!(
+        funcs,
+        "    o = _new({py})\n    _set(o, \"__dict__\", {{{}}})\n    return o\n\n",
+        dict.join(", ")
+    );
+    fast.push(format!("{py}: _fast_{py}"));
+}
+
+fn write_fields(out: &mut String, fields: &Fields, n: &PyNames) {
     let names = field_names(fields);
     let shapes = fields.shapes();
     if shapes.is_empty() {
         out.push_str("    pass\n");
     }
-    for (n, s) in names.iter().zip(shapes) {
-        let _ = writeln!(out, "    {n}: {}", hint(s));
+    for (f, s) in names.iter().zip(shapes) {
+        let _ = writeln!(out, "    {f}: {}", hint(s, n));
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn write_fields_codec(
+    n: &PyNames,
     funcs: &mut String,
     fn_name: &str,
     class: &str,
@@ -566,22 +757,37 @@ fn write_fields_codec(
     let mut dec = String::new();
     let mut enc = String::new();
     if depth {
-        dec.push_str("    r.enter(r.pos)\n");
-        enc.push_str("    w.enter()\n");
+        // enter() and leave(), inlined: this runs once per value.
+        dec.push_str(
+            "    d = r.depth\n    if not d:\n        r.enter(r.pos)\n    r.depth = d - 1\n",
+        );
+        enc.push_str("    d = w.depth\n    if not d:\n        w.enter()\n    w.depth = d - 1\n");
     }
-    field_code(&shapes, &getters, codecs, runs, &mut dec, &mut enc);
+    field_code(n, &shapes, &getters, codecs, runs, &mut dec, &mut enc);
     if depth {
-        dec.push_str("    r.leave()\n");
-        enc.push_str("    w.leave()\n");
+        dec.push_str("    r.depth = d\n");
+        enc.push_str("    w.depth = d\n");
     }
     let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
     let _ = writeln!(funcs, "def _dec_{fn_name}(r: _Reader) -> {class}:");
     funcs.push_str(&dec);
-    let _ = writeln!(funcs, "    return {class}({})\n\n", locals.join(", "));
+    // The frozen dataclass's fields set at once: its __init__ sets them
+    // one by one through object.__setattr__, the slowest part of a decode.
+    let fields: Vec<_> = names
+        .iter()
+        .zip(&locals)
+        .map(|(n, x)| format!("\"{n}\": {x}"))
+        .collect();
+    let _ = writeln!(
+        funcs,
+        "    o = _new({class})\n    _set(o, \"__dict__\", {{{}}})\n    return o\n\n",
+        fields.join(", ")
+    );
     let _ = writeln!(funcs, "def _enc_{fn_name}(w: _Writer, v: {class}) -> None:");
-    if enc.is_empty() {
-        enc.push_str("    pass\n");
-    }
+    let _ = writeln!(
+        funcs,
+        "    if type(v) is not {class}:\n        raise EncodeError(f\"not a {class}: {{type(v).__name__}}\")"
+    );
     funcs.push_str(&enc);
     funcs.push_str("\n\n");
 }
@@ -595,8 +801,10 @@ def encode(value: Any) -> bytes:
     w = _Writer()
     try:
         enc(w, value)
-    except (struct.error, OverflowError) as e:
-        raise EncodeError(str(e)) from None
+    except EncodeError:
+        raise
+    except (struct.error, OverflowError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise EncodeError(f"{type(e).__name__}: {e}") from None
     if len(w.out) > LIMIT:
         raise EncodeError(f"a message of {len(w.out)} bytes is over the limit of {LIMIT}")
     return bytes(w.out)
@@ -604,7 +812,13 @@ def encode(value: Any) -> bytes:
 
 def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
+    fast = _FAST.get(cls)
+    if fast is not None:
+        value = fast(data)
+        if value is not None:
+            return value
     r = _Reader(data, True)
     value = _DECODERS[cls](r)
     if r.pos < len(data):

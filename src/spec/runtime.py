@@ -1,5 +1,12 @@
 # ---- runtime: the rules of netwire's `net` format --------------------------
 
+# Decoding and encoding take a few Python calls per nested level: make room
+# for DEPTH levels, never lowering a limit set higher.
+_RECURSION = 8 * DEPTH + 1000
+if sys.getrecursionlimit() < _RECURSION:
+    sys.setrecursionlimit(_RECURSION)
+
+
 class DecodeError(Exception):
     """Malformed, truncated or over-limit input.
 
@@ -90,6 +97,12 @@ class EmptyMessage(DecodeError):
     kind = "EmptyMessage"
 
 
+class Custom(DecodeError):
+    """A check of the type's own (such as a `Padded` string's padding)."""
+
+    kind = "Custom"
+
+
 class EncodeError(ValueError):
     """A value this protocol cannot carry (out of range, too long, too deep)."""
 
@@ -103,6 +116,10 @@ class Some:
     """`Some(value)` of an `Option` nested in an `Option`."""
 
     value: Any
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 class _Reader:
@@ -207,6 +224,19 @@ def _bools(r: _Reader, p: int, values: Tuple[Any, ...], at: Tuple[Tuple[int, int
             raise InvalidBool(p + off, f"byte {values[i]:#04x}")
 
 
+def _bytes(v: Any) -> bytes:
+    """The bytes of a byte string value (bytes, bytearray or memoryview)."""
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return bytes(v)
+    raise EncodeError(f"not bytes: {type(v).__name__}")
+
+
+def _items(v: Any, kinds: Tuple[type, ...], what: str) -> Any:
+    if not isinstance(v, kinds):
+        raise EncodeError(f"not a {what}: {type(v).__name__}")
+    return v
+
+
 class _Len:
     """A length field: `size` bytes, big-endian, signed or not."""
 
@@ -236,6 +266,7 @@ class _Prim:
     def __init__(self, fmt: str) -> None:
         self.s = struct.Struct(">" + fmt)
         self.size = self.s.size
+        self.fmt = fmt
 
     def dec(self, r: _Reader) -> Any:
         return self.s.unpack_from(r.data, r.take(self.size))[0]
@@ -287,6 +318,8 @@ class _Wide:
         return int.from_bytes(r.data[p:p + 16], "big", signed=self.signed)
 
     def enc(self, w: _Writer, v: int) -> None:
+        if not isinstance(v, int):
+            raise EncodeError(f"not an int: {type(v).__name__}")
         try:
             w.out += v.to_bytes(16, "big", signed=self.signed)
         except OverflowError as e:
@@ -351,7 +384,8 @@ class _Unit:
         return ()
 
     def enc(self, w: _Writer, v: Any) -> None:
-        pass
+        if v != ():
+            raise EncodeError(f"not (): {v!r}")
 
 
 class _Str:
@@ -380,7 +414,7 @@ class _Str:
             if not isinstance(v, str):
                 raise EncodeError(f"not a str: {v!r}")
             return v.encode("utf-8")
-        return bytes(v)
+        return _bytes(v)
 
     def enc(self, w: _Writer, v: Any) -> None:
         raw = self.raw(v)
@@ -403,6 +437,8 @@ class _Seq:
         self.elem = elem
         self.length = length
         self.raw = elem is _U8
+        # Numbers in one struct call (not bools: each is checked).
+        self.fmt = elem.fmt if isinstance(elem, _Prim) else None
 
     def dec(self, r: _Reader) -> Any:
         start = r.pos
@@ -418,6 +454,10 @@ class _Seq:
                 r.short(r.end, r.end + 1)
             r.pos = p + n
             v: Any = bytes(r.data[p:p + n])
+        elif self.fmt is not None and r.pos + n * self.elem.size <= r.end:
+            p = r.pos
+            v = list(struct.unpack_from(f">{n}{self.fmt}", r.data, p))
+            r.pos = p + n * self.elem.size
         else:
             dec = self.elem.dec
             v = [dec(r) for _ in range(n)]
@@ -425,21 +465,30 @@ class _Seq:
         return v
 
     def enc(self, w: _Writer, v: Any) -> None:
+        v = self.check(v)
         self.length.write(w, len(v))
         self.enc_body(w, v)
 
+    def check(self, v: Any) -> Any:
+        if self.raw:
+            return _bytes(v)
+        return _items(v, (list,), "list")
+
     def enc_body(self, w: _Writer, v: Any) -> None:
+        v = self.check(v)
         w.charge(len(v))
         w.enter()
         if self.raw:
-            w.out += bytes(v)
+            w.out += v
+        elif self.fmt is not None:
+            w.out += struct.pack(f">{len(v)}{self.fmt}", *v)
         else:
             for x in v:
                 self.elem.enc(w, x)
         w.leave()
 
     def count(self, v: Any) -> int:
-        return len(v)
+        return len(self.check(v))
 
 
 class _Map:
@@ -466,10 +515,12 @@ class _Map:
         return out
 
     def enc(self, w: _Writer, v: Dict[Any, Any]) -> None:
+        _items(v, (dict,), "dict")
         self.length.write(w, len(v))
         self.enc_body(w, v)
 
     def enc_body(self, w: _Writer, v: Dict[Any, Any]) -> None:
+        _items(v, (dict,), "dict")
         w.charge(len(v))
         w.enter()
         for k, x in v.items():
@@ -478,7 +529,7 @@ class _Map:
         w.leave()
 
     def count(self, v: Any) -> int:
-        return len(v)
+        return len(_items(v, (dict,), "dict"))
 
 
 class _Tuple:
@@ -492,6 +543,7 @@ class _Tuple:
         return v
 
     def enc(self, w: _Writer, v: Tuple[Any, ...]) -> None:
+        _items(v, (tuple,), "tuple")
         if len(v) != len(self.elems):
             raise EncodeError(f"expected {len(self.elems)} elements, got {len(v)}")
         w.enter()
@@ -516,10 +568,43 @@ class _ByteArray:
         return bytes(r.data[p:p + self.n])
 
     def enc(self, w: _Writer, v: bytes) -> None:
+        v = _bytes(v)
         if len(v) != self.n:
             raise EncodeError(f"expected {self.n} bytes, got {len(v)}")
         w.enter()
-        w.out += bytes(v)
+        w.out += v
+        w.leave()
+
+
+class _Padded:
+    """`netwire::with::Padded<N>`: UTF-8 text, then 0 bytes up to N."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def dec(self, r: _Reader) -> str:
+        r.enter(r.pos)
+        p = r.pos
+        if p + self.n > r.end:
+            r.short(r.end, r.end + 1)
+        r.pos = p + self.n
+        r.leave()
+        text, _, pad = r.data[p:p + self.n].partition(b"\0")
+        if pad.strip(b"\0"):
+            raise Custom(p, "a byte after the terminator is not 0")
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Custom(p, "a padded string is not UTF-8") from None
+
+    def enc(self, w: _Writer, v: str) -> None:
+        if not isinstance(v, str):
+            raise EncodeError(f"not a str: {type(v).__name__}")
+        raw = v.encode("utf-8")
+        if len(raw) > self.n or b"\0" in raw:
+            raise EncodeError(f"{len(raw)} bytes (or a 0 byte) in a string padded to {self.n}")
+        w.enter()
+        w.out += raw + bytes(self.n - len(raw))
         w.leave()
 
 
@@ -544,6 +629,8 @@ class _Option:
         if v is None:
             w.out.append(0)
             return
+        if self.wrapped and not isinstance(v, Some):
+            raise EncodeError(f"an Option in an Option takes None or Some(...): {type(v).__name__}")
         w.out.append(1)
         w.enter()
         self.inner.enc(w, v.value if self.wrapped else v)
@@ -571,7 +658,9 @@ class _CStr:
             raise InvalidUtf8(start) from None
 
     def enc(self, w: _Writer, v: Any) -> None:
-        raw = v.encode("utf-8") if self.text else bytes(v)
+        if self.text and not isinstance(v, str):
+            raise EncodeError(f"not a str: {type(v).__name__}")
+        raw = v.encode("utf-8") if self.text else _bytes(v)
         if b"\0" in raw:
             raise EncodeError("a 0 byte inside a C string")
         w.out += raw
@@ -594,7 +683,34 @@ class _RestBytes:
         return bytes(r.data[start:r.end])
 
     def enc(self, w: _Writer, v: bytes) -> None:
-        w.out += bytes(v)
+        w.out += _bytes(v)
+
+
+class _RestRaw:
+    """`netwire::with::rest` on a `Vec<u8>`: the bytes to the message's end,
+    in one slice (each byte is an element of the sequence's budget)."""
+
+    def dec(self, r: _Reader) -> bytes:
+        start = r.pos
+        if not r.whole:
+            raise Unsupported(None, _NO_END)
+        r.enter(start)
+        n = r.end - start
+        if n > r.elements:
+            raise LengthOverLimit(start + r.elements, 1, 0)
+        r.elements -= n
+        if r.cut:
+            raise LengthOverLimit(r.end, r.end + 1, LIMIT)
+        r.pos = r.end
+        r.leave()
+        return r.data[start:r.end]
+
+    def enc(self, w: _Writer, v: bytes) -> None:
+        v = _bytes(v)
+        w.charge(len(v))
+        w.enter()
+        w.out += v
+        w.leave()
 
 
 class _OpenSeq:
@@ -631,6 +747,7 @@ class _OpenSeq:
         return out
 
     def enc(self, w: _Writer, v: Any) -> None:
+        v = _bytes(v) if self.elem is _U8 else _items(v, (list,), "list")
         w.charge(len(v))
         w.enter()
         for x in v:

@@ -93,6 +93,8 @@ pub(crate) enum Shape {
     Named(String),
     /// A field under an adapter of [`crate::with`].
     Adapted(Adapter, Box<Shape>),
+    /// [`crate::with::Padded`]: UTF-8 text, then `0` bytes up to `N`.
+    Padded(usize),
 }
 
 /// The fields of a struct or of an enum variant.
@@ -208,6 +210,10 @@ pub(crate) struct Tagging {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Registry {
     pub(crate) containers: BTreeMap<String, Container>,
+    /// Per serde name, the Rust type that has it, as the type of its
+    /// `Deserialize` impl's visitor tells (which names the type's module
+    /// and generic parameters).
+    identities: BTreeMap<String, &'static str>,
 }
 
 /// The error a trace pass stops with.
@@ -308,17 +314,20 @@ pub(crate) fn trace<'de, T: de::Deserialize<'de>>(
         root.merge(shape)
             .map_err(|()| SpecError::new(type_name, "traces differently on different passes"))?;
         *reg = scratch;
-        let open = reg.containers.values().any(|c| match c {
-            Container::Enum { variants, .. } => variants.iter().any(|v| v.fields.is_none()),
-            Container::Struct(_) => false,
-        });
+        let open = reg.containers.values().any(open_enum);
         if !open {
             break;
         }
         if !progress {
+            let open: Vec<_> = reg
+                .containers
+                .iter()
+                .filter(|(_, c)| open_enum(c))
+                .map(|(n, _)| n.as_str())
+                .collect();
             return Err(SpecError::new(
-                type_name,
-                "some enum variants cannot be reached",
+                open.first().copied().unwrap_or(type_name),
+                "some of its variants cannot be reached",
             ));
         }
     }
@@ -337,6 +346,42 @@ pub(crate) fn trace<'de, T: de::Deserialize<'de>>(
         return Err(SpecError::new(type_name, "part of it could not be traced"));
     }
     Ok(root)
+}
+
+/// Whether an enum has a variant not traced yet.
+fn open_enum(c: &Container) -> bool {
+    match c {
+        Container::Enum { variants, .. } => variants.iter().any(|v| v.fields.is_none()),
+        Container::Struct(_) => false,
+    }
+}
+
+/// Whether a value of shape `s` can reach an enum with a variant not
+/// traced yet.
+fn leads_to_open(reg: &BTreeMap<String, Container>, s: &Shape, seen: &mut Vec<String>) -> bool {
+    match s {
+        Shape::Named(n) => {
+            if seen.contains(n) {
+                return false;
+            }
+            seen.push(n.clone());
+            match reg.get(n) {
+                None => false,
+                Some(c) if open_enum(c) => true,
+                Some(Container::Struct(f)) => {
+                    f.shapes().into_iter().any(|s| leads_to_open(reg, s, seen))
+                }
+                Some(Container::Enum { variants, .. }) => variants
+                    .iter()
+                    .filter_map(|v| v.fields.as_ref())
+                    .any(|f| f.shapes().into_iter().any(|s| leads_to_open(reg, s, seen))),
+            }
+        }
+        Shape::Option(i) | Shape::Seq(i) | Shape::Adapted(_, i) => leads_to_open(reg, i, seen),
+        Shape::Map(a, b) => leads_to_open(reg, a, seen) || leads_to_open(reg, b, seen),
+        Shape::Tuple(v) => v.iter().any(|s| leads_to_open(reg, s, seen)),
+        _ => false,
+    }
 }
 
 fn unsupported(name: &str, what: &str) -> Stop {
@@ -360,6 +405,26 @@ impl Tracer<'_> {
         }
         self.stack.push(name.to_string());
         Ok(())
+    }
+
+    /// Refuses a second Rust type under a serde name already traced: a
+    /// generic type used with two parameters, or two types of one name in
+    /// different modules, would otherwise be described as one.
+    fn identify<V>(&mut self, name: &str) -> Result<(), Stop> {
+        let id = std::any::type_name::<V>();
+        match self.reg.identities.get(name) {
+            Some(&old) if old != id => Err(unsupported(
+                name,
+                "two different types have this serde name (a generic type used with two \
+                 parameters, or same-named types in two modules); give each its own name \
+                 with #[serde(rename)] or a wrapper type",
+            )),
+            Some(_) => Ok(()),
+            None => {
+                self.reg.identities.insert(name.to_string(), id);
+                Ok(())
+            }
+        }
     }
 
     /// Records a struct's fields under its name.
@@ -553,6 +618,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
         name: &'static str,
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        self.identify::<V>(name)?;
         self.record(name, Fields::Unit)?;
         self.last = Shape::Named(name.into());
         visitor.visit_unit()
@@ -574,6 +640,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
             self.last = Shape::Adapted(adapter, Box::new(inner));
             return Ok(v);
         }
+        self.identify::<V>(name)?;
         self.push(name)?;
         let v = visitor.visit_newtype_struct(&mut *self)?;
         self.stack.pop();
@@ -592,6 +659,13 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value, Stop> {
         let (v, shapes) = self.visit_fields(None, len, visitor)?;
+        // `Padded<N>` reads N bytes as a tuple; its visitor says what they
+        // are.
+        let visitor_type = std::any::type_name::<V>();
+        if visitor_type.starts_with("<netwire::with::Padded<") {
+            self.last = Shape::Padded(len);
+            return Ok(v);
+        }
         self.last = Shape::Tuple(shapes);
         Ok(v)
     }
@@ -602,6 +676,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
         len: usize,
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        self.identify::<V>(name)?;
         self.push(name)?;
         let (v, shapes) = self.visit_fields(None, len, visitor)?;
         self.stack.pop();
@@ -631,6 +706,7 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
         fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Stop> {
+        self.identify::<V>(name)?;
         self.push(name)?;
         let (v, shapes) = self.visit_fields(Some(fields), fields.len(), visitor)?;
         self.stack.pop();
@@ -679,6 +755,8 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
                 "an enum without variants has no value to trace",
             ));
         }
+        self.identify::<V>(name)?;
+        let snapshot = self.reg.containers.clone();
         let entry = self
             .reg
             .containers
@@ -717,7 +795,18 @@ impl<'de> Deserializer<'de> for &mut Tracer<'_> {
                     self.progress = true;
                     i
                 }
-                None => 0,
+                // Every variant is traced: take one that leads to an enum
+                // with a variant not traced yet, if any.
+                None => known
+                    .iter()
+                    .position(|v| {
+                        v.fields.as_ref().is_some_and(|f| {
+                            f.shapes()
+                                .into_iter()
+                                .any(|s| leads_to_open(&snapshot, s, &mut Vec::new()))
+                        })
+                    })
+                    .unwrap_or(0),
             }
         };
         self.push(name)?;

@@ -4,7 +4,9 @@
 //! `NETWIRE_BLESS=1` rewrites the golden files.
 
 mod c;
+mod catalogue;
 mod compat;
+mod conformance;
 mod dynamic;
 mod golden;
 mod lockfiles;

@@ -24,7 +24,7 @@ fn checksum(data: &[u8]) -> u16 {
 
 /// One Ethernet/IPv4/TCP frame from the client (port 40000) to `PORT`,
 /// or back.
-fn packet(to_server: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+pub fn packet(to_server: bool, seq: u32, ack: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
     let (src, dst) = if to_server {
         (40000u16, PORT)
     } else {
@@ -136,7 +136,7 @@ fn tshark_shows_every_message() {
         .arg(&file)
         .args([
             "-Y",
-            "chat",
+            "nw_chat",
             "-T",
             "fields",
             "-E",
@@ -148,11 +148,11 @@ fn tshark_shows_every_message() {
             "-e",
             "frame.number",
             "-e",
-            "chat.msg.tag",
+            "nw_chat.msg.tag",
             "-e",
-            "chat.msg.ping.0",
+            "nw_chat.msg.ping.0",
         ])
-        .args(["-e", "chat.msg.chat.room", "-e", "chat.msg.chat.text"])
+        .args(["-e", "nw_chat.msg.chat.room", "-e", "nw_chat.msg.chat.text"])
         .output()
         .expect("tshark runs");
     let text = String::from_utf8_lossy(&out.stdout);

@@ -15,14 +15,29 @@
 #include <stdint.h>
 #include <string.h>
 
-#define CHAT_ESHORT (-1L) /* input or output too short */
-#define CHAT_EINVAL (-2L) /* a byte (bool, option, tag, length) no value has */
-#define CHAT_LIMIT 16777216u /* the most bytes of one message */
+#define CHAT_ESHORT (-1L) /* UnexpectedEnd: input (or output) too short */
+#define CHAT_EINVAL (-2L) /* a value this protocol cannot carry (encoding) */
+#define CHAT_EBOOL (-3L) /* InvalidBool */
+#define CHAT_EOPTION (-4L) /* InvalidOption */
+#define CHAT_ETAG (-5L) /* TagOutOfRange */
+#define CHAT_EUTF8 (-6L) /* InvalidUtf8 */
+#define CHAT_ENEGATIVE (-7L) /* NegativeLength */
+#define CHAT_ELIMIT (-8L) /* LengthOverLimit */
+#define CHAT_EDEPTH (-9L) /* DepthLimit */
+#define CHAT_ETRAILING (-10L) /* TrailingBytes */
+#define CHAT_LIMIT UINT64_C(16777216) /* the most bytes of one message */
+#define CHAT_DEPTH 128u /* the most nested levels */
 
 #define CHAT_FINGERPRINT UINT64_C(0x44e7c4fb3acaf587) /* the layout's fingerprint (Spec::fingerprint) */
 
 /** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */
 typedef struct { const uint8_t *ptr; size_t len; } chat_view;
+
+/** Why a decoder failed: one of the negative codes above, and the byte offset. */
+typedef struct { long code; size_t offset; } chat_error;
+
+/** A decoder's state: the error, the levels and elements left, whether the input was cut at the limit. */
+typedef struct { chat_error *err; size_t depth; uint64_t elements; bool cut; } chat_state;
 
 static inline uint16_t chat_rd16(const uint8_t *b) { return (uint16_t)b[0] << 8 | (uint16_t)b[1] << 0; }
 static inline void chat_wr16(uint8_t *b, uint16_t v) { b[0] = (uint8_t)(v >> 8); b[1] = (uint8_t)(v >> 0); }
@@ -32,6 +47,47 @@ static inline uint64_t chat_rd64(const uint8_t *b) { return (uint64_t)b[0] << 56
 static inline void chat_wr64(uint8_t *b, uint64_t v) { b[0] = (uint8_t)(v >> 56); b[1] = (uint8_t)(v >> 48); b[2] = (uint8_t)(v >> 40); b[3] = (uint8_t)(v >> 32); b[4] = (uint8_t)(v >> 24); b[5] = (uint8_t)(v >> 16); b[6] = (uint8_t)(v >> 8); b[7] = (uint8_t)(v >> 0); }
 static inline uint8_t chat_rd8(const uint8_t *b) { return b[0]; }
 static inline void chat_wr8(uint8_t *b, uint8_t v) { b[0] = v; }
+
+static inline long chat_fail(chat_state *st, long code, size_t at) { st->err->code = code; st->err->offset = at; return code; }
+/* The input ends before `end`: past the limit, or just short. */
+static inline long chat_short(chat_state *st, size_t at, uint64_t end) { return chat_fail(st, end > CHAT_LIMIT ? CHAT_ELIMIT : CHAT_ESHORT, at); }
+static inline uint64_t chat_end(size_t p, uint64_t count) { return count > UINT64_MAX - p ? UINT64_MAX : (uint64_t)p + count; }
+static inline long chat_enter(chat_state *st, size_t at) { if (st->depth == 0) return chat_fail(st, CHAT_EDEPTH, at); st->depth--; return 0; }
+static inline long chat_charge(chat_state *st, uint64_t n, size_t at) { if (n > st->elements) return chat_fail(st, CHAT_ELIMIT, at); st->elements -= n; return 0; }
+/* Whether the `n` bytes at `s` are UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
+static inline bool chat_utf8(const uint8_t *s, size_t n) {
+    size_t i = 0;
+    while (i < n) {
+        uint8_t b = s[i];
+        size_t w;
+        uint8_t lo = 0x80, hi = 0xBF;
+        if (b < 0x80) { i++; continue; }
+        else if (b >= 0xC2 && b <= 0xDF) w = 2;
+        else if (b >= 0xE0 && b <= 0xEF) { w = 3; if (b == 0xE0) lo = 0xA0; if (b == 0xED) hi = 0x9F; }
+        else if (b >= 0xF0 && b <= 0xF4) { w = 4; if (b == 0xF0) lo = 0x90; if (b == 0xF4) hi = 0x8F; }
+        else return false;
+        if (n - i < w) return false;
+        if (s[i + 1] < lo || s[i + 1] > hi) return false;
+        for (size_t k = 2; k < w; k++) if (s[i + k] < 0x80 || s[i + k] > 0xBF) return false;
+        i += w;
+    }
+    return true;
+}
+/** The name of netwire's `ErrorKind` for an error code. */
+static inline const char *chat_error_name(long code) {
+    switch (code) {
+    case CHAT_ESHORT: return "UnexpectedEnd";
+    case CHAT_EBOOL: return "InvalidBool";
+    case CHAT_EOPTION: return "InvalidOption";
+    case CHAT_ETAG: return "TagOutOfRange";
+    case CHAT_EUTF8: return "InvalidUtf8";
+    case CHAT_ENEGATIVE: return "NegativeLength";
+    case CHAT_ELIMIT: return "LengthOverLimit";
+    case CHAT_EDEPTH: return "DepthLimit";
+    case CHAT_ETRAILING: return "TrailingBytes";
+    default: return "Invalid";
+    }
+}
 
 #define CHAT_MSG_PING UINT32_C(0) /* tag of `Msg::Ping` */
 #define CHAT_MSG_CHAT UINT32_C(1) /* tag of `Msg::Chat` */
@@ -45,36 +101,63 @@ typedef struct {
     } v;
 } chat_Msg;
 
-/** Decodes a `Msg` from the front of `in`; returns the bytes used or a negative error. */
-static inline long chat_Msg_decode(const uint8_t *in, size_t len, chat_Msg *out) {
-    size_t p = 0;
-    (void)in; (void)len; (void)out;
-    if (len < 1) return CHAT_ESHORT;
-    out->tag = (uint32_t)chat_rd8(in);
-    p = 1;
-    switch (out->tag) {
-    case CHAT_MSG_PING:
-        if (len - p < 4) return CHAT_ESHORT;
+static inline long chat_Msg_dec(const uint8_t *in, size_t len, size_t *pos, chat_Msg *out, chat_state *st) {
+    size_t p = *pos;
+    (void)in; (void)len; (void)out; (void)st;
+    { size_t start = p;
+      if (len - p < 1) return chat_short(st, p, (uint64_t)p + 1);
+      out->tag = (uint32_t)chat_rd8(in + p);
+      p += 1;
+      switch (out->tag) {
+      case CHAT_MSG_PING:
+        if (chat_enter(st, p) < 0) return st->err->code;
+        if (len - p < 4) return chat_short(st, p, (uint64_t)p + 4);
         out->v.Ping.value = (uint32_t)chat_rd32(in + p);
         p += 4;
+        st->depth++;
         break;
-    case CHAT_MSG_CHAT:
-        if (len - p < 2) return CHAT_ESHORT;
+      case CHAT_MSG_CHAT:
+        if (chat_enter(st, p) < 0) return st->err->code;
+        if (len - p < 2) return chat_short(st, p, (uint64_t)p + 2);
         out->v.Chat.room = (uint16_t)chat_rd16(in + p);
         p += 2;
         { uint64_t count;
-          if (len - p < 4) return CHAT_ESHORT;
+          size_t start = p;
+          if (len - p < 4) return chat_short(st, p, (uint64_t)p + 4);
           count = chat_rd32(in + p);
           p += 4;
-          if (count > len - p) return CHAT_ESHORT;
-          out->v.Chat.text.ptr = in + p; out->v.Chat.text.len = (size_t)count; p += (size_t)count; }
+          { uint64_t q = chat_end(p, count);
+            if (q > len) return chat_short(st, start, q); }
+          if (!chat_utf8(in + p, (size_t)count)) return chat_fail(st, CHAT_EUTF8, start);
+          out->v.Chat.text.ptr = in + p; out->v.Chat.text.len = (size_t)count; p += (size_t)count;
+        }
+        st->depth++;
         break;
-    case CHAT_MSG_BYE:
+      case CHAT_MSG_BYE:
         break;
-    default:
-        return CHAT_EINVAL;
+      default:
+        return chat_fail(st, CHAT_ETAG, start);
+      }
     }
+    *pos = p;
+    return 0;
+}
+
+/** Decodes a `Msg` from the front of `in`; returns the bytes used, or a negative error whose code and offset are in `*err`. */
+static inline long chat_Msg_decode_at(const uint8_t *in, size_t len, chat_Msg *out, chat_error *err) {
+    chat_state st;
+    size_t p = 0;
+    st.err = err; st.depth = CHAT_DEPTH; st.elements = CHAT_LIMIT; st.cut = (uint64_t)len > CHAT_LIMIT;
+    err->code = 0; err->offset = 0;
+    if (st.cut) len = (size_t)CHAT_LIMIT;
+    if (chat_Msg_dec(in, len, &p, out, &st) < 0) return err->code;
     return (long)p;
+}
+
+/** Decodes a `Msg` from the front of `in`; returns the bytes used or a negative error. */
+static inline long chat_Msg_decode(const uint8_t *in, size_t len, chat_Msg *out) {
+    chat_error err;
+    return chat_Msg_decode_at(in, len, out, &err);
 }
 
 /** Encodes `*v` into `out`; returns the bytes written or a negative error. */
@@ -108,6 +191,44 @@ static inline long chat_Msg_encode(const chat_Msg *v, uint8_t *out, size_t cap) 
     }
     chat_wr8(out, (uint8_t)v->tag);
     return (long)p;
+}
+
+/** The protocol's message: `Msg`. */
+typedef chat_Msg chat_message;
+static inline long chat_message_decode_at(const uint8_t *in, size_t len, chat_message *out, chat_error *err) { return chat_Msg_decode_at(in, len, out, err); }
+static inline long chat_message_decode(const uint8_t *in, size_t len, chat_message *out) { return chat_Msg_decode(in, len, out); }
+static inline long chat_message_encode(const chat_message *v, uint8_t *out, size_t cap) { return chat_Msg_encode(v, out, cap); }
+
+/** Writes the frame header of a payload of `n` bytes to `out`; returns its size (4) or a negative error. */
+static inline long chat_frame_header(size_t n, uint8_t *out, size_t cap) {
+    uint64_t v = 0;
+    (void)v; (void)out;
+    (void)cap;
+    if ((uint64_t)n > CHAT_LIMIT) return CHAT_ELIMIT;
+    if (cap < 4) return CHAT_ESHORT;
+    if ((uint64_t)n > UINT64_C(4294967295) - 0) return CHAT_ELIMIT;
+    v = (uint64_t)n + 0;
+    out[0] = (uint8_t)(v >> 24);
+    out[1] = (uint8_t)(v >> 16);
+    out[2] = (uint8_t)(v >> 8);
+    out[3] = (uint8_t)(v >> 0);
+    return 4;
+}
+
+/** Finds the first frame in `in`: sets `*payload` and `*payload_len`, returns the bytes the frame takes, 0 when more input is needed, or a negative error (CHAT_ELIMIT: over the limit; the stream cannot be followed). */
+static inline long chat_unframe(const uint8_t *in, size_t len, const uint8_t **payload, size_t *payload_len) {
+    uint64_t n;
+    if (len < 4) return 0;
+    n = 0;
+    n = n << 8 | in[0];
+    n = n << 8 | in[1];
+    n = n << 8 | in[2];
+    n = n << 8 | in[3];
+    if (n > CHAT_LIMIT) return CHAT_ELIMIT;
+    if (len - 4 < n) return 0;
+    *payload = in + 4;
+    *payload_len = (size_t)n;
+    return (long)(4 + n);
 }
 
 #endif /* CHAT_NETWIRE_H */

@@ -10,6 +10,7 @@ frame(payload)/unframe(buffer) for the framing; MessageSocket(sock) for whole me
 from __future__ import annotations
 
 import struct
+import sys
 from dataclasses import dataclass
 from typing import Any, Callable, ClassVar, Dict, List, NoReturn, Optional, Tuple
 
@@ -24,6 +25,13 @@ FINGERPRINT = 0x44e7c4fb3acaf587
 """The layout's fingerprint (netwire::spec::Spec::fingerprint)."""
 
 # ---- runtime: the rules of netwire's `net` format --------------------------
+
+# Decoding and encoding take a few Python calls per nested level: make room
+# for DEPTH levels, never lowering a limit set higher.
+_RECURSION = 8 * DEPTH + 1000
+if sys.getrecursionlimit() < _RECURSION:
+    sys.setrecursionlimit(_RECURSION)
+
 
 class DecodeError(Exception):
     """Malformed, truncated or over-limit input.
@@ -115,6 +123,12 @@ class EmptyMessage(DecodeError):
     kind = "EmptyMessage"
 
 
+class Custom(DecodeError):
+    """A check of the type's own (such as a `Padded` string's padding)."""
+
+    kind = "Custom"
+
+
 class EncodeError(ValueError):
     """A value this protocol cannot carry (out of range, too long, too deep)."""
 
@@ -128,6 +142,10 @@ class Some:
     """`Some(value)` of an `Option` nested in an `Option`."""
 
     value: Any
+
+
+_new = object.__new__
+_set = object.__setattr__
 
 
 class _Reader:
@@ -232,6 +250,19 @@ def _bools(r: _Reader, p: int, values: Tuple[Any, ...], at: Tuple[Tuple[int, int
             raise InvalidBool(p + off, f"byte {values[i]:#04x}")
 
 
+def _bytes(v: Any) -> bytes:
+    """The bytes of a byte string value (bytes, bytearray or memoryview)."""
+    if isinstance(v, (bytes, bytearray, memoryview)):
+        return bytes(v)
+    raise EncodeError(f"not bytes: {type(v).__name__}")
+
+
+def _items(v: Any, kinds: Tuple[type, ...], what: str) -> Any:
+    if not isinstance(v, kinds):
+        raise EncodeError(f"not a {what}: {type(v).__name__}")
+    return v
+
+
 class _Len:
     """A length field: `size` bytes, big-endian, signed or not."""
 
@@ -261,6 +292,7 @@ class _Prim:
     def __init__(self, fmt: str) -> None:
         self.s = struct.Struct(">" + fmt)
         self.size = self.s.size
+        self.fmt = fmt
 
     def dec(self, r: _Reader) -> Any:
         return self.s.unpack_from(r.data, r.take(self.size))[0]
@@ -312,6 +344,8 @@ class _Wide:
         return int.from_bytes(r.data[p:p + 16], "big", signed=self.signed)
 
     def enc(self, w: _Writer, v: int) -> None:
+        if not isinstance(v, int):
+            raise EncodeError(f"not an int: {type(v).__name__}")
         try:
             w.out += v.to_bytes(16, "big", signed=self.signed)
         except OverflowError as e:
@@ -376,7 +410,8 @@ class _Unit:
         return ()
 
     def enc(self, w: _Writer, v: Any) -> None:
-        pass
+        if v != ():
+            raise EncodeError(f"not (): {v!r}")
 
 
 class _Str:
@@ -405,7 +440,7 @@ class _Str:
             if not isinstance(v, str):
                 raise EncodeError(f"not a str: {v!r}")
             return v.encode("utf-8")
-        return bytes(v)
+        return _bytes(v)
 
     def enc(self, w: _Writer, v: Any) -> None:
         raw = self.raw(v)
@@ -428,6 +463,8 @@ class _Seq:
         self.elem = elem
         self.length = length
         self.raw = elem is _U8
+        # Numbers in one struct call (not bools: each is checked).
+        self.fmt = elem.fmt if isinstance(elem, _Prim) else None
 
     def dec(self, r: _Reader) -> Any:
         start = r.pos
@@ -443,6 +480,10 @@ class _Seq:
                 r.short(r.end, r.end + 1)
             r.pos = p + n
             v: Any = bytes(r.data[p:p + n])
+        elif self.fmt is not None and r.pos + n * self.elem.size <= r.end:
+            p = r.pos
+            v = list(struct.unpack_from(f">{n}{self.fmt}", r.data, p))
+            r.pos = p + n * self.elem.size
         else:
             dec = self.elem.dec
             v = [dec(r) for _ in range(n)]
@@ -450,21 +491,30 @@ class _Seq:
         return v
 
     def enc(self, w: _Writer, v: Any) -> None:
+        v = self.check(v)
         self.length.write(w, len(v))
         self.enc_body(w, v)
 
+    def check(self, v: Any) -> Any:
+        if self.raw:
+            return _bytes(v)
+        return _items(v, (list,), "list")
+
     def enc_body(self, w: _Writer, v: Any) -> None:
+        v = self.check(v)
         w.charge(len(v))
         w.enter()
         if self.raw:
-            w.out += bytes(v)
+            w.out += v
+        elif self.fmt is not None:
+            w.out += struct.pack(f">{len(v)}{self.fmt}", *v)
         else:
             for x in v:
                 self.elem.enc(w, x)
         w.leave()
 
     def count(self, v: Any) -> int:
-        return len(v)
+        return len(self.check(v))
 
 
 class _Map:
@@ -491,10 +541,12 @@ class _Map:
         return out
 
     def enc(self, w: _Writer, v: Dict[Any, Any]) -> None:
+        _items(v, (dict,), "dict")
         self.length.write(w, len(v))
         self.enc_body(w, v)
 
     def enc_body(self, w: _Writer, v: Dict[Any, Any]) -> None:
+        _items(v, (dict,), "dict")
         w.charge(len(v))
         w.enter()
         for k, x in v.items():
@@ -503,7 +555,7 @@ class _Map:
         w.leave()
 
     def count(self, v: Any) -> int:
-        return len(v)
+        return len(_items(v, (dict,), "dict"))
 
 
 class _Tuple:
@@ -517,6 +569,7 @@ class _Tuple:
         return v
 
     def enc(self, w: _Writer, v: Tuple[Any, ...]) -> None:
+        _items(v, (tuple,), "tuple")
         if len(v) != len(self.elems):
             raise EncodeError(f"expected {len(self.elems)} elements, got {len(v)}")
         w.enter()
@@ -541,10 +594,43 @@ class _ByteArray:
         return bytes(r.data[p:p + self.n])
 
     def enc(self, w: _Writer, v: bytes) -> None:
+        v = _bytes(v)
         if len(v) != self.n:
             raise EncodeError(f"expected {self.n} bytes, got {len(v)}")
         w.enter()
-        w.out += bytes(v)
+        w.out += v
+        w.leave()
+
+
+class _Padded:
+    """`netwire::with::Padded<N>`: UTF-8 text, then 0 bytes up to N."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+    def dec(self, r: _Reader) -> str:
+        r.enter(r.pos)
+        p = r.pos
+        if p + self.n > r.end:
+            r.short(r.end, r.end + 1)
+        r.pos = p + self.n
+        r.leave()
+        text, _, pad = r.data[p:p + self.n].partition(b"\0")
+        if pad.strip(b"\0"):
+            raise Custom(p, "a byte after the terminator is not 0")
+        try:
+            return text.decode("utf-8")
+        except UnicodeDecodeError:
+            raise Custom(p, "a padded string is not UTF-8") from None
+
+    def enc(self, w: _Writer, v: str) -> None:
+        if not isinstance(v, str):
+            raise EncodeError(f"not a str: {type(v).__name__}")
+        raw = v.encode("utf-8")
+        if len(raw) > self.n or b"\0" in raw:
+            raise EncodeError(f"{len(raw)} bytes (or a 0 byte) in a string padded to {self.n}")
+        w.enter()
+        w.out += raw + bytes(self.n - len(raw))
         w.leave()
 
 
@@ -569,6 +655,8 @@ class _Option:
         if v is None:
             w.out.append(0)
             return
+        if self.wrapped and not isinstance(v, Some):
+            raise EncodeError(f"an Option in an Option takes None or Some(...): {type(v).__name__}")
         w.out.append(1)
         w.enter()
         self.inner.enc(w, v.value if self.wrapped else v)
@@ -596,7 +684,9 @@ class _CStr:
             raise InvalidUtf8(start) from None
 
     def enc(self, w: _Writer, v: Any) -> None:
-        raw = v.encode("utf-8") if self.text else bytes(v)
+        if self.text and not isinstance(v, str):
+            raise EncodeError(f"not a str: {type(v).__name__}")
+        raw = v.encode("utf-8") if self.text else _bytes(v)
         if b"\0" in raw:
             raise EncodeError("a 0 byte inside a C string")
         w.out += raw
@@ -619,7 +709,34 @@ class _RestBytes:
         return bytes(r.data[start:r.end])
 
     def enc(self, w: _Writer, v: bytes) -> None:
-        w.out += bytes(v)
+        w.out += _bytes(v)
+
+
+class _RestRaw:
+    """`netwire::with::rest` on a `Vec<u8>`: the bytes to the message's end,
+    in one slice (each byte is an element of the sequence's budget)."""
+
+    def dec(self, r: _Reader) -> bytes:
+        start = r.pos
+        if not r.whole:
+            raise Unsupported(None, _NO_END)
+        r.enter(start)
+        n = r.end - start
+        if n > r.elements:
+            raise LengthOverLimit(start + r.elements, 1, 0)
+        r.elements -= n
+        if r.cut:
+            raise LengthOverLimit(r.end, r.end + 1, LIMIT)
+        r.pos = r.end
+        r.leave()
+        return r.data[start:r.end]
+
+    def enc(self, w: _Writer, v: bytes) -> None:
+        v = _bytes(v)
+        w.charge(len(v))
+        w.enter()
+        w.out += v
+        w.leave()
 
 
 class _OpenSeq:
@@ -656,6 +773,7 @@ class _OpenSeq:
         return out
 
     def enc(self, w: _Writer, v: Any) -> None:
+        v = _bytes(v) if self.elem is _U8 else _items(v, (list,), "list")
         w.charge(len(v))
         w.enter()
         for x in v:
@@ -751,14 +869,14 @@ _UNIT = _Unit()
 # ---- the types -----------------------------------------------------------
 
 class Msg:
-    """Rust enum `Msg`: one subclass per variant."""
+    "Rust enum `Msg`: one subclass per variant."
 
     __slots__ = ()
 
 
 @dataclass(frozen=True)
 class Msg_Ping(Msg):
-    """`Msg::Ping`, tag 0."""
+    "`Msg::Ping`, tag 0."
 
     value: int
     _tag: ClassVar[int] = 0
@@ -769,7 +887,7 @@ Msg.Ping = Msg_Ping  # type: ignore[attr-defined]
 
 @dataclass(frozen=True)
 class Msg_Chat(Msg):
-    """`Msg::Chat`, tag 1."""
+    "`Msg::Chat`, tag 1."
 
     room: int
     text: str
@@ -781,7 +899,7 @@ Msg.Chat = Msg_Chat  # type: ignore[attr-defined]
 
 @dataclass(frozen=True)
 class Msg_Bye(Msg):
-    """`Msg::Bye`, tag 2."""
+    "`Msg::Bye`, tag 2."
 
     pass
     _tag: ClassVar[int] = 2
@@ -793,60 +911,85 @@ Msg.Bye = Msg_Bye  # type: ignore[attr-defined]
 
 
 def _dec_Msg_Ping(r: _Reader) -> Msg_Ping:
-    r.enter(r.pos)
+    d = r.depth
+    if not d:
+        r.enter(r.pos)
+    r.depth = d - 1
     x0 = _U32.dec(r)
-    r.leave()
-    return Msg_Ping(x0)
+    r.depth = d
+    o = _new(Msg_Ping)
+    _set(o, "__dict__", {"value": x0})
+    return o
 
 
 def _enc_Msg_Ping(w: _Writer, v: Msg_Ping) -> None:
-    w.enter()
+    if type(v) is not Msg_Ping:
+        raise EncodeError(f"not a Msg_Ping: {type(v).__name__}")
+    d = w.depth
+    if not d:
+        w.enter()
+    w.depth = d - 1
     _U32.enc(w, v.value)
-    w.leave()
+    w.depth = d
 
 
 def _dec_Msg_Chat(r: _Reader) -> Msg_Chat:
-    r.enter(r.pos)
+    d = r.depth
+    if not d:
+        r.enter(r.pos)
+    r.depth = d - 1
     x0 = _U16.dec(r)
     x1 = _c0.dec(r)
-    r.leave()
-    return Msg_Chat(x0, x1)
+    r.depth = d
+    o = _new(Msg_Chat)
+    _set(o, "__dict__", {"room": x0, "text": x1})
+    return o
 
 
 def _enc_Msg_Chat(w: _Writer, v: Msg_Chat) -> None:
-    w.enter()
+    if type(v) is not Msg_Chat:
+        raise EncodeError(f"not a Msg_Chat: {type(v).__name__}")
+    d = w.depth
+    if not d:
+        w.enter()
+    w.depth = d - 1
     _U16.enc(w, v.room)
     _c0.enc(w, v.text)
-    w.leave()
+    w.depth = d
 
 
 def _dec_Msg_Bye(r: _Reader) -> Msg_Bye:
-    return Msg_Bye()
+    o = _new(Msg_Bye)
+    _set(o, "__dict__", {})
+    return o
 
 
 def _enc_Msg_Bye(w: _Writer, v: Msg_Bye) -> None:
-    pass
+    if type(v) is not Msg_Bye:
+        raise EncodeError(f"not a Msg_Bye: {type(v).__name__}")
 
 
 def _dec_Msg(r: _Reader) -> Msg:
     tag, start = _tag(r, 1)
-    return _variant(_Msg_dec, tag, start, 3)(r)
+    return _variant(_tdec_Msg, tag, start, 3)(r)
 
 
 def _enc_Msg(w: _Writer, v: Msg) -> None:
-    enc = _Msg_enc.get(type(v))
+    enc = _tenc_Msg.get(type(v))
     if enc is None:
         raise EncodeError(f"not a Msg variant: {v!r}")
     w.out += v._tag.to_bytes(1, "big")
     enc(w, v)
 
 
-_Msg_dec = {0: _dec_Msg_Ping, 1: _dec_Msg_Chat, 2: _dec_Msg_Bye}
-_Msg_enc = {Msg_Ping: _enc_Msg_Ping, Msg_Chat: _enc_Msg_Chat, Msg_Bye: _enc_Msg_Bye}
+_tdec_Msg = {0: _dec_Msg_Ping, 1: _dec_Msg_Chat, 2: _dec_Msg_Bye}
+_tenc_Msg = {Msg_Ping: _enc_Msg_Ping, Msg_Chat: _enc_Msg_Chat, Msg_Bye: _enc_Msg_Bye}
 
 
 _N_Msg = _Named(_dec_Msg, _enc_Msg)
 _c0 = _Str(_PREFIX, True)
+
+_FAST: Dict[type, Callable[[bytes], Any]] = {}
 
 _DECODERS: Dict[type, Callable[[_Reader], Any]] = {
     Msg: _dec_Msg,
@@ -870,8 +1013,10 @@ def encode(value: Any) -> bytes:
     w = _Writer()
     try:
         enc(w, value)
-    except (struct.error, OverflowError) as e:
-        raise EncodeError(str(e)) from None
+    except EncodeError:
+        raise
+    except (struct.error, OverflowError, TypeError, ValueError, AttributeError, IndexError) as e:
+        raise EncodeError(f"{type(e).__name__}: {e}") from None
     if len(w.out) > LIMIT:
         raise EncodeError(f"a message of {len(w.out)} bytes is over the limit of {LIMIT}")
     return bytes(w.out)
@@ -879,7 +1024,13 @@ def encode(value: Any) -> bytes:
 
 def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
+    fast = _FAST.get(cls)
+    if fast is not None:
+        value = fast(data)
+        if value is not None:
+            return value
     r = _Reader(data, True)
     value = _DECODERS[cls](r)
     if r.pos < len(data):

@@ -1,0 +1,1186 @@
+//! One conformance property over every generated peer: for each type of
+//! the catalogue, values netwire encodes decode in Python, in C (built with
+//! ASan and UBSan) and in tshark, and re-encode byte for byte in Python and
+//! C; every negative sample (each truncation, random mutations, hostile
+//! lengths, depth at and over the limit) gives the error kind and offset
+//! netwire gives, and Malformed — never a Lua error — in tshark.
+//!
+//! Each language runs once over every case of every type (one python3
+//! process, one C binary, one tshark run). `NETWIRE_CONFORMANCE_VALUES`
+//! sets the values per type (default 40), `NETWIRE_CONFORMANCE_HOSTILE` how
+//! many of them get negative samples (default 10), and
+//! `NETWIRE_CONFORMANCE_PEERS` which peers run (default `python,c,tshark`).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use netwire::ErrorKind;
+use netwire::net::{Config, EnumTags, LengthWidth, TagTable, TagWidth};
+use netwire::spec::{Framing, Spec};
+use quickcheck::{Arbitrary, Gen};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::catalogue::*;
+use crate::{have, hex, scratch};
+
+pub const TAGS: &[EnumTags] = &[
+    EnumTags::of::<Op>(TagWidth::U16, &[1, 0x10, 0xffff]),
+    EnumTags::of::<Wide8>(TagWidth::U32, &[0, 0xffff_ffff]),
+];
+
+/// What netwire says of one input.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Decoded, using `used` bytes; `canonical` when netwire re-encodes
+    /// them byte for byte.
+    Ok { used: usize, canonical: bool },
+    /// Refused: the `ErrorKind` variant's name and the offset (none for
+    /// `Unsupported`, a configuration that cannot work).
+    Err { kind: String, offset: Option<usize> },
+    /// A check of the type's own `Deserialize` (not the format's).
+    Custom,
+}
+
+pub struct Sample {
+    pub bytes: Vec<u8>,
+    /// `decode` (the whole input) or `decode_prefix`.
+    pub whole: bool,
+    pub rust: Verdict,
+}
+
+/// Decodes another peer's encoding and re-encodes it in netwire.
+type Canon = fn(&Config<TagTable>, &[u8]) -> Option<Vec<u8>>;
+
+pub struct Entry {
+    pub name: String,
+    pub spec: Spec,
+    pub config: Config<TagTable>,
+    pub samples: Vec<Sample>,
+    pub valid: usize,
+    canon: Canon,
+}
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn kind_name(k: &ErrorKind) -> String {
+    let name = format!("{k:?}");
+    name.split(['(', ' ', '{']).next().unwrap_or("").to_string()
+}
+
+fn verdict<T: DeserializeOwned + Serialize>(
+    config: &Config<TagTable>,
+    whole: bool,
+    bytes: &[u8],
+) -> Verdict {
+    let result = if whole {
+        config.from_slice::<T>(bytes).map(|v| (v, bytes.len()))
+    } else {
+        config
+            .take_from_slice::<T>(bytes)
+            .map(|(v, rest)| (v, bytes.len() - rest.len()))
+    };
+    match result {
+        Ok((v, used)) => Verdict::Ok {
+            used,
+            canonical: config.to_vec(&v).ok().as_deref() == Some(&bytes[..used]),
+        },
+        Err(e) => match e.kind() {
+            ErrorKind::Custom(_) => Verdict::Custom,
+            k => Verdict::Err {
+                kind: kind_name(k),
+                offset: e.offset().map(|o| o as usize),
+            },
+        },
+    }
+}
+
+fn canon<T: DeserializeOwned + Serialize>(config: &Config<TagTable>, b: &[u8]) -> Option<Vec<u8>> {
+    let v: T = config.from_slice(b).ok()?;
+    config.to_vec(&v).ok()
+}
+
+/// Builds the samples of `T`: `values` and, for the first `hostile` of
+/// them, every truncation, a prefix decoding, trailing bytes, random
+/// mutations and hostile lengths; then `extra` inputs as they are.
+fn entry<T: DeserializeOwned + Serialize>(
+    name: &str,
+    config: Config<TagTable>,
+    framing: Framing,
+    values: &[T],
+    extra: &[Vec<u8>],
+    g: &mut Gen,
+) -> Entry {
+    let spec = Spec::new(&format!("cf_{name}"), config, framing)
+        .message::<T>()
+        .unwrap_or_else(|e| panic!("{name} traces: {e}"));
+    let hostile = env("NETWIRE_CONFORMANCE_HOSTILE", 10);
+    let mut samples = Vec::new();
+    let mut push = |bytes: Vec<u8>, whole: bool| {
+        let rust = verdict::<T>(&config, whole, &bytes);
+        samples.push(Sample { bytes, whole, rust });
+    };
+    let mut valid = 0;
+    for (i, v) in values.iter().enumerate() {
+        let Ok(bytes) = config.to_vec(v) else {
+            continue;
+        };
+        valid += 1;
+        push(bytes.clone(), true);
+        if i >= hostile {
+            continue;
+        }
+        for k in 0..bytes.len() {
+            push(bytes[..k].to_vec(), true);
+        }
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(&[0, 1, 0xff]);
+        push(longer.clone(), true);
+        push(longer, false);
+        if bytes.is_empty() {
+            continue;
+        }
+        for _ in 0..16 {
+            let mut bad = bytes.clone();
+            let at = usize::arbitrary(g) % bad.len();
+            match u8::arbitrary(g) % 4 {
+                0 => bad[at] = u8::arbitrary(g),
+                1 => bad[at] ^= 1 << (u8::arbitrary(g) % 8),
+                2 => {
+                    // A hostile length: all ones, the sign bit, just past
+                    // the limit, or a huge value, in 1 to 8 bytes.
+                    let width = [1, 2, 4, 8][usize::arbitrary(g) % 4];
+                    let value: u64 = match u8::arbitrary(g) % 4 {
+                        0 => u64::MAX,
+                        1 => 1 << (8 * width - 1),
+                        2 => config.limit() as u64 + 1,
+                        _ => u64::arbitrary(g),
+                    };
+                    let be = value.to_be_bytes();
+                    for (b, v) in bad.iter_mut().skip(at).zip(&be[8 - width..]) {
+                        *b = *v;
+                    }
+                }
+                _ => {
+                    bad.remove(at);
+                }
+            }
+            push(bad.clone(), true);
+            push(bad, false);
+        }
+    }
+    for x in extra {
+        push(x.clone(), true);
+    }
+    Entry {
+        name: name.to_string(),
+        spec,
+        config,
+        samples,
+        valid,
+        canon: canon::<T>,
+    }
+}
+
+fn values<T: Arbitrary>(g: &mut Gen) -> Vec<T> {
+    (0..env("NETWIRE_CONFORMANCE_VALUES", 40))
+        .map(|_| T::arbitrary(g))
+        .collect()
+}
+
+/// Bytes of a chain of `Tree::Maybe` `n` deep, ending in a leaf.
+fn chain_bytes(n: usize) -> Vec<u8> {
+    let mut b: Vec<u8> = std::iter::repeat_n([3u8, 1], n).flatten().collect();
+    b.extend([0, 7]);
+    b
+}
+
+/// The catalogue under `config`.
+pub fn catalogue(config: Config<TagTable>, g: &mut Gen) -> Vec<Entry> {
+    let d = Framing::Datagram;
+    let mut out = vec![
+        entry::<Ints>("ints", config, d, &values(g), &[], g),
+        entry::<Flags>("flags", config, d, &values(g), &[], g),
+        entry::<Wide>("wide", config, d, &values(g), &[], g),
+        entry::<Floats>("floats", config, d, &values(g), &[], g),
+        entry::<CharBool>("charbool", config, d, &values(g), &[], g),
+        entry::<Texts>("texts", config, d, &values(g), &[], g),
+        entry::<Options>("options", config, d, &values(g), &[], g),
+        entry::<Tuples>("tuples", config, d, &values(g), &[], g),
+        entry::<Seqs>("seqs", config, d, &values(g), &[], g),
+        entry::<Maps>("maps", config, d, &values(g), &[], g),
+        entry::<Variants>("variants", config, d, &values(g), &[], g),
+        entry::<Outer>("outer", config, d, &values(g), &[], g),
+        entry::<Tagged>("tagged", config, d, &values(g), &[], g),
+        entry::<Lens>("lens", config, d, &values(g), &[], g),
+        entry::<Nullables>("nullables", config, d, &values(g), &[], g),
+        entry::<Terminated>("terminated", config, d, &values(g), &[], g),
+        entry::<RestBytes>("restbytes", config, d, &values(g), &[], g),
+        entry::<RestSeq>("restseq", config, d, &values(g), &[], g),
+        entry::<MaybeTail>("maybetail", config, d, &values(g), &[], g),
+        entry::<GenericOnce>("genericonce", config, d, &values(g), &[], g),
+        entry::<Hostile>("hostile", config, d, &values(g), &[], g),
+        entry::<Shadows>("shadows", config, d, &values(g), &[], g),
+        entry::<Nest>("nest", config, d, &values(g), &[], g),
+    ];
+    // Depth: chains at, just under and just over the limit.
+    let limit = config.depth();
+    let extra: Vec<Vec<u8>> = (0..4)
+        .flat_map(|k| [limit / 2 + k, limit.saturating_sub(k)])
+        .chain([limit + 1, limit + 2, 2 * limit])
+        .map(chain_bytes)
+        .collect();
+    out.push(entry::<Tree>("tree", config, d, &values(g), &extra, g));
+    out
+}
+
+/// The configs the catalogue runs under: the default widths with tag
+/// tables and a deep limit; small widths and limits.
+pub fn configs() -> [Config<TagTable>; 2] {
+    [
+        Config::new().with_enum_tags(TAGS).with_depth(1000),
+        Config::new()
+            .with_length_width(LengthWidth::U16)
+            .with_tag_width(TagWidth::U16)
+            .with_limit(300)
+            .with_depth(5)
+            .with_enum_tags(TAGS),
+    ]
+}
+
+const PY_RUNNER: &str = r#"
+import dataclasses, importlib, sys
+sys.path.insert(0, sys.argv[1])
+mods = {}
+out = []
+HOSTILE = [None, object(), 2, -1, 2 ** 70, 1.5, float("nan"), "x", "", b"x", 16384, [1], [None], (1,), {}, {1: 2}]
+
+def same(a, b):
+    """Equal values, NaN equal to NaN."""
+    if isinstance(a, float) or isinstance(b, float):
+        return a == b or (a != a and b != b)
+    if dataclasses.is_dataclass(a):
+        return type(a) is type(b) and all(
+            same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
+    if isinstance(a, dict):
+        return type(b) is dict and a.keys() == b.keys() and all(same(a[k], b[k]) for k in a)
+    return type(a) is type(b) and a == b
+
+def mutations(m, v):
+    """Every field of `v` (and of a dataclass in it) replaced by each
+    hostile value: encode raises EncodeError, or writes bytes that decode
+    to the value it was given."""
+    bad = []
+    def visit(v, rebuild):
+        if not dataclasses.is_dataclass(v):
+            return
+        for f in dataclasses.fields(v):
+            inner = getattr(v, f.name)
+            for h in HOSTILE:
+                changed = rebuild(dataclasses.replace(v, **{f.name: h}))
+                try:
+                    b = m.encode(changed)
+                except m.EncodeError:
+                    continue
+                except BaseException as e:
+                    bad.append(f"{f.name}={h!r}: {type(e).__name__}")
+                    continue
+                try:
+                    back = m.decode(b)
+                except BaseException as e:
+                    bad.append(f"{f.name}={h!r}: wrote {b.hex()[:40]} which does not decode ({type(e).__name__})")
+                    continue
+                if not same(back, changed):
+                    bad.append(f"{f.name}={h!r}: wrote {b.hex()[:40]}, read back {back!r}"[:200])
+            visit(inner, lambda x, v=v, f=f: rebuild(dataclasses.replace(v, **{f.name: x})))
+    visit(v, lambda x: x)
+    return bad
+
+for line in sys.stdin:
+    parts = line.split()
+    name, mode = parts[0], parts[1]
+    data = bytes.fromhex(parts[2] if len(parts) > 2 else "")
+    m = mods.get(name)
+    if m is None:
+        m = mods[name] = importlib.import_module(name)
+    if mode == "e":
+        bad = mutations(m, m.decode(data))
+        out.append("ok" if not bad else "bad " + "; ".join(bad[:3]).replace("\n", " "))
+        continue
+    try:
+        if mode == "w":
+            v = m.decode(data)
+            used = len(data)
+        else:
+            v, used = m.decode_prefix(data)
+    except m.DecodeError as e:
+        out.append(f"err {e.kind} {e.offset}")
+        continue
+    except BaseException as e:
+        out.append(f"exc {type(e).__name__}: {e}"[:300].replace("\n", " "))
+        continue
+    try:
+        out.append(f"ok {m.encode(v).hex()} {used}")
+    except BaseException as e:
+        out.append(f"encexc {type(e).__name__}: {e}"[:300].replace("\n", " "))
+sys.stdout.write("\n".join(out) + "\n")
+"#;
+
+fn parse_hex(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
+        .collect()
+}
+
+/// Checks a peer's answer ("ok HEX USED" or "err KIND OFFSET") against
+/// netwire's; `loose` maps the peer's error kinds to netwire's first.
+fn check(e: &Entry, s: &Sample, got: &str, peer: &str, failures: &mut Vec<String>) -> bool {
+    let mut parts = got.split(' ');
+    let head = parts.next().unwrap_or("");
+    let fail = |failures: &mut Vec<String>, why: String| {
+        failures.push(format!(
+            "{peer} {} {} {}: {why}",
+            e.name,
+            if s.whole { "decode" } else { "decode_prefix" },
+            hex(&s.bytes).chars().take(120).collect::<String>()
+        ));
+    };
+    match (&s.rust, head) {
+        (Verdict::Custom, _) => return false,
+        (Verdict::Ok { used, canonical }, "ok") => {
+            let bytes = parse_hex(parts.next().unwrap_or(""));
+            let peer_used: usize = parts.next().and_then(|u| u.parse().ok()).unwrap_or(0);
+            if peer_used != *used {
+                fail(failures, format!("used {peer_used}, netwire {used}"));
+            } else if *canonical && bytes != s.bytes[..*used] {
+                fail(failures, format!("re-encoded as {}", hex(&bytes)));
+            } else if (e.canon)(&e.config, &bytes) != (e.canon)(&e.config, &s.bytes[..*used]) {
+                fail(
+                    failures,
+                    format!("re-encoded to another value: {}", hex(&bytes)),
+                );
+            }
+        }
+        (Verdict::Err { kind, offset }, "err") => {
+            let k = parts.next().unwrap_or("");
+            let o: Option<usize> = match parts.next() {
+                Some("None") => None,
+                other => Some(other.and_then(|u| u.parse().ok()).unwrap_or(usize::MAX)),
+            };
+            if k != kind || o != *offset {
+                fail(
+                    failures,
+                    format!("{k} at {o:?}, netwire {kind} at {offset:?}"),
+                );
+            }
+        }
+        (want, _) => fail(failures, format!("said `{got}`, netwire {want:?}")),
+    }
+    true
+}
+
+/// Runs every sample of every entry through one python3 process.
+fn python(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
+    let dir = scratch(&format!("conform-py-{tag}"));
+    let mut input = String::new();
+    let mut checks: Vec<String> = Vec::new();
+    for e in entries {
+        std::fs::write(
+            dir.join(format!("{}.py", e.spec.protocol())),
+            e.spec.python(),
+        )
+        .expect("write module");
+        // Wrong values given to encode, in the first valid messages.
+        let valid = e.samples.iter().filter(|s| {
+            s.whole
+                && matches!(
+                    s.rust,
+                    Verdict::Ok {
+                        canonical: true,
+                        ..
+                    }
+                )
+                && !s.bytes.is_empty()
+        });
+        for s in valid.take(3) {
+            let _ = writeln!(input, "{} e {}", e.spec.protocol(), hex(&s.bytes));
+            checks.push(e.name.clone());
+        }
+        for s in &e.samples {
+            let _ = writeln!(
+                input,
+                "{} {} {}",
+                e.spec.protocol(),
+                if s.whole { "w" } else { "p" },
+                hex(&s.bytes)
+            );
+        }
+    }
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(PY_RUNNER)
+        .arg(&dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3 ends");
+    writer.join().expect("writer").expect("stdin written");
+    assert!(
+        out.status.success(),
+        "python3 failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let mut lines = text.lines();
+    let mut compared = 0;
+    for e in entries {
+        // The entry's encode checks come first, then its cases.
+        for _ in checks.iter().filter(|n| **n == e.name) {
+            let got = lines.next().expect("one answer per check");
+            if got != "ok" {
+                failures.push(format!("python {} encode: {got}", e.name));
+            }
+            compared += 1;
+        }
+        for s in &e.samples {
+            let got = lines.next().expect("one answer per case");
+            compared += usize::from(check(e, s, got, "python", failures));
+        }
+    }
+    compared
+}
+
+const C_MAIN: &str = r#"
+#include <stdio.h>
+#include <stdlib.h>
+#include <stdint.h>
+#include <string.h>
+
+static size_t unhex(const char *s, uint8_t *out) {
+    size_t n = 0;
+    while (s[0] && s[1] && s[0] != '\n') {
+        unsigned v;
+        if (sscanf(s, "%2x", &v) != 1) exit(4);
+        out[n++] = (uint8_t)v;
+        s += 2;
+    }
+    return n;
+}
+
+static void answer(long n, size_t len, int whole, const uint8_t *out, long m, const char *kind, size_t at) {
+    if (n < 0) { printf("err %s %zu\n", kind, at); return; }
+    if (whole && (size_t)n != len) { printf("err TrailingBytes %ld\n", n); return; }
+    if (m < 0) { printf("encerr %ld\n", m); return; }
+    printf("ok ");
+    for (long i = 0; i < m; i++) printf("%02x", out[i]);
+    printf(" %ld\n", n);
+}
+
+#define TRY(I, P) \
+    if (which == I) { \
+        P##_message v; P##_error err; \
+        long n = P##_message_decode_at(in, len, &v, &err); \
+        long m = n < 0 ? 0 : P##_message_encode(&v, out, sizeof out); \
+        answer(n, len, whole, out, m, n < 0 ? P##_error_name(err.code) : "", err.offset); \
+        free(in); \
+        continue; \
+    }
+
+int main(void) {
+    static char line[1 << 20];
+    static uint8_t out[1 << 19];
+    while (fgets(line, sizeof line, stdin)) {
+        int which, whole;
+        char *sp;
+        which = (int)strtol(line, &sp, 10);
+        whole = (int)strtol(sp, &sp, 10);
+        size_t cap = strlen(sp) / 2 + 1;
+        uint8_t *in = malloc(cap); /* exactly the input: ASan sees overreads */
+        size_t len = unhex(sp + 1, in);
+        DISPATCH
+        return 3;
+    }
+    return 0;
+}
+"#;
+
+/// Runs the samples of every entry with a C form through one binary.
+fn c(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> (usize, Vec<String>) {
+    let dir = scratch(&format!("conform-c-{tag}"));
+    let mut includes = String::new();
+    let mut dispatch = String::new();
+    let mut input = String::new();
+    let mut carried = Vec::new();
+    let mut left_out = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let p = e.spec.protocol();
+        let header = e.spec.c_header();
+        std::fs::write(dir.join(format!("{p}.h")), &header).expect("write header");
+        if !header.contains(&format!("{p}_message_decode_at(")) {
+            left_out.push(e.name.clone());
+            continue;
+        }
+        carried.push(i);
+        let _ = writeln!(includes, "#include \"{p}.h\"");
+        let _ = write!(dispatch, "TRY({i}, {p}) ");
+        // C decodes whole messages (`rest` runs to `len`).
+        for s in e.samples.iter().filter(|s| s.whole) {
+            let _ = writeln!(input, "{i} 1 {}", hex(&s.bytes));
+        }
+    }
+    let program = format!("{includes}{}", C_MAIN.replace("DISPATCH", &dispatch));
+    std::fs::write(dir.join("main.c"), program).expect("write main.c");
+    let exe = dir.join("conform");
+    let cc = Command::new("gcc")
+        .args([
+            "-std=c99",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-Wno-unused-function",
+            "-O1",
+            "-g",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-o",
+        ])
+        .arg(&exe)
+        .arg(dir.join("main.c"))
+        .current_dir(&dir)
+        .output()
+        .expect("gcc runs");
+    assert!(
+        cc.status.success(),
+        "gcc:\n{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let input_path = dir.join("in.txt");
+    std::fs::write(&input_path, &input).expect("write cases");
+    let run = Command::new(&exe)
+        .env("ASAN_OPTIONS", "detect_leaks=0")
+        .stdin(std::fs::File::open(&input_path).expect("open"))
+        .output()
+        .expect("runs");
+    assert!(
+        run.status.success(),
+        "the C peer failed:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let text = String::from_utf8(run.stdout).expect("utf-8");
+    let mut lines = text.lines();
+    let mut compared = 0;
+    for &i in &carried {
+        let e = &entries[i];
+        for s in e.samples.iter().filter(|s| s.whole) {
+            let got = lines.next().expect("one answer per case");
+            compared += usize::from(check(e, s, got, "c", failures));
+        }
+    }
+    (compared, left_out)
+}
+
+fn checksum(data: &[u8]) -> u16 {
+    let mut sum = 0u32;
+    for c in data.chunks(2) {
+        sum += u32::from(u16::from_be_bytes([c[0], *c.get(1).unwrap_or(&0)]));
+    }
+    while sum > 0xffff {
+        sum = (sum & 0xffff) + (sum >> 16);
+    }
+    !(sum as u16)
+}
+
+/// An Ethernet/IPv4/UDP frame to `port`.
+fn udp(port: u16, payload: &[u8]) -> Vec<u8> {
+    let mut u = Vec::new();
+    u.extend(40000u16.to_be_bytes());
+    u.extend(port.to_be_bytes());
+    u.extend(((8 + payload.len()) as u16).to_be_bytes());
+    u.extend([0, 0]);
+    u.extend(payload);
+    let mut ip = vec![0x45, 0];
+    ip.extend(((20 + u.len()) as u16).to_be_bytes());
+    ip.extend([0, 1, 0x40, 0, 64, 17, 0, 0]);
+    ip.extend([10, 0, 0, 1, 10, 0, 0, 2]);
+    let c = checksum(&ip);
+    ip[10..12].copy_from_slice(&c.to_be_bytes());
+    let mut eth = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00];
+    eth.extend(ip);
+    eth.extend(u);
+    eth
+}
+
+pub fn pcap(frames: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend(0xa1b2c3d4u32.to_le_bytes());
+    out.extend(2u16.to_le_bytes());
+    out.extend(4u16.to_le_bytes());
+    out.extend([0; 8]);
+    out.extend(262144u32.to_le_bytes());
+    out.extend(1u32.to_le_bytes());
+    for (i, f) in frames.iter().enumerate() {
+        out.extend((1_700_000_000u32 + i as u32).to_le_bytes());
+        out.extend(0u32.to_le_bytes());
+        out.extend((f.len() as u32).to_le_bytes());
+        out.extend((f.len() as u32).to_le_bytes());
+        out.extend(f);
+    }
+    out
+}
+
+/// Runs every whole sample as one UDP datagram through one tshark run
+/// with every entry's dissector loaded.
+fn tshark(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
+    let dir = scratch(&format!("conform-tshark-{tag}"));
+    let mut frames = Vec::new();
+    let mut cases = Vec::new();
+    let mut cmd = Command::new("tshark");
+    for (i, e) in entries.iter().enumerate() {
+        let port = 30000 + i as u16;
+        let lua = dir.join(format!("{}.lua", e.spec.protocol()));
+        std::fs::write(&lua, e.spec.wireshark_lua(port)).expect("write lua");
+        cmd.arg("-X").arg(format!("lua_script:{}", lua.display()));
+        // An empty datagram reaches no dissector.
+        for s in e
+            .samples
+            .iter()
+            .filter(|s| s.whole && (1..60000).contains(&s.bytes.len()))
+        {
+            if s.rust == Verdict::Custom {
+                continue;
+            }
+            frames.push(udp(port, &s.bytes));
+            cases.push((e, s));
+        }
+    }
+    let file = dir.join("cases.pcap");
+    std::fs::write(&file, pcap(&frames)).expect("write pcap");
+    let out = cmd
+        .arg("-r")
+        .arg(&file)
+        .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"])
+        .args(["-e", "frame.number", "-e", "_ws.expert.message"])
+        .args(["-e", "_ws.expert.group", "-e", "_ws.malformed"])
+        .output()
+        .expect("tshark runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "tshark: {stderr}");
+    assert!(!stderr.contains("Lua"), "tshark: {stderr}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines.len(),
+        cases.len(),
+        "one line per frame; tshark: {stderr}"
+    );
+    for (line, (e, s)) in lines.iter().zip(&cases) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let message = cols.get(1).copied().unwrap_or("");
+        let ok = match &s.rust {
+            Verdict::Ok { .. } => message.is_empty(),
+            Verdict::Err {
+                kind,
+                offset: Some(offset),
+            } => message == format!("netwire: {kind} at offset {offset}"),
+            Verdict::Err { kind, offset: None } => message == format!("netwire: {kind}"),
+            Verdict::Custom => true,
+        };
+        if !ok {
+            failures.push(format!(
+                "tshark {} {}: netwire {:?}, tshark `{line}`",
+                e.name,
+                hex(&s.bytes).chars().take(60).collect::<String>(),
+                s.rust
+            ));
+        }
+    }
+    cases.len()
+}
+
+/// Runs the catalogue under every config through every peer.
+#[test]
+fn every_peer_agrees_with_netwire() {
+    let peers =
+        std::env::var("NETWIRE_CONFORMANCE_PEERS").unwrap_or_else(|_| "python,c,tshark".into());
+    let tools = [
+        peers.contains("python") && have("python3"),
+        peers.contains('c') && have("gcc"),
+        peers.contains("tshark") && have("tshark"),
+    ];
+    let start = Instant::now();
+    let mut g = Gen::new(16);
+    let mut failures = Vec::new();
+    for (i, config) in configs().into_iter().enumerate() {
+        let tag = format!("cfg{i}");
+        let entries = std::thread::Builder::new()
+            .stack_size(256 << 20)
+            .spawn({
+                let mut g = Gen::new(16 + i);
+                move || catalogue(config, &mut g)
+            })
+            .expect("thread")
+            .join()
+            .expect("the catalogue builds");
+        let cases: usize = entries.iter().map(|e| e.samples.len()).sum();
+        let valid: usize = entries.iter().map(|e| e.valid).sum();
+        let mut report = format!(
+            "config {i}: {} types, {valid} values, {cases} cases",
+            entries.len()
+        );
+        if tools[0] {
+            let n = python(&entries, &tag, &mut failures);
+            let _ = write!(report, "; python {n}");
+        }
+        if tools[1] {
+            let (n, left) = c(&entries, &tag, &mut failures);
+            let _ = write!(report, "; c {n} (no C form: {})", left.join(", "));
+        }
+        if tools[2] {
+            let n = tshark(&entries, &tag, &mut failures);
+            let _ = write!(report, "; tshark {n}");
+        }
+        let _ = u8::arbitrary(&mut g);
+        eprintln!("{report} ({:.1?})", start.elapsed());
+    }
+    // A few of each peer and type, and how many there are.
+    let mut groups: std::collections::BTreeMap<String, Vec<&String>> = Default::default();
+    for f in &failures {
+        let key: Vec<&str> = f.splitn(3, ' ').take(2).collect();
+        groups.entry(key.join(" ")).or_default().push(f);
+    }
+    let mut shown = String::new();
+    for (key, list) in &groups {
+        let _ = writeln!(shown, "== {key}: {} cases", list.len());
+        for f in list.iter().take(4) {
+            let _ = writeln!(shown, "{}", f.chars().take(400).collect::<String>());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} disagreements:\n{shown}",
+        failures.len()
+    );
+}
+
+fn refused<T: DeserializeOwned>() -> netwire::spec::SpecError {
+    match Spec::new("p", Config::new(), Framing::Datagram).message::<T>() {
+        Ok(spec) => panic!("traced as one type:\n{}", spec.markdown()),
+        Err(e) => e,
+    }
+}
+
+#[test]
+fn a_generic_enum_at_two_types_is_refused_not_merged() {
+    let e = refused::<Generic>();
+    assert_eq!(e.type_name(), "Maybe");
+    assert!(e.reason().contains("two different types"), "{e}");
+}
+
+#[test]
+fn same_named_enums_of_two_modules_are_refused_not_merged() {
+    let e = refused::<SameNames>();
+    assert_eq!(e.type_name(), "Status");
+    assert!(e.reason().contains("two different types"), "{e}");
+}
+
+#[test]
+fn an_enum_reached_through_a_later_variant_is_traced() {
+    let spec = Spec::new("p", Config::new(), Framing::Datagram)
+        .message::<Outer>()
+        .expect("traces");
+    let md = spec.markdown();
+    assert!(md.contains("Inner"), "{md}");
+    assert!(spec.python().contains("class Inner_Z(Inner):"));
+}
+
+#[test]
+fn padded_is_described_as_padded_text_not_bytes() {
+    let spec = Spec::new("p", Config::new(), Framing::Datagram)
+        .message::<Terminated>()
+        .expect("traces");
+    assert!(
+        spec.markdown().contains("`Padded<8>`"),
+        "{}",
+        spec.markdown()
+    );
+    let py = spec.python();
+    assert!(py.contains("pad: str"), "{py}");
+    assert!(py.contains("_Padded(8)"), "{py}");
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Pad(netwire::with::Padded<4>);
+    let h = Spec::new("p", Config::new(), Framing::Datagram)
+        .message::<Pad>()
+        .expect("traces")
+        .c_header();
+    assert!(
+        h.contains("uint8_t value[4]; /* UTF-8 text, then 0 bytes */"),
+        "{h}"
+    );
+}
+
+/// The vectors of `T`: valid ones decode and re-encode to their bytes,
+/// invalid ones give the kind and offset they name.
+fn vectors_hold<T: DeserializeOwned + Serialize>(config: Config<TagTable>) -> usize {
+    let spec = Spec::new("v", config, Framing::Datagram)
+        .message::<T>()
+        .expect("traces");
+    let json = spec.vectors::<T>(11, 60).expect("vectors");
+    assert_eq!(
+        json,
+        spec.vectors::<T>(11, 60).expect("vectors"),
+        "one seed, one file"
+    );
+    let doc: serde_json::Value = serde_json::from_str(&json).expect("valid JSON");
+    let valid = doc["valid"].as_array().expect("valid");
+    assert_eq!(valid.len(), 60);
+    for case in valid {
+        let bytes = crate::conformance::parse_hex(case["hex"].as_str().expect("hex"));
+        let v: T = config.from_slice(&bytes).expect("a valid vector decodes");
+        assert_eq!(config.to_vec(&v).expect("encodes"), bytes);
+        assert!(!case["value"].is_null() || bytes.len() <= 1);
+    }
+    let invalid = doc["invalid"].as_array().expect("invalid");
+    assert!(!invalid.is_empty());
+    for case in invalid {
+        let bytes = parse_hex(case["hex"].as_str().expect("hex"));
+        let Verdict::Err { kind, offset } = verdict::<T>(&config, true, &bytes) else {
+            continue;
+        };
+        assert_eq!(case["kind"], kind.as_str());
+        assert_eq!(case["offset"], serde_json::json!(offset));
+    }
+    valid.len() + invalid.len()
+}
+
+#[test]
+fn vectors_say_what_netwire_says() {
+    let [wide, small] = configs();
+    let n = vectors_hold::<Variants>(wide)
+        + vectors_hold::<Hostile>(wide)
+        + vectors_hold::<Tree>(small)
+        + vectors_hold::<Lens>(wide)
+        + vectors_hold::<Terminated>(wide)
+        + vectors_hold::<Nest>(small);
+    assert!(n > 500, "{n} cases");
+}
+
+const FRAMING_RUNNER: &str = r#"
+import importlib, sys
+sys.path.insert(0, sys.argv[1])
+class Chunks:
+    """A socket handing out the stream a few bytes at a time."""
+    def __init__(self, data):
+        self.data, self.n = data, 0
+    def recv(self, _):
+        self.n = self.n % 7 + 1
+        out, self.data = self.data[:self.n], self.data[self.n:]
+        return out
+for line in sys.stdin:
+    name, stream, payloads = line.split(" ")
+    m = importlib.import_module(name)
+    stream = bytes.fromhex(stream)
+    payloads = [bytes.fromhex(p) for p in payloads.strip().split(",") if p != "-"] if payloads.strip() != "-" else []
+    framed = b"".join(m.frame(p) for p in payloads)
+    if m.FRAMING != "none: messages back to back" and framed != stream:
+        print(f"bad frame: {framed.hex()}")
+        continue
+    ms, got = m.MessageSocket(Chunks(stream)), []
+    while True:
+        v = ms.recv()
+        if v is None:
+            break
+        got.append(m.encode(v))
+    print("ok" if got == payloads else f"bad recv: {[g.hex() for g in got]}")
+"#;
+
+/// The framings a stream can carry, as the spec names them and as
+/// netwire writes them.
+fn framed_streams(config: Config<TagTable>, msgs: &[Variants]) -> Vec<(Framing, Vec<u8>)> {
+    use netwire::frame::{AsciiLength, LengthPrefixed};
+    use netwire::message::SelfDelimited;
+    use netwire::stream::MessageWriter;
+    macro_rules! stream {
+        ($f:expr) => {{
+            let mut w = MessageWriter::with_encoding(Vec::new(), $f, config);
+            for m in msgs {
+                w.write(m).expect("netwire writes");
+            }
+            w.into_inner()
+        }};
+    }
+    let lp = |width, includes_header| Framing::LengthPrefix {
+        width,
+        includes_header,
+    };
+    vec![
+        // `net` has no end mark: its writer, like its reader, asks for
+        // the retrying mode by name.
+        (Framing::SelfDelimited, stream!(SelfDelimited::retrying())),
+        (lp(LengthWidth::U8, false), stream!(LengthPrefixed::u8())),
+        (lp(LengthWidth::U16, false), stream!(LengthPrefixed::u16())),
+        (
+            lp(LengthWidth::U16, true),
+            stream!(LengthPrefixed::u16().length_includes_header(true)),
+        ),
+        (lp(LengthWidth::U32, false), stream!(LengthPrefixed::u32())),
+        (lp(LengthWidth::U64, false), stream!(LengthPrefixed::u64())),
+        (Framing::AsciiDigits(5), stream!(AsciiLength::digits(5))),
+    ]
+}
+
+/// Every stream framing: Python frames each payload as netwire does and
+/// reads the stream back a few bytes at a time; tshark, over a TCP stream
+/// cut at odd places, shows every message with the tags netwire wrote
+/// and flags a frame that announces more than the limit.
+#[test]
+fn every_framing_agrees_with_netwire() {
+    let config = Config::new().with_limit(200).with_enum_tags(TAGS);
+    let mut g = Gen::new(8);
+    let msgs: Vec<Variants> = (0..40)
+        .map(|_| Variants::arbitrary(&mut g))
+        .filter(|m| config.to_vec(m).is_ok_and(|b| b.len() < 200))
+        .collect();
+    let payloads: Vec<String> = msgs
+        .iter()
+        .map(|m| hex(&config.to_vec(m).expect("encodes")))
+        .collect();
+    let tags: Vec<String> = msgs
+        .iter()
+        .map(|m| config.to_vec(m).expect("encodes")[0].to_string())
+        .collect();
+    let streams = framed_streams(config, &msgs);
+    let specs: Vec<Spec> = streams
+        .iter()
+        .enumerate()
+        .map(|(i, (f, _))| {
+            Spec::new(&format!("fr{i}"), config, *f)
+                .message::<Variants>()
+                .expect("traces")
+        })
+        .collect();
+    if have("python3") {
+        let dir = scratch("conform-framing-py");
+        let mut input = String::new();
+        for (spec, (_, stream)) in specs.iter().zip(&streams) {
+            std::fs::write(dir.join(format!("{}.py", spec.protocol())), spec.python())
+                .expect("write module");
+            let _ = writeln!(
+                input,
+                "{} {} {}",
+                spec.protocol(),
+                hex(stream),
+                payloads.join(",")
+            );
+        }
+        let mut child = Command::new("python3")
+            .arg("-c")
+            .arg(FRAMING_RUNNER)
+            .arg(&dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        let out = child.wait_with_output().expect("python3 ends");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got: Vec<&str> = text.lines().collect();
+        let want: Vec<&str> = vec!["ok"; streams.len()];
+        assert_eq!(
+            got,
+            want,
+            "framings: {:?}",
+            streams.iter().map(|s| s.0).collect::<Vec<_>>()
+        );
+    }
+    if have("gcc") {
+        // C: <p>_unframe splits netwire's stream into its payloads, and
+        // <p>_frame_header puts it back together.
+        let dir = scratch("conform-framing-c");
+        let mut program = String::from(
+            "#include <stdio.h>\n#include <stdlib.h>\n#include <stdint.h>\n#include <string.h>\n",
+        );
+        let mut body = String::new();
+        for (spec, (framing, stream)) in specs.iter().zip(&streams) {
+            if *framing == Framing::SelfDelimited {
+                continue;
+            }
+            let p = spec.protocol();
+            std::fs::write(dir.join(format!("{p}.h")), spec.c_header()).expect("write header");
+            let _ = writeln!(program, "#include \"{p}.h\"");
+            let bytes: Vec<String> = stream.iter().map(|b| b.to_string()).collect();
+            let _ = write!(
+                body,
+                "    {{ static const uint8_t s[] = {{ {}0 }}; size_t len = {}, at = 0, back_len = 0;\n\
+                 \x20     uint8_t *back = malloc(len + 1);\n\
+                 \x20     while (at < len) {{ const uint8_t *pl; size_t pn; long n = {p}_unframe(s + at, len - at, &pl, &pn);\n\
+                 \x20       if (n <= 0) {{ printf(\"{p} stuck at %zu: %ld\\n\", at, n); return 1; }}\n\
+                 \x20       for (size_t i = 0; i < pn; i++) printf(\"%02x\", pl[i]);\n        printf(\",\");\n\
+                 \x20       long h = {p}_frame_header(pn, back + back_len, len + 1 - back_len); if (h < 0) return 2;\n\
+                 \x20       back_len += (size_t)h; memcpy(back + back_len, pl, pn); back_len += pn; at += (size_t)n; }}\n\
+                 \x20     printf(\" %s\\n\", back_len == len && memcmp(back, s, len) == 0 ? \"same\" : \"differs\"); free(back); }}\n",
+                bytes.iter().map(|b| format!("{b}, ")).collect::<String>(),
+                stream.len()
+            );
+        }
+        let _ = write!(program, "int main(void) {{\n{body}    return 0;\n}}\n");
+        std::fs::write(dir.join("main.c"), program).expect("write main.c");
+        let exe = dir.join("framing");
+        let cc = Command::new("gcc")
+            .args([
+                "-std=c99",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-pedantic",
+                "-Wno-unused-function",
+            ])
+            .args([
+                "-g",
+                "-fsanitize=address,undefined",
+                "-fno-sanitize-recover=all",
+                "-o",
+            ])
+            .arg(&exe)
+            .arg(dir.join("main.c"))
+            .current_dir(&dir)
+            .output()
+            .expect("gcc runs");
+        assert!(
+            cc.status.success(),
+            "gcc:\n{}",
+            String::from_utf8_lossy(&cc.stderr)
+        );
+        let run = Command::new(&exe)
+            .env("ASAN_OPTIONS", "detect_leaks=0")
+            .output()
+            .expect("runs");
+        assert!(
+            run.status.success(),
+            "{}",
+            String::from_utf8_lossy(&run.stdout)
+        );
+        let text = String::from_utf8_lossy(&run.stdout);
+        let want = format!("{}, same", payloads.join(","));
+        for line in text.lines() {
+            assert_eq!(line, want);
+        }
+        assert_eq!(text.lines().count(), streams.len() - 1);
+    }
+    if have("tshark") {
+        let dir = scratch("conform-framing-tshark");
+        for (i, (spec, (framing, stream))) in specs.iter().zip(&streams).enumerate() {
+            let port = 7000;
+            let lua = dir.join(format!("{}.lua", spec.protocol()));
+            std::fs::write(&lua, spec.wireshark_lua(port)).expect("write lua");
+            let mut stream = stream.clone();
+            // A frame announcing more than the limit ends the capture.
+            let over = match framing {
+                Framing::LengthPrefix {
+                    width: LengthWidth::U32,
+                    includes_header: false,
+                } => {
+                    stream.extend(201u32.to_be_bytes());
+                    stream.extend([0; 8]);
+                    true
+                }
+                _ => false,
+            };
+            let (c, s) = (1000u32, 5000u32);
+            let mut frames = vec![
+                crate::wireshark::packet(true, c, 0, 0x02, &[]),
+                crate::wireshark::packet(false, s, c + 1, 0x12, &[]),
+                crate::wireshark::packet(true, c + 1, s + 1, 0x10, &[]),
+            ];
+            let mut seq = c + 1;
+            let mut at = 0;
+            let mut k = 0;
+            while at < stream.len() {
+                k += 1;
+                let n = (k * 37 % 61 + 1).min(stream.len() - at);
+                frames.push(crate::wireshark::packet(
+                    true,
+                    seq,
+                    s + 1,
+                    0x18,
+                    &stream[at..at + n],
+                ));
+                seq += n as u32;
+                at += n;
+            }
+            let file = dir.join(format!("{i}.pcap"));
+            std::fs::write(&file, pcap(&frames)).expect("write pcap");
+            let p = format!("nw_{}", spec.protocol());
+            let out = Command::new("tshark")
+                .arg("-X")
+                .arg(format!("lua_script:{}", lua.display()))
+                .arg("-r")
+                .arg(&file)
+                .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"])
+                .args([
+                    "-e",
+                    &format!("{p}.variants.tag"),
+                    "-e",
+                    "_ws.expert.message",
+                ])
+                .output()
+                .expect("tshark runs");
+            let text = String::from_utf8_lossy(&out.stdout);
+            let mut shown = Vec::new();
+            let mut experts = Vec::new();
+            for line in text.lines() {
+                let mut cols = line.split('\t');
+                shown.extend(
+                    cols.next()
+                        .unwrap_or("")
+                        .split('|')
+                        .filter(|t| !t.is_empty()),
+                );
+                experts.extend(
+                    cols.next()
+                        .unwrap_or("")
+                        .split('|')
+                        .filter(|t| t.starts_with("netwire") || t.contains("Lua")),
+                );
+            }
+            assert_eq!(shown, tags, "{framing}: tshark said\n{text}");
+            // After a frame over the limit the stream cannot be followed:
+            // that frame is flagged, whatever comes after it.
+            if over {
+                assert_eq!(
+                    experts.first().copied(),
+                    Some("netwire: LengthOverLimit at offset 0"),
+                    "{framing}: tshark said\n{text}"
+                );
+                assert!(!experts.iter().any(|e| e.contains("Lua")), "{text}");
+            } else {
+                assert!(experts.is_empty(), "{framing}: tshark said\n{text}");
+            }
+        }
+    }
+}
