@@ -29,12 +29,18 @@ cargo +nightly miri --version
 # runs it, but the build needs the target's C compiler.
 for target in ${TARGETS}; do
     case "$target" in
-        s390x-unknown-linux-gnu) cc_pkg=gcc-s390x-linux-gnu cc_bin=s390x-linux-gnu-gcc ;;
-        i686-unknown-linux-gnu) cc_pkg=gcc-i686-linux-gnu cc_bin=i686-linux-gnu-gcc ;;
+        s390x-unknown-linux-gnu)
+            cc_pkgs=(gcc-s390x-linux-gnu libc6-dev-s390x-cross) cc_bin=s390x-linux-gnu-gcc
+            header=/usr/s390x-linux-gnu/include/stdint.h ;;
+        i686-unknown-linux-gnu)
+            cc_pkgs=(gcc-i686-linux-gnu libc6-dev-i386-cross) cc_bin=i686-linux-gnu-gcc
+            header=/usr/i686-linux-gnu/include/stdint.h ;;
         *) continue ;;
     esac
-    if ! command -v "$cc_bin" >/dev/null 2>&1; then
-        apt-get update -qq && apt-get install -y -qq --no-install-recommends "$cc_pkg" >/dev/null
+    # The compiler and the target's C headers (a compiler installed without
+    # its recommends has none, and the build of criterion's C fails).
+    if ! command -v "$cc_bin" >/dev/null 2>&1 || [ ! -f "$header" ]; then
+        apt-get update -qq && apt-get install -y -qq --no-install-recommends "${cc_pkgs[@]}" >/dev/null
     fi
 done
 
