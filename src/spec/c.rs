@@ -28,6 +28,7 @@ const RESERVED: &[&str] = &[
     "error",
     "state",
     "message",
+    "preamble",
     "message_decode",
     "message_encode",
     "message_decode_at",
@@ -667,7 +668,10 @@ impl Spec {
     /// name the protocol's message type. For a length, ASCII-digit or
     /// datagram framing, `<protocol>_frame_header(n, out, cap)` writes a
     /// frame header and `<protocol>_unframe(in, len, &payload, &n)` finds
-    /// the first frame (0: more input needed).
+    /// the first frame (0: more input needed). A stream with a preamble
+    /// ([`Spec::preamble`]) starts with it, in each direction, before the
+    /// first frame: `<protocol>_preamble` and its `_decode_at`, `_decode`
+    /// and `_encode` name its type.
     ///
     /// The types left out (128-bit numbers, `char`, maps, sequences of
     /// variable-size elements, recursion, the adapters `nul_terminated`
@@ -966,6 +970,26 @@ impl Spec {
                  static inline long {p}_message_encode(const {p}_message *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
                 comment(first)
             );
+        }
+        if let Some(pre) = &self.preamble {
+            if g.ok.get(pre).copied().unwrap_or(false) {
+                let ty = format!("{p}_{}", g.names.ty(pre));
+                let _ = writeln!(
+                    out,
+                    "/** The preamble: one `{}` at the start of each direction of a stream, before the first frame; decode it with `{p}_preamble_decode_at` (its end is found by decoding it), then unframe the messages after it. */\n\
+                     typedef {ty} {p}_preamble;\n\
+                     static inline long {p}_preamble_decode_at(const uint8_t *in, size_t len, {p}_preamble *out, {p}_error *err) {{ return {ty}_decode_at(in, len, out, err); }}\n\
+                     static inline long {p}_preamble_decode(const uint8_t *in, size_t len, {p}_preamble *out) {{ return {ty}_decode(in, len, out); }}\n\
+                     static inline long {p}_preamble_encode(const {p}_preamble *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
+                    comment(pre)
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "/* The preamble: one `{}` at the start of each direction of a stream, before the first frame (left out of this header: see above). */\n",
+                    comment(pre)
+                );
+            }
         }
         out.push_str(&self.c_framing());
         let _ = writeln!(out, "#endif /* {big}_NETWIRE_H */");
