@@ -152,7 +152,10 @@ impl Gen<'_> {
             Shape::Str | Shape::Bytes => Ok(()),
             Shape::Option(i) => self.supported(i, stack),
             Shape::Seq(e) => self.seq_elem(e, stack),
-            Shape::Map(..) => Err("a map".into()),
+            Shape::Map(k, v) => {
+                self.supported(k, stack)?;
+                self.supported(v, stack)
+            }
             Shape::Tuple(v) => v.iter().try_for_each(|s| self.supported(s, stack)),
             Shape::Named(n) => {
                 if stack.contains(n) {
@@ -177,10 +180,12 @@ impl Gen<'_> {
             Shape::Adapted(a, i) => match (a, &**i) {
                 (Adapter::Len(_) | Adapter::CStr, Shape::Str | Shape::Bytes) => Ok(()),
                 (Adapter::Len(_), Shape::Seq(e)) => self.seq_elem(e, stack),
+                (Adapter::Len(_), m @ Shape::Map(..)) => self.supported(m, stack),
                 (Adapter::Nullable(_), Shape::Option(inner)) => match &**inner {
                     Shape::Str | Shape::Bytes => Ok(()),
                     Shape::Seq(e) => self.seq_elem(e, stack),
-                    _ => Err("a nullable map".into()),
+                    m @ Shape::Map(..) => self.supported(m, stack),
+                    _ => Err("a nullable of another shape".into()),
                 },
                 (Adapter::Rest, Shape::Bytes) => Ok(()),
                 (Adapter::Rest, Shape::Seq(e)) => self.seq_elem(e, stack),
@@ -191,10 +196,20 @@ impl Gen<'_> {
     }
 
     fn seq_elem(&mut self, e: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
-        self.supported(e, stack)?;
-        match self.fixed(e) {
-            Some(n) if n > 0 => Ok(()),
-            _ => Err("a sequence of elements of variable size".into()),
+        self.supported(e, stack)
+    }
+
+    /// Whether the sequence or map `s` (under its adapter, if any) is a
+    /// `<p>_seq`: a map, or a sequence whose elements have no one
+    /// positive size.
+    fn var(&self, s: &Shape) -> bool {
+        match s {
+            Shape::Map(..) => true,
+            Shape::Seq(e) => !matches!(self.fixed(e), Some(n) if n > 0),
+            Shape::Adapted(_, i) | Shape::Option(i) => {
+                matches!(&**i, Shape::Seq(_) | Shape::Map(..)) && self.var(i)
+            }
+            _ => false,
         }
     }
 
@@ -223,8 +238,14 @@ impl Gen<'_> {
             Shape::Padded(n) => format!("uint8_t {name}[{n}]; /* UTF-8 text, then 0 bytes */"),
             Shape::Prim(x) => format!("{} {name};", prim_c(*x).unwrap_or("void")),
             Shape::Unit => format!("uint8_t {name}; /* unit: nothing on the wire */"),
+            Shape::Adapted(Adapter::Nullable(_), i) if self.var(i) => {
+                format!("struct {{ bool present; {p}_seq value; }} {name};")
+            }
             Shape::Adapted(Adapter::Nullable(_), _) => {
                 format!("struct {{ bool present; {p}_view value; }} {name};")
+            }
+            s @ (Shape::Map(..) | Shape::Seq(_) | Shape::Adapted(..)) if self.var(s) => {
+                format!("{p}_seq {name};")
             }
             Shape::Str | Shape::Bytes | Shape::Seq(_) | Shape::Adapted(..) => {
                 format!("{p}_view {name};")
@@ -305,7 +326,16 @@ impl Gen<'_> {
             }
             Shape::Str => self.dec_bytes(Width::from_len(self.len_width), true, lv, out, ind),
             Shape::Bytes => self.dec_bytes(Width::from_len(self.len_width), false, lv, out, ind),
-            Shape::Seq(e) => self.dec_seq(Some(Width::from_len(self.len_width)), e, lv, out, ind),
+            Shape::Seq(e) => {
+                self.dec_seq(Some(Width::from_len(self.len_width)), &[&**e], lv, out, ind)
+            }
+            Shape::Map(k, v) => self.dec_seq(
+                Some(Width::from_len(self.len_width)),
+                &[&**k, &**v],
+                lv,
+                out,
+                ind,
+            ),
             Shape::Option(i) => {
                 self.need(1, out, ind);
                 let _ = writeln!(
@@ -347,7 +377,10 @@ impl Gen<'_> {
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
-                (Adapter::Len(w), Shape::Seq(e)) => self.dec_seq(Some(*w), e, lv, out, ind),
+                (Adapter::Len(w), Shape::Seq(e)) => self.dec_seq(Some(*w), &[&**e], lv, out, ind),
+                (Adapter::Len(w), Shape::Map(k, v)) => {
+                    self.dec_seq(Some(*w), &[&**k, &**v], lv, out, ind)
+                }
                 (Adapter::Len(w), s) => self.dec_bytes(*w, *s == Shape::Str, lv, out, ind),
                 (Adapter::Nullable(w), Shape::Option(inner)) => {
                     let n = w.size();
@@ -361,7 +394,8 @@ impl Gen<'_> {
                     let inner_ind = format!("{ind}    ");
                     let val = format!("{lv}.value");
                     match &**inner {
-                        Shape::Seq(e) => self.dec_seq_body(e, &val, out, &inner_ind),
+                        Shape::Seq(e) => self.dec_seq_body(&[&**e], &val, out, &inner_ind),
+                        Shape::Map(k, v) => self.dec_seq_body(&[&**k, &**v], &val, out, &inner_ind),
                         s => self.dec_bytes_body(*s == Shape::Str, &val, out, &inner_ind),
                     }
                     let _ = writeln!(out, "{ind}  }}\n{ind}}}");
@@ -379,7 +413,7 @@ impl Gen<'_> {
                     }
                     let _ = writeln!(out, "{ind}  p += {lv}.len + 1; }}");
                 }
-                (Adapter::Rest, Shape::Seq(e)) => self.dec_seq(None, e, lv, out, ind),
+                (Adapter::Rest, Shape::Seq(e)) => self.dec_seq(None, &[&**e], lv, out, ind),
                 _ => {
                     let _ = writeln!(
                         out,
@@ -442,7 +476,7 @@ impl Gen<'_> {
         );
     }
 
-    fn dec_seq(&mut self, w: Option<Width>, e: &Shape, lv: &str, out: &mut String, ind: &str) {
+    fn dec_seq(&mut self, w: Option<Width>, e: &[&Shape], lv: &str, out: &mut String, ind: &str) {
         let _ = writeln!(out, "{ind}{{ uint64_t count;");
         let inner = format!("{ind}  ");
         match w {
@@ -450,19 +484,21 @@ impl Gen<'_> {
                 self.dec_len(w, out, &inner);
                 self.dec_seq_body(e, lv, out, &inner);
             }
-            None => self.dec_open(e, lv, out, &inner),
+            None => self.dec_open(e[0], lv, out, &inner),
         }
         let _ = writeln!(out, "{ind}}}");
     }
 
-    /// `count` elements after a length at `start`.
-    fn dec_seq_body(&mut self, e: &Shape, lv: &str, out: &mut String, ind: &str) {
+    /// `count` elements (each the shapes of `e` in turn: one for a
+    /// sequence, key and value for a map) after a length at `start`.
+    fn dec_seq_body(&mut self, e: &[&Shape], lv: &str, out: &mut String, ind: &str) {
         let p = self.p.clone();
         let _ = writeln!(
             out,
             "{ind}if ({p}_charge(st, count, start) < 0 || {p}_enter(st, start) < 0) return st->err->code;"
         );
-        if *e == Shape::Prim(Prim::U8) {
+        let var = e.len() > 1 || !matches!(self.fixed(e[0]), Some(n) if n > 0);
+        if e.len() == 1 && *e[0] == Shape::Prim(Prim::U8) {
             let _ = writeln!(
                 out,
                 "{ind}if ({p}_end(p, count) > len) return {p}_short(st, len, (uint64_t)len + 1);\n{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count; p += (size_t)count;"
@@ -470,13 +506,21 @@ impl Gen<'_> {
         } else {
             self.tmp += 1;
             let i = format!("i{}", self.tmp);
-            let elem = self.decl(e, "elem");
             let _ = writeln!(
                 out,
-                "{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count;\n{ind}for (uint64_t {i} = 0; {i} < count; {i}++) {{ /* checks each element */\n{ind}    {elem}"
+                "{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count;\n{ind}for (uint64_t {i} = 0; {i} < count; {i}++) {{ /* checks each element */"
             );
-            self.dec(e, "elem", out, &format!("{ind}    "));
-            let _ = writeln!(out, "{ind}    (void)elem;\n{ind}}}");
+            for (k, s) in e.iter().enumerate() {
+                let name = format!("elem{k}");
+                let elem = self.decl(s, &name);
+                let _ = writeln!(out, "{ind}  {{ {elem}");
+                self.dec(s, &name, out, &format!("{ind}    "));
+                let _ = writeln!(out, "{ind}    (void){name}; }}");
+            }
+            let _ = writeln!(out, "{ind}}}");
+            if var {
+                let _ = writeln!(out, "{ind}{lv}.size = (size_t)((in + p) - {lv}.ptr);");
+            }
         }
         let _ = writeln!(out, "{ind}st->depth++;");
     }
@@ -494,6 +538,9 @@ impl Gen<'_> {
             out,
             "{ind}    (void)elem;\n{ind}    count++;\n{ind}}}\n{ind}{lv}.len = (size_t)count;\n{ind}st->depth++;"
         );
+        if !matches!(self.fixed(e), Some(n) if n > 0) {
+            let _ = writeln!(out, "{ind}{lv}.size = (size_t)((in + p) - {lv}.ptr);");
+        }
     }
 
     fn wr(&self, size: usize) -> String {
@@ -536,6 +583,9 @@ impl Gen<'_> {
             Shape::Str | Shape::Bytes => {
                 self.enc_bytes(Some(Width::from_len(self.len_width)), 1, v, out, ind)
             }
+            s @ (Shape::Seq(_) | Shape::Map(..)) if self.var(s) => {
+                self.enc_var(Some(Width::from_len(self.len_width)), v, out, ind)
+            }
             Shape::Seq(e) => {
                 let size = self.fixed(e).unwrap_or(1);
                 self.enc_bytes(Some(Width::from_len(self.len_width)), size, v, out, ind)
@@ -572,6 +622,17 @@ impl Gen<'_> {
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
+                (Adapter::Len(w), s) if self.var(s) => self.enc_var(Some(*w), v, out, ind),
+                (Adapter::Rest, s) if self.var(s) => self.enc_var(None, v, out, ind),
+                (Adapter::Nullable(w), Shape::Option(inner)) if self.var(inner) => {
+                    let n = w.size();
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
+                    );
+                    self.enc_var(Some(*w), &format!("{v}.value"), out, &format!("{ind}    "));
+                    let _ = writeln!(out, "{ind}}}");
+                }
                 (Adapter::Len(w), Shape::Seq(e)) => {
                     let size = self.fixed(e).unwrap_or(1);
                     self.enc_bytes(Some(*w), size, v, out, ind)
@@ -610,6 +671,25 @@ impl Gen<'_> {
             },
             _ => {}
         }
+    }
+
+    /// A count (unless `None`), then the `v.size` bytes of a `<p>_seq`.
+    fn enc_var(&mut self, w: Option<Width>, v: &str, out: &mut String, ind: &str) {
+        let big = self.p.to_uppercase();
+        if let Some(w) = w {
+            let n = w.size();
+            let _ = writeln!(
+                out,
+                "{ind}if ((uint64_t){v}.len > UINT64_C({})) return {big}_EINVAL;\n{ind}if (cap - p < {n}) return {big}_ESHORT;\n{ind}{wr}(out + p, (uint{b}_t){v}.len);\n{ind}p += {n};",
+                w.max(),
+                wr = self.wr(n),
+                b = n * 8
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{ind}if (({v}.size > 0 && {v}.ptr == NULL) || {v}.size > cap - p) return {big}_ESHORT;\n{ind}if ({v}.size > 0) memcpy(out + p, {v}.ptr, {v}.size);\n{ind}p += {v}.size;"
+        );
     }
 
     /// A length (unless `None`), then `v.len * size` bytes from `v.ptr`.
@@ -652,8 +732,10 @@ impl Spec {
     /// fields), options, and views (`ptr`, `len`) borrowing from the input
     /// for strings, byte strings and sequences of fixed-size elements (a
     /// sequence's view holds its elements' wire bytes; `len` counts
-    /// elements), and the adapters `len_*`, `nullable_*` (a `present`
-    /// flag and a view), `cstr` and `rest`. Numbers are assembled with
+    /// elements), a `<protocol>_seq` (`ptr`, `len`, `size`: the count and
+    /// the wire bytes, every element checked by the decoder) for maps and
+    /// sequences of variable-size elements, and the adapters `len_*`,
+    /// `nullable_*` (a `present` flag and a view), `cstr` and `rest`. Numbers are assembled with
     /// explicit shifts; strings are checked to be UTF-8.
     ///
     /// Decoders return the bytes used, encoders the bytes written, or a
@@ -673,9 +755,9 @@ impl Spec {
     /// first frame: `<protocol>_preamble` and its `_decode_at`, `_decode`
     /// and `_encode` name its type.
     ///
-    /// The types left out (128-bit numbers, `char`, maps, sequences of
-    /// variable-size elements, recursion, the adapters `nul_terminated`
-    /// and `empty_as_none`) are listed at the top with the reason.
+    /// The types left out (128-bit numbers, `char`, recursion, the
+    /// adapters `nul_terminated` and `empty_as_none`) are listed at the
+    /// top with the reason.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -749,6 +831,8 @@ impl Spec {
             out,
             "/** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */\n\
              typedef struct {{ const uint8_t *ptr; size_t len; }} {p}_view;\n\n\
+             /** The elements of a sequence of variable-size elements, or the entries of a map, borrowed from a buffer: `len` counts them, `size` is their bytes on the wire (decode each with its type's decoder). */\n\
+             typedef struct {{ const uint8_t *ptr; size_t len; size_t size; }} {p}_seq;\n\n\
              /** Why a decoder failed: one of the negative codes above, and the byte offset. */\n\
              typedef struct {{ long code; size_t offset; }} {p}_error;\n\n\
              /** A decoder's state: the error, the levels and elements left, whether the input was cut at the limit. */\n\

@@ -33,6 +33,9 @@
 /** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */
 typedef struct { const uint8_t *ptr; size_t len; } chat_view;
 
+/** The elements of a sequence of variable-size elements, or the entries of a map, borrowed from a buffer: `len` counts them, `size` is their bytes on the wire (decode each with its type's decoder). */
+typedef struct { const uint8_t *ptr; size_t len; size_t size; } chat_seq;
+
 /** Why a decoder failed: one of the negative codes above, and the byte offset. */
 typedef struct { long code; size_t offset; } chat_error;
 
