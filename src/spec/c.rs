@@ -144,11 +144,8 @@ impl Gen<'_> {
     fn supported(&mut self, s: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
         match s {
             Shape::Padded(_) => Ok(()),
-            Shape::Prim(p) => prim_c(*p)
-                .map(|_| ())
-                .ok_or_else(|| "128-bit integers".into()),
+            Shape::Prim(_) | Shape::Char => Ok(()),
             Shape::Unit => Ok(()),
-            Shape::Char => Err("a char (1–4 UTF-8 bytes)".into()),
             Shape::Str | Shape::Bytes => Ok(()),
             Shape::Option(i) => self.supported(i, stack),
             Shape::Seq(e) => self.seq_elem(e, stack),
@@ -236,7 +233,16 @@ impl Gen<'_> {
         let p = &self.p;
         match s {
             Shape::Padded(n) => format!("uint8_t {name}[{n}]; /* UTF-8 text, then 0 bytes */"),
+            Shape::Prim(x @ (Prim::U128 | Prim::I128)) => format!(
+                "uint8_t {name}[16]; /* {}: big-endian bytes */",
+                if *x == Prim::U128 {
+                    "u128"
+                } else {
+                    "i128, two's complement"
+                }
+            ),
             Shape::Prim(x) => format!("{} {name};", prim_c(*x).unwrap_or("void")),
+            Shape::Char => format!("uint32_t {name}; /* a char: a Unicode scalar value */"),
             Shape::Unit => format!("uint8_t {name}; /* unit: nothing on the wire */"),
             Shape::Adapted(Adapter::Nullable(_), i) if self.var(i) => {
                 format!("struct {{ bool present; {p}_seq value; }} {name};")
@@ -309,6 +315,21 @@ impl Gen<'_> {
                     "{ind}{{ uint{b}_t bits = {rd}(in + p); memcpy(&{lv}, &bits, {n}); }}\n{ind}p += {n};",
                     b = n * 8,
                     rd = self.rd(n)
+                );
+            }
+            Shape::Prim(Prim::U128 | Prim::I128) => {
+                self.need(16, out, ind);
+                let _ = writeln!(out, "{ind}memcpy({lv}, in + p, 16);\n{ind}p += 16;");
+            }
+            Shape::Char => {
+                self.need(1, out, ind);
+                let _ = writeln!(
+                    out,
+                    "{ind}{{ size_t w = {p}_char_width(in[p]);\n\
+                     {ind}  if (w == 0) return {p}_fail(st, {big}_ECHAR, p);\n\
+                     {ind}  if (len - p < w) return (uint64_t)p + w > {big}_LIMIT ? {p}_fail(st, {big}_ELIMIT, p + 1) : {p}_fail(st, {big}_ESHORT, p);\n\
+                     {ind}  if (!{p}_utf8(in + p, w)) return {p}_fail(st, {big}_ECHAR, p);\n\
+                     {ind}  {lv} = {p}_char_value(in + p, w);\n{ind}  p += w; }}"
                 );
             }
             Shape::Prim(x) => {
@@ -570,6 +591,20 @@ impl Gen<'_> {
                     wr = self.wr(n)
                 );
             }
+            Shape::Prim(Prim::U128 | Prim::I128) => {
+                let _ = writeln!(
+                    out,
+                    "{ind}if (cap - p < 16) return {big}_ESHORT;\n{ind}memcpy(out + p, {v}, 16);\n{ind}p += 16;"
+                );
+            }
+            Shape::Char => {
+                let _ = writeln!(
+                    out,
+                    "{ind}{{ uint8_t u[4]; size_t w = {p}_char_put({v}, u);\n\
+                     {ind}  if (w == 0) return {big}_EINVAL;\n{ind}  if (cap - p < w) return {big}_ESHORT;\n\
+                     {ind}  memcpy(out + p, u, w);\n{ind}  p += w; }}"
+                );
+            }
             Shape::Prim(x) => {
                 let n = x.size();
                 let _ = writeln!(
@@ -727,7 +762,8 @@ impl Spec {
     /// A C99 header (one file, `static inline`, no allocation) with a
     /// struct, `<protocol>_<Type>_decode(in, len, &value)` and
     /// `<protocol>_<Type>_encode(&value, out, cap)` for every type it
-    /// can describe: numbers up to 64 bits, bools, floats, tuples and
+    /// can describe: numbers (128-bit ones as 16 big-endian bytes), bools,
+    /// floats, `char` (a `uint32_t` code point), tuples and
     /// arrays, structs, enums (a `tag` and a union of the variants'
     /// fields), options, and views (`ptr`, `len`) borrowing from the input
     /// for strings, byte strings and sequences of fixed-size elements (a
@@ -755,9 +791,8 @@ impl Spec {
     /// first frame: `<protocol>_preamble` and its `_decode_at`, `_decode`
     /// and `_encode` name its type.
     ///
-    /// The types left out (128-bit numbers, `char`, recursion, the
-    /// adapters `nul_terminated` and `empty_as_none`) are listed at the
-    /// top with the reason.
+    /// The types left out (recursion, the adapters `nul_terminated` and
+    /// `empty_as_none`) are listed at the top with the reason.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -817,6 +852,7 @@ impl Spec {
              #define {big}_ELIMIT (-8L) /* LengthOverLimit */\n\
              #define {big}_EDEPTH (-9L) /* DepthLimit */\n\
              #define {big}_ETRAILING (-10L) /* TrailingBytes */\n\
+             #define {big}_ECHAR (-11L) /* InvalidChar */\n\
              #define {big}_LIMIT UINT64_C({}) /* the most bytes of one message */\n\
              #define {big}_DEPTH {}u /* the most nested levels */\n",
             self.config.limit(),
@@ -1180,6 +1216,30 @@ static inline bool p_utf8(const uint8_t *s, size_t n) {
     }
     return true;
 }
+/* The width of the UTF-8 sequence a byte starts (0: none does). */
+static inline size_t p_char_width(uint8_t b) {
+    if (b < 0x80) return 1;
+    if (b >= 0xC2 && b <= 0xDF) return 2;
+    if (b >= 0xE0 && b <= 0xEF) return 3;
+    if (b >= 0xF0 && b <= 0xF4) return 4;
+    return 0;
+}
+/* The code point of the checked UTF-8 sequence of `w` bytes at `s`. */
+static inline uint32_t p_char_value(const uint8_t *s, size_t w) {
+    uint32_t c = w == 1 ? s[0] : w == 2 ? (uint32_t)(s[0] & 0x1F) : w == 3 ? (uint32_t)(s[0] & 0x0F) : (uint32_t)(s[0] & 0x07);
+    for (size_t i = 1; i < w; i++) c = c << 6 | (uint32_t)(s[i] & 0x3F);
+    return c;
+}
+/* Writes the UTF-8 of `c` to `o`; its width, or 0 when `c` is no Unicode scalar value. */
+static inline size_t p_char_put(uint32_t c, uint8_t *o) {
+    if (c < 0x80) { o[0] = (uint8_t)c; return 1; }
+    if (c < 0x800) { o[0] = (uint8_t)(0xC0 | c >> 6); o[1] = (uint8_t)(0x80 | (c & 0x3F)); return 2; }
+    if (c >= 0xD800 && c <= 0xDFFF) return 0;
+    if (c < 0x10000) { o[0] = (uint8_t)(0xE0 | c >> 12); o[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F)); o[2] = (uint8_t)(0x80 | (c & 0x3F)); return 3; }
+    if (c > 0x10FFFF) return 0;
+    o[0] = (uint8_t)(0xF0 | c >> 18); o[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F)); o[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F)); o[3] = (uint8_t)(0x80 | (c & 0x3F));
+    return 4;
+}
 /** The name of netwire's `ErrorKind` for an error code. */
 static inline const char *p_error_name(long code) {
     switch (code) {
@@ -1192,6 +1252,7 @@ static inline const char *p_error_name(long code) {
     case P_ELIMIT: return "LengthOverLimit";
     case P_EDEPTH: return "DepthLimit";
     case P_ETRAILING: return "TrailingBytes";
+    case P_ECHAR: return "InvalidChar";
     default: return "Invalid";
     }
 }
