@@ -185,6 +185,8 @@ impl Gen<'_> {
                     _ => Err("a nullable of another shape".into()),
                 },
                 (Adapter::Rest, Shape::Bytes) => Ok(()),
+                (Adapter::NulTerminated, Shape::Seq(e)) => self.supported(e, stack),
+                (Adapter::EmptyAsNone, Shape::Option(i)) => self.supported(i, stack),
                 (Adapter::Rest, Shape::Seq(e)) => self.seq_elem(e, stack),
                 _ => Err(format!("`{}`", super::trace::adapter_name(*a))),
             },
@@ -201,7 +203,7 @@ impl Gen<'_> {
     /// positive size.
     fn var(&self, s: &Shape) -> bool {
         match s {
-            Shape::Map(..) => true,
+            Shape::Map(..) | Shape::Adapted(Adapter::NulTerminated, _) => true,
             Shape::Seq(e) => !matches!(self.fixed(e), Some(n) if n > 0),
             Shape::Adapted(_, i) | Shape::Option(i) => {
                 matches!(&**i, Shape::Seq(_) | Shape::Map(..)) && self.var(i)
@@ -244,6 +246,13 @@ impl Gen<'_> {
             Shape::Prim(x) => format!("{} {name};", prim_c(*x).unwrap_or("void")),
             Shape::Char => format!("uint32_t {name}; /* a char: a Unicode scalar value */"),
             Shape::Unit => format!("uint8_t {name}; /* unit: nothing on the wire */"),
+            Shape::Adapted(Adapter::EmptyAsNone, i) => match &**i {
+                Shape::Option(x) => format!(
+                    "struct {{ bool present; {} }} {name}; /* present: not at the end */",
+                    self.decl(x, "value")
+                ),
+                _ => format!("uint8_t {name};"),
+            },
             Shape::Adapted(Adapter::Nullable(_), i) if self.var(i) => {
                 format!("struct {{ bool present; {p}_seq value; }} {name};")
             }
@@ -435,6 +444,37 @@ impl Gen<'_> {
                     let _ = writeln!(out, "{ind}  p += {lv}.len + 1; }}");
                 }
                 (Adapter::Rest, Shape::Seq(e)) => self.dec_seq(None, &[&**e], lv, out, ind),
+                (Adapter::NulTerminated, Shape::Seq(e)) => {
+                    let elem = self.decl(e, "elem0");
+                    let _ = writeln!(
+                        out,
+                        "{ind}{{ uint64_t count = 0;\n\
+                         {ind}  if ({p}_enter(st, p) < 0) return st->err->code;\n\
+                         {ind}  {lv}.ptr = in + p;\n\
+                         {ind}  for (;;) {{\n\
+                         {ind}    if (p >= len) return {p}_short(st, p, (uint64_t)p + 1);\n\
+                         {ind}    if (in[p] == 0) break;\n\
+                         {ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;\n\
+                         {ind}    {{ size_t before = p; {elem}"
+                    );
+                    self.dec(e, "elem0", out, &format!("{ind}      "));
+                    let _ = writeln!(
+                        out,
+                        "{ind}      (void)elem0;\n\
+                         {ind}      if (p == before) return {p}_fail(st, {big}_EEMPTY, p); }}\n\
+                         {ind}    count++;\n{ind}  }}\n\
+                         {ind}  {lv}.len = (size_t)count; {lv}.size = (size_t)((in + p) - {lv}.ptr);\n\
+                         {ind}  p += 1;\n{ind}  st->depth++; }}"
+                    );
+                }
+                (Adapter::EmptyAsNone, Shape::Option(x)) => {
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (p >= len && !st->cut) {{\n{ind}    {lv}.present = false;\n{ind}}} else {{\n{ind}    {lv}.present = true;"
+                    );
+                    self.dec(x, &format!("{lv}.value"), out, &format!("{ind}    "));
+                    let _ = writeln!(out, "{ind}}}");
+                }
                 _ => {
                     let _ = writeln!(
                         out,
@@ -657,6 +697,23 @@ impl Gen<'_> {
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
+                (Adapter::NulTerminated, _) => {
+                    self.enc_var(None, v, out, ind);
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = 0;"
+                    );
+                }
+                (Adapter::EmptyAsNone, Shape::Option(x)) => {
+                    // netwire refuses a `Some` of no bytes: it would read
+                    // back as `None`.
+                    let _ = writeln!(out, "{ind}if ({v}.present) {{\n{ind}    size_t before = p;");
+                    self.enc(x, &format!("{v}.value"), out, &format!("{ind}    "));
+                    let _ = writeln!(
+                        out,
+                        "{ind}    if (p == before) return {big}_EINVAL;\n{ind}}}"
+                    );
+                }
                 (Adapter::Len(w), s) if self.var(s) => self.enc_var(Some(*w), v, out, ind),
                 (Adapter::Rest, s) if self.var(s) => self.enc_var(None, v, out, ind),
                 (Adapter::Nullable(w), Shape::Option(inner)) if self.var(inner) => {
@@ -771,7 +828,9 @@ impl Spec {
     /// elements), a `<protocol>_seq` (`ptr`, `len`, `size`: the count and
     /// the wire bytes, every element checked by the decoder) for maps and
     /// sequences of variable-size elements, and the adapters `len_*`,
-    /// `nullable_*` (a `present` flag and a view), `cstr` and `rest`. Numbers are assembled with
+    /// `nullable_*` (a `present` flag and a view), `cstr`, `rest`,
+    /// `nul_terminated` (a `<protocol>_seq` without its end mark) and
+    /// `empty_as_none` (a `present` flag: not at the message's end). Numbers are assembled with
     /// explicit shifts; strings are checked to be UTF-8.
     ///
     /// Decoders return the bytes used, encoders the bytes written, or a
@@ -791,8 +850,8 @@ impl Spec {
     /// first frame: `<protocol>_preamble` and its `_decode_at`, `_decode`
     /// and `_encode` name its type.
     ///
-    /// The types left out (recursion, the adapters `nul_terminated` and
-    /// `empty_as_none`) are listed at the top with the reason.
+    /// The types left out (recursive ones: the header does not allocate)
+    /// are listed at the top with the reason.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -853,6 +912,7 @@ impl Spec {
              #define {big}_EDEPTH (-9L) /* DepthLimit */\n\
              #define {big}_ETRAILING (-10L) /* TrailingBytes */\n\
              #define {big}_ECHAR (-11L) /* InvalidChar */\n\
+             #define {big}_EEMPTY (-12L) /* EmptyMessage: an element of no bytes before the end mark */\n\
              #define {big}_LIMIT UINT64_C({}) /* the most bytes of one message */\n\
              #define {big}_DEPTH {}u /* the most nested levels */\n",
             self.config.limit(),
@@ -1253,6 +1313,7 @@ static inline const char *p_error_name(long code) {
     case P_EDEPTH: return "DepthLimit";
     case P_ETRAILING: return "TrailingBytes";
     case P_ECHAR: return "InvalidChar";
+    case P_EEMPTY: return "EmptyMessage";
     default: return "Invalid";
     }
 }

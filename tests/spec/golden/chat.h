@@ -26,6 +26,7 @@
 #define CHAT_EDEPTH (-9L) /* DepthLimit */
 #define CHAT_ETRAILING (-10L) /* TrailingBytes */
 #define CHAT_ECHAR (-11L) /* InvalidChar */
+#define CHAT_EEMPTY (-12L) /* EmptyMessage: an element of no bytes before the end mark */
 #define CHAT_LIMIT UINT64_C(16777216) /* the most bytes of one message */
 #define CHAT_DEPTH 128u /* the most nested levels */
 
@@ -114,6 +115,7 @@ static inline const char *chat_error_name(long code) {
     case CHAT_EDEPTH: return "DepthLimit";
     case CHAT_ETRAILING: return "TrailingBytes";
     case CHAT_ECHAR: return "InvalidChar";
+    case CHAT_EEMPTY: return "EmptyMessage";
     default: return "Invalid";
     }
 }
