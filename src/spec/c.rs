@@ -28,6 +28,7 @@ const RESERVED: &[&str] = &[
     "error",
     "state",
     "message",
+    "preamble",
     "message_decode",
     "message_encode",
     "message_decode_at",
@@ -143,15 +144,15 @@ impl Gen<'_> {
     fn supported(&mut self, s: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
         match s {
             Shape::Padded(_) => Ok(()),
-            Shape::Prim(p) => prim_c(*p)
-                .map(|_| ())
-                .ok_or_else(|| "128-bit integers".into()),
+            Shape::Prim(_) | Shape::Char => Ok(()),
             Shape::Unit => Ok(()),
-            Shape::Char => Err("a char (1–4 UTF-8 bytes)".into()),
             Shape::Str | Shape::Bytes => Ok(()),
             Shape::Option(i) => self.supported(i, stack),
             Shape::Seq(e) => self.seq_elem(e, stack),
-            Shape::Map(..) => Err("a map".into()),
+            Shape::Map(k, v) => {
+                self.supported(k, stack)?;
+                self.supported(v, stack)
+            }
             Shape::Tuple(v) => v.iter().try_for_each(|s| self.supported(s, stack)),
             Shape::Named(n) => {
                 if stack.contains(n) {
@@ -176,12 +177,16 @@ impl Gen<'_> {
             Shape::Adapted(a, i) => match (a, &**i) {
                 (Adapter::Len(_) | Adapter::CStr, Shape::Str | Shape::Bytes) => Ok(()),
                 (Adapter::Len(_), Shape::Seq(e)) => self.seq_elem(e, stack),
+                (Adapter::Len(_), m @ Shape::Map(..)) => self.supported(m, stack),
                 (Adapter::Nullable(_), Shape::Option(inner)) => match &**inner {
                     Shape::Str | Shape::Bytes => Ok(()),
                     Shape::Seq(e) => self.seq_elem(e, stack),
-                    _ => Err("a nullable map".into()),
+                    m @ Shape::Map(..) => self.supported(m, stack),
+                    _ => Err("a nullable of another shape".into()),
                 },
                 (Adapter::Rest, Shape::Bytes) => Ok(()),
+                (Adapter::NulTerminated, Shape::Seq(e)) => self.supported(e, stack),
+                (Adapter::EmptyAsNone, Shape::Option(i)) => self.supported(i, stack),
                 (Adapter::Rest, Shape::Seq(e)) => self.seq_elem(e, stack),
                 _ => Err(format!("`{}`", super::trace::adapter_name(*a))),
             },
@@ -190,10 +195,20 @@ impl Gen<'_> {
     }
 
     fn seq_elem(&mut self, e: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
-        self.supported(e, stack)?;
-        match self.fixed(e) {
-            Some(n) if n > 0 => Ok(()),
-            _ => Err("a sequence of elements of variable size".into()),
+        self.supported(e, stack)
+    }
+
+    /// Whether the sequence or map `s` (under its adapter, if any) is a
+    /// `<p>_seq`: a map, or a sequence whose elements have no one
+    /// positive size.
+    fn var(&self, s: &Shape) -> bool {
+        match s {
+            Shape::Map(..) | Shape::Adapted(Adapter::NulTerminated, _) => true,
+            Shape::Seq(e) => !matches!(self.fixed(e), Some(n) if n > 0),
+            Shape::Adapted(_, i) | Shape::Option(i) => {
+                matches!(&**i, Shape::Seq(_) | Shape::Map(..)) && self.var(i)
+            }
+            _ => false,
         }
     }
 
@@ -220,10 +235,32 @@ impl Gen<'_> {
         let p = &self.p;
         match s {
             Shape::Padded(n) => format!("uint8_t {name}[{n}]; /* UTF-8 text, then 0 bytes */"),
+            Shape::Prim(x @ (Prim::U128 | Prim::I128)) => format!(
+                "uint8_t {name}[16]; /* {}: big-endian bytes */",
+                if *x == Prim::U128 {
+                    "u128"
+                } else {
+                    "i128, two's complement"
+                }
+            ),
             Shape::Prim(x) => format!("{} {name};", prim_c(*x).unwrap_or("void")),
+            Shape::Char => format!("uint32_t {name}; /* a char: a Unicode scalar value */"),
             Shape::Unit => format!("uint8_t {name}; /* unit: nothing on the wire */"),
+            Shape::Adapted(Adapter::EmptyAsNone, i) => match &**i {
+                Shape::Option(x) => format!(
+                    "struct {{ bool present; {} }} {name}; /* present: not at the end */",
+                    self.decl(x, "value")
+                ),
+                _ => format!("uint8_t {name};"),
+            },
+            Shape::Adapted(Adapter::Nullable(_), i) if self.var(i) => {
+                format!("struct {{ bool present; {p}_seq value; }} {name};")
+            }
             Shape::Adapted(Adapter::Nullable(_), _) => {
                 format!("struct {{ bool present; {p}_view value; }} {name};")
+            }
+            s @ (Shape::Map(..) | Shape::Seq(_) | Shape::Adapted(..)) if self.var(s) => {
+                format!("{p}_seq {name};")
             }
             Shape::Str | Shape::Bytes | Shape::Seq(_) | Shape::Adapted(..) => {
                 format!("{p}_view {name};")
@@ -289,6 +326,21 @@ impl Gen<'_> {
                     rd = self.rd(n)
                 );
             }
+            Shape::Prim(Prim::U128 | Prim::I128) => {
+                self.need(16, out, ind);
+                let _ = writeln!(out, "{ind}memcpy({lv}, in + p, 16);\n{ind}p += 16;");
+            }
+            Shape::Char => {
+                self.need(1, out, ind);
+                let _ = writeln!(
+                    out,
+                    "{ind}{{ size_t w = {p}_char_width(in[p]);\n\
+                     {ind}  if (w == 0) return {p}_fail(st, {big}_ECHAR, p);\n\
+                     {ind}  if (len - p < w) return (uint64_t)p + w > {big}_LIMIT ? {p}_fail(st, {big}_ELIMIT, p + 1) : {p}_fail(st, {big}_ESHORT, p);\n\
+                     {ind}  if (!{p}_utf8(in + p, w)) return {p}_fail(st, {big}_ECHAR, p);\n\
+                     {ind}  {lv} = {p}_char_value(in + p, w);\n{ind}  p += w; }}"
+                );
+            }
             Shape::Prim(x) => {
                 let n = x.size();
                 self.need(n, out, ind);
@@ -304,7 +356,16 @@ impl Gen<'_> {
             }
             Shape::Str => self.dec_bytes(Width::from_len(self.len_width), true, lv, out, ind),
             Shape::Bytes => self.dec_bytes(Width::from_len(self.len_width), false, lv, out, ind),
-            Shape::Seq(e) => self.dec_seq(Some(Width::from_len(self.len_width)), e, lv, out, ind),
+            Shape::Seq(e) => {
+                self.dec_seq(Some(Width::from_len(self.len_width)), &[&**e], lv, out, ind)
+            }
+            Shape::Map(k, v) => self.dec_seq(
+                Some(Width::from_len(self.len_width)),
+                &[&**k, &**v],
+                lv,
+                out,
+                ind,
+            ),
             Shape::Option(i) => {
                 self.need(1, out, ind);
                 let _ = writeln!(
@@ -346,7 +407,10 @@ impl Gen<'_> {
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
-                (Adapter::Len(w), Shape::Seq(e)) => self.dec_seq(Some(*w), e, lv, out, ind),
+                (Adapter::Len(w), Shape::Seq(e)) => self.dec_seq(Some(*w), &[&**e], lv, out, ind),
+                (Adapter::Len(w), Shape::Map(k, v)) => {
+                    self.dec_seq(Some(*w), &[&**k, &**v], lv, out, ind)
+                }
                 (Adapter::Len(w), s) => self.dec_bytes(*w, *s == Shape::Str, lv, out, ind),
                 (Adapter::Nullable(w), Shape::Option(inner)) => {
                     let n = w.size();
@@ -360,7 +424,8 @@ impl Gen<'_> {
                     let inner_ind = format!("{ind}    ");
                     let val = format!("{lv}.value");
                     match &**inner {
-                        Shape::Seq(e) => self.dec_seq_body(e, &val, out, &inner_ind),
+                        Shape::Seq(e) => self.dec_seq_body(&[&**e], &val, out, &inner_ind),
+                        Shape::Map(k, v) => self.dec_seq_body(&[&**k, &**v], &val, out, &inner_ind),
                         s => self.dec_bytes_body(*s == Shape::Str, &val, out, &inner_ind),
                     }
                     let _ = writeln!(out, "{ind}  }}\n{ind}}}");
@@ -378,7 +443,38 @@ impl Gen<'_> {
                     }
                     let _ = writeln!(out, "{ind}  p += {lv}.len + 1; }}");
                 }
-                (Adapter::Rest, Shape::Seq(e)) => self.dec_seq(None, e, lv, out, ind),
+                (Adapter::Rest, Shape::Seq(e)) => self.dec_seq(None, &[&**e], lv, out, ind),
+                (Adapter::NulTerminated, Shape::Seq(e)) => {
+                    let elem = self.decl(e, "elem0");
+                    let _ = writeln!(
+                        out,
+                        "{ind}{{ uint64_t count = 0;\n\
+                         {ind}  if ({p}_enter(st, p) < 0) return st->err->code;\n\
+                         {ind}  {lv}.ptr = in + p;\n\
+                         {ind}  for (;;) {{\n\
+                         {ind}    if (p >= len) return {p}_short(st, p, (uint64_t)p + 1);\n\
+                         {ind}    if (in[p] == 0) break;\n\
+                         {ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;\n\
+                         {ind}    {{ size_t before = p; {elem}"
+                    );
+                    self.dec(e, "elem0", out, &format!("{ind}      "));
+                    let _ = writeln!(
+                        out,
+                        "{ind}      (void)elem0;\n\
+                         {ind}      if (p == before) return {p}_fail(st, {big}_EEMPTY, p); }}\n\
+                         {ind}    count++;\n{ind}  }}\n\
+                         {ind}  {lv}.len = (size_t)count; {lv}.size = (size_t)((in + p) - {lv}.ptr);\n\
+                         {ind}  p += 1;\n{ind}  st->depth++; }}"
+                    );
+                }
+                (Adapter::EmptyAsNone, Shape::Option(x)) => {
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (p >= len && !st->cut) {{\n{ind}    {lv}.present = false;\n{ind}}} else {{\n{ind}    {lv}.present = true;"
+                    );
+                    self.dec(x, &format!("{lv}.value"), out, &format!("{ind}    "));
+                    let _ = writeln!(out, "{ind}}}");
+                }
                 _ => {
                     let _ = writeln!(
                         out,
@@ -441,7 +537,7 @@ impl Gen<'_> {
         );
     }
 
-    fn dec_seq(&mut self, w: Option<Width>, e: &Shape, lv: &str, out: &mut String, ind: &str) {
+    fn dec_seq(&mut self, w: Option<Width>, e: &[&Shape], lv: &str, out: &mut String, ind: &str) {
         let _ = writeln!(out, "{ind}{{ uint64_t count;");
         let inner = format!("{ind}  ");
         match w {
@@ -449,19 +545,21 @@ impl Gen<'_> {
                 self.dec_len(w, out, &inner);
                 self.dec_seq_body(e, lv, out, &inner);
             }
-            None => self.dec_open(e, lv, out, &inner),
+            None => self.dec_open(e[0], lv, out, &inner),
         }
         let _ = writeln!(out, "{ind}}}");
     }
 
-    /// `count` elements after a length at `start`.
-    fn dec_seq_body(&mut self, e: &Shape, lv: &str, out: &mut String, ind: &str) {
+    /// `count` elements (each the shapes of `e` in turn: one for a
+    /// sequence, key and value for a map) after a length at `start`.
+    fn dec_seq_body(&mut self, e: &[&Shape], lv: &str, out: &mut String, ind: &str) {
         let p = self.p.clone();
         let _ = writeln!(
             out,
             "{ind}if ({p}_charge(st, count, start) < 0 || {p}_enter(st, start) < 0) return st->err->code;"
         );
-        if *e == Shape::Prim(Prim::U8) {
+        let var = e.len() > 1 || !matches!(self.fixed(e[0]), Some(n) if n > 0);
+        if e.len() == 1 && *e[0] == Shape::Prim(Prim::U8) {
             let _ = writeln!(
                 out,
                 "{ind}if ({p}_end(p, count) > len) return {p}_short(st, len, (uint64_t)len + 1);\n{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count; p += (size_t)count;"
@@ -469,13 +567,21 @@ impl Gen<'_> {
         } else {
             self.tmp += 1;
             let i = format!("i{}", self.tmp);
-            let elem = self.decl(e, "elem");
             let _ = writeln!(
                 out,
-                "{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count;\n{ind}for (uint64_t {i} = 0; {i} < count; {i}++) {{ /* checks each element */\n{ind}    {elem}"
+                "{ind}{lv}.ptr = in + p; {lv}.len = (size_t)count;\n{ind}for (uint64_t {i} = 0; {i} < count; {i}++) {{ /* checks each element */"
             );
-            self.dec(e, "elem", out, &format!("{ind}    "));
-            let _ = writeln!(out, "{ind}    (void)elem;\n{ind}}}");
+            for (k, s) in e.iter().enumerate() {
+                let name = format!("elem{k}");
+                let elem = self.decl(s, &name);
+                let _ = writeln!(out, "{ind}  {{ {elem}");
+                self.dec(s, &name, out, &format!("{ind}    "));
+                let _ = writeln!(out, "{ind}    (void){name}; }}");
+            }
+            let _ = writeln!(out, "{ind}}}");
+            if var {
+                let _ = writeln!(out, "{ind}{lv}.size = (size_t)((in + p) - {lv}.ptr);");
+            }
         }
         let _ = writeln!(out, "{ind}st->depth++;");
     }
@@ -493,6 +599,9 @@ impl Gen<'_> {
             out,
             "{ind}    (void)elem;\n{ind}    count++;\n{ind}}}\n{ind}{lv}.len = (size_t)count;\n{ind}st->depth++;"
         );
+        if !matches!(self.fixed(e), Some(n) if n > 0) {
+            let _ = writeln!(out, "{ind}{lv}.size = (size_t)((in + p) - {lv}.ptr);");
+        }
     }
 
     fn wr(&self, size: usize) -> String {
@@ -522,6 +631,20 @@ impl Gen<'_> {
                     wr = self.wr(n)
                 );
             }
+            Shape::Prim(Prim::U128 | Prim::I128) => {
+                let _ = writeln!(
+                    out,
+                    "{ind}if (cap - p < 16) return {big}_ESHORT;\n{ind}memcpy(out + p, {v}, 16);\n{ind}p += 16;"
+                );
+            }
+            Shape::Char => {
+                let _ = writeln!(
+                    out,
+                    "{ind}{{ uint8_t u[4]; size_t w = {p}_char_put({v}, u);\n\
+                     {ind}  if (w == 0) return {big}_EINVAL;\n{ind}  if (cap - p < w) return {big}_ESHORT;\n\
+                     {ind}  memcpy(out + p, u, w);\n{ind}  p += w; }}"
+                );
+            }
             Shape::Prim(x) => {
                 let n = x.size();
                 let _ = writeln!(
@@ -534,6 +657,9 @@ impl Gen<'_> {
             Shape::Unit => {}
             Shape::Str | Shape::Bytes => {
                 self.enc_bytes(Some(Width::from_len(self.len_width)), 1, v, out, ind)
+            }
+            s @ (Shape::Seq(_) | Shape::Map(..)) if self.var(s) => {
+                self.enc_var(Some(Width::from_len(self.len_width)), v, out, ind)
             }
             Shape::Seq(e) => {
                 let size = self.fixed(e).unwrap_or(1);
@@ -571,6 +697,34 @@ impl Gen<'_> {
                 );
             }
             Shape::Adapted(a, i) => match (a, &**i) {
+                (Adapter::NulTerminated, _) => {
+                    self.enc_var(None, v, out, ind);
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = 0;"
+                    );
+                }
+                (Adapter::EmptyAsNone, Shape::Option(x)) => {
+                    // netwire refuses a `Some` of no bytes: it would read
+                    // back as `None`.
+                    let _ = writeln!(out, "{ind}if ({v}.present) {{\n{ind}    size_t before = p;");
+                    self.enc(x, &format!("{v}.value"), out, &format!("{ind}    "));
+                    let _ = writeln!(
+                        out,
+                        "{ind}    if (p == before) return {big}_EINVAL;\n{ind}}}"
+                    );
+                }
+                (Adapter::Len(w), s) if self.var(s) => self.enc_var(Some(*w), v, out, ind),
+                (Adapter::Rest, s) if self.var(s) => self.enc_var(None, v, out, ind),
+                (Adapter::Nullable(w), Shape::Option(inner)) if self.var(inner) => {
+                    let n = w.size();
+                    let _ = writeln!(
+                        out,
+                        "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
+                    );
+                    self.enc_var(Some(*w), &format!("{v}.value"), out, &format!("{ind}    "));
+                    let _ = writeln!(out, "{ind}}}");
+                }
                 (Adapter::Len(w), Shape::Seq(e)) => {
                     let size = self.fixed(e).unwrap_or(1);
                     self.enc_bytes(Some(*w), size, v, out, ind)
@@ -611,6 +765,25 @@ impl Gen<'_> {
         }
     }
 
+    /// A count (unless `None`), then the `v.size` bytes of a `<p>_seq`.
+    fn enc_var(&mut self, w: Option<Width>, v: &str, out: &mut String, ind: &str) {
+        let big = self.p.to_uppercase();
+        if let Some(w) = w {
+            let n = w.size();
+            let _ = writeln!(
+                out,
+                "{ind}if ((uint64_t){v}.len > UINT64_C({})) return {big}_EINVAL;\n{ind}if (cap - p < {n}) return {big}_ESHORT;\n{ind}{wr}(out + p, (uint{b}_t){v}.len);\n{ind}p += {n};",
+                w.max(),
+                wr = self.wr(n),
+                b = n * 8
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{ind}if (({v}.size > 0 && {v}.ptr == NULL) || {v}.size > cap - p) return {big}_ESHORT;\n{ind}if ({v}.size > 0) memcpy(out + p, {v}.ptr, {v}.size);\n{ind}p += {v}.size;"
+        );
+    }
+
     /// A length (unless `None`), then `v.len * size` bytes from `v.ptr`.
     fn enc_bytes(&mut self, w: Option<Width>, size: usize, v: &str, out: &mut String, ind: &str) {
         let big = self.p.to_uppercase();
@@ -646,13 +819,18 @@ impl Spec {
     /// A C99 header (one file, `static inline`, no allocation) with a
     /// struct, `<protocol>_<Type>_decode(in, len, &value)` and
     /// `<protocol>_<Type>_encode(&value, out, cap)` for every type it
-    /// can describe: numbers up to 64 bits, bools, floats, tuples and
+    /// can describe: numbers (128-bit ones as 16 big-endian bytes), bools,
+    /// floats, `char` (a `uint32_t` code point), tuples and
     /// arrays, structs, enums (a `tag` and a union of the variants'
     /// fields), options, and views (`ptr`, `len`) borrowing from the input
     /// for strings, byte strings and sequences of fixed-size elements (a
     /// sequence's view holds its elements' wire bytes; `len` counts
-    /// elements), and the adapters `len_*`, `nullable_*` (a `present`
-    /// flag and a view), `cstr` and `rest`. Numbers are assembled with
+    /// elements), a `<protocol>_seq` (`ptr`, `len`, `size`: the count and
+    /// the wire bytes, every element checked by the decoder) for maps and
+    /// sequences of variable-size elements, and the adapters `len_*`,
+    /// `nullable_*` (a `present` flag and a view), `cstr`, `rest`,
+    /// `nul_terminated` (a `<protocol>_seq` without its end mark) and
+    /// `empty_as_none` (a `present` flag: not at the message's end). Numbers are assembled with
     /// explicit shifts; strings are checked to be UTF-8.
     ///
     /// Decoders return the bytes used, encoders the bytes written, or a
@@ -667,11 +845,13 @@ impl Spec {
     /// name the protocol's message type. For a length, ASCII-digit or
     /// datagram framing, `<protocol>_frame_header(n, out, cap)` writes a
     /// frame header and `<protocol>_unframe(in, len, &payload, &n)` finds
-    /// the first frame (0: more input needed).
+    /// the first frame (0: more input needed). A stream with a preamble
+    /// ([`Spec::preamble`]) starts with it, in each direction, before the
+    /// first frame: `<protocol>_preamble` and its `_decode_at`, `_decode`
+    /// and `_encode` name its type.
     ///
-    /// The types left out (128-bit numbers, `char`, maps, sequences of
-    /// variable-size elements, recursion, the adapters `nul_terminated`
-    /// and `empty_as_none`) are listed at the top with the reason.
+    /// The types left out (recursive ones: the header does not allocate)
+    /// are listed at the top with the reason.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -731,6 +911,8 @@ impl Spec {
              #define {big}_ELIMIT (-8L) /* LengthOverLimit */\n\
              #define {big}_EDEPTH (-9L) /* DepthLimit */\n\
              #define {big}_ETRAILING (-10L) /* TrailingBytes */\n\
+             #define {big}_ECHAR (-11L) /* InvalidChar */\n\
+             #define {big}_EEMPTY (-12L) /* EmptyMessage: an element of no bytes before the end mark */\n\
              #define {big}_LIMIT UINT64_C({}) /* the most bytes of one message */\n\
              #define {big}_DEPTH {}u /* the most nested levels */\n",
             self.config.limit(),
@@ -745,6 +927,8 @@ impl Spec {
             out,
             "/** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */\n\
              typedef struct {{ const uint8_t *ptr; size_t len; }} {p}_view;\n\n\
+             /** The elements of a sequence of variable-size elements, or the entries of a map, borrowed from a buffer: `len` counts them, `size` is their bytes on the wire (decode each with its type's decoder). */\n\
+             typedef struct {{ const uint8_t *ptr; size_t len; size_t size; }} {p}_seq;\n\n\
              /** Why a decoder failed: one of the negative codes above, and the byte offset. */\n\
              typedef struct {{ long code; size_t offset; }} {p}_error;\n\n\
              /** A decoder's state: the error, the levels and elements left, whether the input was cut at the limit. */\n\
@@ -967,6 +1151,26 @@ impl Spec {
                 comment(first)
             );
         }
+        if let Some(pre) = &self.preamble {
+            if g.ok.get(pre).copied().unwrap_or(false) {
+                let ty = format!("{p}_{}", g.names.ty(pre));
+                let _ = writeln!(
+                    out,
+                    "/** The preamble: one `{}` at the start of each direction of a stream, before the first frame; decode it with `{p}_preamble_decode_at` (its end is found by decoding it), then unframe the messages after it. */\n\
+                     typedef {ty} {p}_preamble;\n\
+                     static inline long {p}_preamble_decode_at(const uint8_t *in, size_t len, {p}_preamble *out, {p}_error *err) {{ return {ty}_decode_at(in, len, out, err); }}\n\
+                     static inline long {p}_preamble_decode(const uint8_t *in, size_t len, {p}_preamble *out) {{ return {ty}_decode(in, len, out); }}\n\
+                     static inline long {p}_preamble_encode(const {p}_preamble *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
+                    comment(pre)
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "/* The preamble: one `{}` at the start of each direction of a stream, before the first frame (left out of this header: see above). */\n",
+                    comment(pre)
+                );
+            }
+        }
         out.push_str(&self.c_framing());
         let _ = writeln!(out, "#endif /* {big}_NETWIRE_H */");
         out
@@ -1072,6 +1276,30 @@ static inline bool p_utf8(const uint8_t *s, size_t n) {
     }
     return true;
 }
+/* The width of the UTF-8 sequence a byte starts (0: none does). */
+static inline size_t p_char_width(uint8_t b) {
+    if (b < 0x80) return 1;
+    if (b >= 0xC2 && b <= 0xDF) return 2;
+    if (b >= 0xE0 && b <= 0xEF) return 3;
+    if (b >= 0xF0 && b <= 0xF4) return 4;
+    return 0;
+}
+/* The code point of the checked UTF-8 sequence of `w` bytes at `s`. */
+static inline uint32_t p_char_value(const uint8_t *s, size_t w) {
+    uint32_t c = w == 1 ? s[0] : w == 2 ? (uint32_t)(s[0] & 0x1F) : w == 3 ? (uint32_t)(s[0] & 0x0F) : (uint32_t)(s[0] & 0x07);
+    for (size_t i = 1; i < w; i++) c = c << 6 | (uint32_t)(s[i] & 0x3F);
+    return c;
+}
+/* Writes the UTF-8 of `c` to `o`; its width, or 0 when `c` is no Unicode scalar value. */
+static inline size_t p_char_put(uint32_t c, uint8_t *o) {
+    if (c < 0x80) { o[0] = (uint8_t)c; return 1; }
+    if (c < 0x800) { o[0] = (uint8_t)(0xC0 | c >> 6); o[1] = (uint8_t)(0x80 | (c & 0x3F)); return 2; }
+    if (c >= 0xD800 && c <= 0xDFFF) return 0;
+    if (c < 0x10000) { o[0] = (uint8_t)(0xE0 | c >> 12); o[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F)); o[2] = (uint8_t)(0x80 | (c & 0x3F)); return 3; }
+    if (c > 0x10FFFF) return 0;
+    o[0] = (uint8_t)(0xF0 | c >> 18); o[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F)); o[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F)); o[3] = (uint8_t)(0x80 | (c & 0x3F));
+    return 4;
+}
 /** The name of netwire's `ErrorKind` for an error code. */
 static inline const char *p_error_name(long code) {
     switch (code) {
@@ -1084,6 +1312,8 @@ static inline const char *p_error_name(long code) {
     case P_ELIMIT: return "LengthOverLimit";
     case P_EDEPTH: return "DepthLimit";
     case P_ETRAILING: return "TrailingBytes";
+    case P_ECHAR: return "InvalidChar";
+    case P_EEMPTY: return "EmptyMessage";
     default: return "Invalid";
     }
 }

@@ -206,6 +206,32 @@ impl Spec {
                 (None, None) => {}
             }
         }
+        match (&self.preamble, &old.preamble) {
+            (Some(a), Some(b)) => {
+                let path = format!("preamble {a}");
+                c.shape(
+                    &Shape::Named(a.clone()),
+                    &Shape::Named(b.clone()),
+                    &path,
+                    Some(0),
+                );
+            }
+            (Some(a), None) => c.push(
+                &format!("preamble {a}"),
+                Some(0),
+                "preamble added: the stream starts with it".into(),
+                Misreads,
+                Misreads,
+            ),
+            (None, Some(b)) => c.push(
+                &format!("preamble {b}"),
+                Some(0),
+                "preamble removed".into(),
+                Misreads,
+                Misreads,
+            ),
+            (None, None) => {}
+        }
         // Names only: the document changes, the bytes do not.
         if c.out.is_empty() && self.to_json() != old.to_json() {
             c.push(

@@ -12,6 +12,9 @@ use crate::with::{Adapter, Width};
 
 /// The `version` this crate writes and reads.
 pub(crate) const VERSION: u64 = 1;
+/// The version of a document with a preamble: a reader of version 1
+/// would skip the key and misread the stream, so it refuses instead.
+const VERSION_PREAMBLE: u64 = 2;
 
 /// The value of the `format` key.
 const FORMAT: &str = "netwire-spec";
@@ -349,9 +352,14 @@ fn framing_json(f: Framing) -> J {
 impl Spec {
     /// The document as a JSON tree, keys in their canonical order.
     fn json_tree(&self) -> J {
-        obj(vec![
+        let version = if self.preamble.is_some() {
+            VERSION_PREAMBLE
+        } else {
+            VERSION
+        };
+        let mut doc = obj(vec![
             ("format", s(FORMAT)),
-            ("version", J::Num(VERSION)),
+            ("version", J::Num(version)),
             ("protocol", s(&self.protocol)),
             (
                 "config",
@@ -380,7 +388,12 @@ impl Spec {
                         .collect(),
                 ),
             ),
-        ])
+        ]);
+        if let (Some(p), J::Obj(keys)) = (&self.preamble, &mut doc) {
+            // After `framing`: what comes first on the stream.
+            keys.insert(5, ("preamble".to_string(), s(p)));
+        }
+        doc
     }
 
     /// The canonical JSON document of the layout: the config's widths and
@@ -504,9 +517,9 @@ fn read_doc(doc: &J) -> Result<Spec, SpecError> {
         return Err(bad(format!("`format` is {format:?}, not {FORMAT:?}")));
     }
     let version = doc.get("version").and_then(J::num).map_err(bad)?;
-    if version != VERSION {
+    if version != VERSION && version != VERSION_PREAMBLE {
         return Err(bad(format!(
-            "the document is of version {version}; this netwire reads version {VERSION}"
+            "the document is of version {version}; this netwire reads versions {VERSION} and {VERSION_PREAMBLE}"
         )));
     }
     let protocol = doc.get("protocol").and_then(J::str).map_err(bad)?;
@@ -547,6 +560,18 @@ fn read_doc(doc: &J) -> Result<Spec, SpecError> {
             examples: Vec::new(),
         });
     }
+    let preamble = if version == VERSION_PREAMBLE {
+        let name = doc.get("preamble").and_then(J::str).map_err(bad)?;
+        if !reg.containers.contains_key(name) {
+            return Err(SpecError::new(name, "a preamble type that `types` lacks"));
+        }
+        if framing == Framing::Datagram {
+            return Err(SpecError::new(name, "a preamble with datagram framing"));
+        }
+        Some(name.to_string())
+    } else {
+        None
+    };
     check_registry(&reg)?;
     for (name, c) in &reg.containers {
         if let Container::Enum {
@@ -571,6 +596,7 @@ fn read_doc(doc: &J) -> Result<Spec, SpecError> {
     let mut spec = Spec::new(protocol, config, framing);
     spec.reg = reg;
     spec.messages = messages;
+    spec.preamble = preamble;
     if spec.protocol != protocol {
         return Err(bad(format!("{protocol:?} is not a protocol name")));
     }
@@ -881,6 +907,11 @@ pub(crate) fn wire_form(spec: &Spec) -> String {
         .map(|m| w.shape(&Shape::Named(m.name.clone())))
         .collect();
     out.push_str(&roots.join(","));
+    if let Some(p) = &spec.preamble {
+        // Only with a preamble: the fingerprints of other specs stay.
+        let p = w.shape(&Shape::Named(p.clone()));
+        let _ = write!(out, ";preamble={p}");
+    }
     let mut i = 0;
     while i < w.order.len() {
         let name = w.order[i].clone();

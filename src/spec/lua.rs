@@ -286,8 +286,19 @@ impl Spec {
             self.config.depth(),
             lua_str(&self.protocol)
         );
+        if let Some(pre) = &self.preamble {
+            let _ = writeln!(
+                out,
+                "local PREAMBLE = {{k=\"ref\", name={}, label={}}}\n",
+                lua_str(pre),
+                lua_str(pre)
+            );
+        }
         out.push_str(RUNTIME);
-        match self.framing {
+        let mut framed = String::new();
+        {
+            let out = &mut framed;
+            match self.framing {
             Framing::SelfDelimited => out.push_str(
                 "\nfunction proto.dissector(tvb, pinfo, tree)\n    local off = 0\n    while off < tvb:len() do\n\
                  \x20       local ok, stop = pcall(measure, tvb, off)\n        if not ok then\n\
@@ -336,6 +347,12 @@ impl Spec {
                 );
             }
         }
+        }
+        if self.preamble.is_some() {
+            out.push_str(&preamble_dissector(&framed, self.framing));
+        } else {
+            out.push_str(&framed);
+        }
         let table = if self.framing == Framing::Datagram {
             "udp.port"
         } else {
@@ -344,6 +361,61 @@ impl Spec {
         let _ = writeln!(out, "\nDissectorTable.get(\"{table}\"):add({port}, proto)");
         out
     }
+}
+
+/// The dissector of a stream that starts with a preamble: `framed` (the
+/// framing's dissector) turned into `messages(tvb, pinfo, tree, off)`,
+/// and a `proto.dissector` that shows the preamble at the start of each
+/// direction of each TCP stream, then the messages after it.
+fn preamble_dissector(framed: &str, framing: Framing) -> String {
+    let head = match framing {
+        Framing::LengthPrefix { width, .. } => width.size(),
+        Framing::AsciiDigits(d) => d,
+        Framing::SelfDelimited | Framing::Datagram => 0,
+    };
+    let mut out = if head == 0 {
+        // The self-delimited loop, from `off` instead of 0.
+        framed.replace(
+            "function proto.dissector(tvb, pinfo, tree)\n    local off = 0\n",
+            "local function messages(tvb, pinfo, tree, off)\n",
+        )
+    } else {
+        // The frames by hand: `dissect_tcp_pdus` reads from the start of
+        // the tvb, which here holds the preamble first.
+        let cut = framed
+            .find("function proto.dissector")
+            .unwrap_or(framed.len());
+        format!(
+            "{}local function messages(tvb, pinfo, tree, off)\n    while off < tvb:len() do\n\
+             \x20       local left = tvb:len() - off\n\
+             \x20       if left < {head} then\n            pinfo.desegment_offset = off\n\
+             \x20           pinfo.desegment_len = DESEGMENT_ONE_MORE_SEGMENT\n            return tvb:len()\n        end\n\
+             \x20       local n = pdu_len(tvb, pinfo, off)\n        if left < n then\n\
+             \x20           pinfo.desegment_offset = off\n            pinfo.desegment_len = n - left\n            return tvb:len()\n        end\n\
+             \x20       pdu(tvb:range(off, n):tvb(), pinfo, tree)\n        off = off + n\n    end\n    return off\nend\n",
+            &framed[..cut]
+        )
+    };
+    out.push_str(
+        "\n-- The preamble: the first bytes of each direction of a TCP stream. A\n\
+         -- capture that starts after them cannot be followed (the first bytes\n\
+         -- seen are read as the preamble and flagged).\n\
+         local tcp_stream = Field.new(\"tcp.stream\")\n\
+         -- Per direction: the frame where the preamble ended.\nlocal PREAMBLE_AT = {}\n\n\
+         function proto.init()\n    PREAMBLE_AT = {}\nend\n\n\
+         local function direction(pinfo)\n    local s = tcp_stream()\n\
+         \x20   return tostring(s and s.value) .. \" \" .. tostring(pinfo.src) .. \" \" .. tostring(pinfo.src_port)\nend\n\n\
+         function proto.dissector(tvb, pinfo, tree)\n    local key = direction(pinfo)\n    local at = PREAMBLE_AT[key]\n\
+         \x20   if at and pinfo.number > at then return messages(tvb, pinfo, tree, 0) end\n\
+         \x20   if at and pinfo.number < at then return tvb:len() end\n\
+         \x20   local ok, stop = pcall(measure, tvb, 0, PREAMBLE)\n    if not ok then\n\
+         \x20       if not at and type(stop) == \"table\" and stop.kind == \"UnexpectedEnd\" then\n\
+         \x20           pinfo.desegment_offset = 0\n            pinfo.desegment_len = DESEGMENT_ONE_MORE_SEGMENT\n            return tvb:len()\n        end\n\
+         \x20       PREAMBLE_AT[key] = pinfo.number\n        show(tvb, 0, tvb:len(), pinfo, tree, false, PREAMBLE, \"preamble\")\n        return tvb:len()\n    end\n\
+         \x20   PREAMBLE_AT[key] = pinfo.number\n    show(tvb, 0, stop, pinfo, tree, true, PREAMBLE, \"preamble\")\n\
+         \x20   return messages(tvb, pinfo, tree, stop)\nend\n",
+    );
+    out
 }
 
 fn fields_nodes(f: &mut Fields_, fields: &Fields, base: &str, len_w: usize) -> String {

@@ -248,6 +248,14 @@ impl Spec {
                 out.push_str("\nA datagram holds exactly one message; its end is the message's end.\n")
             }
         }
+        if let Some(p) = &self.preamble {
+            let _ = writeln!(
+                out,
+                "\n## Preamble\n\nEach direction of a stream starts with one `{p}` (described below), \
+                 unframed: its end is found by decoding it, and the framed messages follow it directly. \
+                 It is sent and read once, before the first message."
+            );
+        }
         let names = self.message_names();
         let _ = writeln!(
             out,

@@ -29,6 +29,7 @@ const RESERVED: &[&str] = &[
     "DEPTH",
     "LENGTH_WIDTH",
     "MESSAGE",
+    "PREAMBLE",
     "FRAMING",
     "frame",
     "unframe",
@@ -613,6 +614,11 @@ impl Spec {
             out,
             "}}\n\nMESSAGE = {first}\n\"\"\"The message type the framing carries.\"\"\"\n"
         );
+        let _ = writeln!(
+            out,
+            "PREAMBLE = {}\n\"\"\"The type read once at the start of each direction, before the first frame (None: no preamble).\"\"\"\n",
+            self.preamble.as_deref().map_or("None", |p| n.ty(p))
+        );
         out.push_str(API);
         out.push_str(&self.python_framing());
         out
@@ -665,7 +671,42 @@ impl Spec {
             }
         }
         let self_delimited = matches!(self.framing, Framing::SelfDelimited);
-        out.push_str(SOCKET_HEAD);
+        if self.preamble.is_some() {
+            // The preamble comes first, once each way: until it is
+            // through, messages are refused rather than misread.
+            out.push_str(
+                &SOCKET_HEAD
+                    .replace(
+                        "        self._buf = bytearray()\n",
+                        "        self._buf = bytearray()\n        self._preamble_in = False\n        self._preamble_out = False\n",
+                    )
+                    .replace(
+                        "        data = memoryview(frame(encode(value)))\n",
+                        "        if not self._preamble_out:\n            raise FrameError(\"send_preamble first: the stream starts with a preamble\")\n\
+                         \x20       self._send(frame(encode(value)))\n\n\
+                         \x20   def send_preamble(self, value: Any) -> None:\n        \"\"\"Sends the preamble (a PREAMBLE), once, before any message.\"\"\"\n\
+                         \x20       if self._preamble_out:\n            raise FrameError(\"the preamble was sent already\")\n\
+                         \x20       if not isinstance(value, PREAMBLE):\n            raise EncodeError(f\"the preamble is a {PREAMBLE.__name__}, not {type(value).__name__}\")\n\
+                         \x20       data = encode(value)\n        self._preamble_out = True\n        self._send(data)\n\n\
+                         \x20   def recv_preamble(self) -> Any:\n        \"\"\"Reads the peer's preamble (a PREAMBLE), once, before any message.\"\"\"\n\
+                         \x20       if self._preamble_in:\n            raise FrameError(\"the preamble was read already\")\n\
+                         \x20       while True:\n            try:\n                value, used = decode_prefix(self._buf, PREAMBLE)\n\
+                         \x20           except UnexpectedEnd:\n                pass\n            else:\n\
+                         \x20               del self._buf[:used]\n                self._preamble_in = True\n                return value\n\
+                         \x20           chunk = self.sock.recv(65536)\n            if not chunk:\n\
+                         \x20               raise FrameError(f\"the peer closed before its preamble ({len(self._buf)} bytes)\")\n\
+                         \x20           self._buf += chunk\n\n\
+                         \x20   def _send(self, payload: bytes) -> None:\n        data = memoryview(payload)\n",
+                    )
+                    .replace(
+                        "    def _take(self) -> Optional[Tuple[Any]]:\n",
+                        "    def _take(self) -> Optional[Tuple[Any]]:\n        if not self._preamble_in:\n\
+                         \x20           raise FrameError(\"recv_preamble first: the stream starts with a preamble\")\n",
+                    ),
+            );
+        } else {
+            out.push_str(SOCKET_HEAD);
+        }
         if self_delimited {
             out.push_str(
                 "        if not self._buf:\n            return None\n        try:\n            value, used = decode_prefix(self._buf, self.cls)\n\

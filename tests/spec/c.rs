@@ -107,8 +107,10 @@ fn c_header_round_trips_under_sanitizers() {
         .and_then(|s| s.message::<Wide>())
         .expect("traces");
     let header = spec.c_header();
-    assert!(header.contains("Wide: holds a char"), "{header}");
-    assert!(!header.contains("nw_Wide_decode"));
+    // A char is a code point, a u128 its 16 big-endian bytes.
+    assert!(header.contains("uint32_t c; /* a char"), "{header}");
+    assert!(header.contains("uint8_t x[16]; /* u128"), "{header}");
+    assert!(header.contains("nw_Wide_decode"));
     let dir = scratch("c");
     std::fs::write(dir.join("nw.h"), &header).expect("write header");
     let mut g = Gen::new(20);
@@ -240,4 +242,89 @@ int main(void) {
         assert_eq!(g, e, "input: {line}");
     }
     eprintln!("c: {values} values, {} inputs", expected.len());
+}
+
+#[derive(Serialize, Deserialize)]
+struct Refusals {
+    c: char,
+    #[serde(with = "netwire::with::empty_as_none")]
+    unit: Option<()>,
+}
+
+/// The C encoders refuse what netwire refuses to encode: a `char` that
+/// is a surrogate or past U+10FFFF, and an `empty_as_none` `Some` of no
+/// bytes (it would read back as `None`); the values netwire writes
+/// encode byte for byte.
+#[test]
+fn c_encoders_refuse_what_netwire_cannot_write() {
+    if !have("gcc") {
+        return;
+    }
+    let spec = Spec::new("rf", Config::new(), Framing::Datagram)
+        .message::<Refusals>()
+        .expect("traces");
+    let none = netwire::net::to_vec(&Refusals {
+        c: 'é', unit: None
+    })
+    .expect("encodes");
+    assert_eq!(none, [0xc3, 0xa9]);
+    assert!(
+        netwire::net::to_vec(&Refusals {
+            c: 'a',
+            unit: Some(()),
+        })
+        .is_err()
+    );
+    let dir = scratch("c-refusals");
+    std::fs::write(dir.join("rf.h"), spec.c_header()).expect("write header");
+    let program = "#include <stdio.h>\n#include \"rf.h\"\n\
+        static long enc(uint32_t c, bool present) {\n\
+        \x20   rf_Refusals v; uint8_t out[16];\n    v.c = c; v.unit.present = present; v.unit.value = 0;\n\
+        \x20   long n = rf_Refusals_encode(&v, out, sizeof out);\n\
+        \x20   for (long i = 0; i < n; i++) printf(\"%02x\", out[i]);\n    return n;\n}\n\
+        int main(void) {\n\
+        \x20   printf(\" %ld\\n\", enc(0xE9, false));\n    printf(\" %ld\\n\", enc(0x1F600, false));\n\
+        \x20   printf(\" %ld\\n\", enc(0xD800, false));\n    printf(\" %ld\\n\", enc(0x110000, false));\n\
+        \x20   printf(\" %ld\\n\", enc(0x61, true));\n    return 0;\n}\n";
+    std::fs::write(dir.join("main.c"), program).expect("write main.c");
+    let exe = dir.join("rf");
+    let cc = Command::new("gcc")
+        .args([
+            "-std=c99",
+            "-Wall",
+            "-Wextra",
+            "-Werror",
+            "-pedantic",
+            "-Wno-unused-function",
+            "-g",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-o",
+        ])
+        .arg(&exe)
+        .arg(dir.join("main.c"))
+        .current_dir(&dir)
+        .output()
+        .expect("gcc runs");
+    assert!(
+        cc.status.success(),
+        "gcc:\n{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let run = Command::new(&exe)
+        .env("ASAN_OPTIONS", "detect_leaks=0")
+        .output()
+        .expect("runs");
+    let text = String::from_utf8_lossy(&run.stdout);
+    let smile = hex(&netwire::net::to_vec(&'😀').expect("encodes"));
+    assert_eq!(
+        text.lines().collect::<Vec<_>>(),
+        [
+            format!("{} 2", hex(&none)),
+            format!("{smile} 4"),
+            " -2".to_string(),
+            " -2".to_string(),
+            " -2".to_string(),
+        ]
+    );
 }

@@ -719,7 +719,9 @@ fn a_document_that_describes_no_layout_is_refused() {
         .unwrap();
     let json = spec.to_json();
     for (from, to, why) in [
-        ("\"version\": 1", "\"version\": 2", "version 2"),
+        ("\"version\": 1", "\"version\": 3", "version 3"),
+        // Version 2 has a preamble, which this document lacks.
+        ("\"version\": 1", "\"version\": 2", "missing key `preamble`"),
         ("\"type\": \"u32\"", "\"type\": \"u24\"", "no type"),
         (
             "\"type\": \"u32\"",

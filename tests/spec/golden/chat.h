@@ -25,6 +25,8 @@
 #define CHAT_ELIMIT (-8L) /* LengthOverLimit */
 #define CHAT_EDEPTH (-9L) /* DepthLimit */
 #define CHAT_ETRAILING (-10L) /* TrailingBytes */
+#define CHAT_ECHAR (-11L) /* InvalidChar */
+#define CHAT_EEMPTY (-12L) /* EmptyMessage: an element of no bytes before the end mark */
 #define CHAT_LIMIT UINT64_C(16777216) /* the most bytes of one message */
 #define CHAT_DEPTH 128u /* the most nested levels */
 
@@ -32,6 +34,9 @@
 
 /** Bytes borrowed from a buffer: a string, byte string or the elements of a sequence (`len` counts elements). */
 typedef struct { const uint8_t *ptr; size_t len; } chat_view;
+
+/** The elements of a sequence of variable-size elements, or the entries of a map, borrowed from a buffer: `len` counts them, `size` is their bytes on the wire (decode each with its type's decoder). */
+typedef struct { const uint8_t *ptr; size_t len; size_t size; } chat_seq;
 
 /** Why a decoder failed: one of the negative codes above, and the byte offset. */
 typedef struct { long code; size_t offset; } chat_error;
@@ -73,6 +78,30 @@ static inline bool chat_utf8(const uint8_t *s, size_t n) {
     }
     return true;
 }
+/* The width of the UTF-8 sequence a byte starts (0: none does). */
+static inline size_t chat_char_width(uint8_t b) {
+    if (b < 0x80) return 1;
+    if (b >= 0xC2 && b <= 0xDF) return 2;
+    if (b >= 0xE0 && b <= 0xEF) return 3;
+    if (b >= 0xF0 && b <= 0xF4) return 4;
+    return 0;
+}
+/* The code point of the checked UTF-8 sequence of `w` bytes at `s`. */
+static inline uint32_t chat_char_value(const uint8_t *s, size_t w) {
+    uint32_t c = w == 1 ? s[0] : w == 2 ? (uint32_t)(s[0] & 0x1F) : w == 3 ? (uint32_t)(s[0] & 0x0F) : (uint32_t)(s[0] & 0x07);
+    for (size_t i = 1; i < w; i++) c = c << 6 | (uint32_t)(s[i] & 0x3F);
+    return c;
+}
+/* Writes the UTF-8 of `c` to `o`; its width, or 0 when `c` is no Unicode scalar value. */
+static inline size_t chat_char_put(uint32_t c, uint8_t *o) {
+    if (c < 0x80) { o[0] = (uint8_t)c; return 1; }
+    if (c < 0x800) { o[0] = (uint8_t)(0xC0 | c >> 6); o[1] = (uint8_t)(0x80 | (c & 0x3F)); return 2; }
+    if (c >= 0xD800 && c <= 0xDFFF) return 0;
+    if (c < 0x10000) { o[0] = (uint8_t)(0xE0 | c >> 12); o[1] = (uint8_t)(0x80 | (c >> 6 & 0x3F)); o[2] = (uint8_t)(0x80 | (c & 0x3F)); return 3; }
+    if (c > 0x10FFFF) return 0;
+    o[0] = (uint8_t)(0xF0 | c >> 18); o[1] = (uint8_t)(0x80 | (c >> 12 & 0x3F)); o[2] = (uint8_t)(0x80 | (c >> 6 & 0x3F)); o[3] = (uint8_t)(0x80 | (c & 0x3F));
+    return 4;
+}
 /** The name of netwire's `ErrorKind` for an error code. */
 static inline const char *chat_error_name(long code) {
     switch (code) {
@@ -85,6 +114,8 @@ static inline const char *chat_error_name(long code) {
     case CHAT_ELIMIT: return "LengthOverLimit";
     case CHAT_EDEPTH: return "DepthLimit";
     case CHAT_ETRAILING: return "TrailingBytes";
+    case CHAT_ECHAR: return "InvalidChar";
+    case CHAT_EEMPTY: return "EmptyMessage";
     default: return "Invalid";
     }
 }

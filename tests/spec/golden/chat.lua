@@ -328,23 +328,24 @@ walk = function(node, tvb, off, tree)
     error("unknown node " .. tostring(k), 0)
 end
 
--- Reads the message at `start`, whose bytes end at `stop`; `whole` when
--- `stop` is its end. Returns the offset after it.
-local function read(tvb, start, stop, tree, whole)
+-- Reads the message (or the value of `node`) at `start`, whose bytes end
+-- at `stop`; `whole` when `stop` is its end. Returns the offset after it.
+local function read(tvb, start, stop, tree, whole, node)
     BASE = start
     CUT = stop - start > LIMIT
     END = CUT and start + LIMIT or stop
     WHOLE = whole
     LEVELS = DEPTH
     ELEMENTS = LIMIT
-    local p = walk(MESSAGE, tvb, start, tree)
+    local p = walk(node or MESSAGE, tvb, start, tree)
     if whole and p < stop then fail("TrailingBytes", p) end
     return p
 end
 
--- The end of the message starting at `off` (self-delimited streams).
-local function measure(tvb, off)
-    return read(tvb, off, tvb:len(), nil, false)
+-- The end of the message (or the value of `node`) starting at `off`
+-- (self-delimited streams, the preamble).
+local function measure(tvb, off, node)
+    return read(tvb, off, tvb:len(), nil, false, node)
 end
 
 -- Flags `root` Malformed: netwire's error, or (a fault of this dissector)
@@ -358,13 +359,13 @@ local function malformed(root, err)
     end
 end
 
--- Shows the message in `tvb` from `start` to `stop`, flagged when
--- netwire would refuse it.
-local function show(tvb, start, stop, pinfo, tree, whole)
+-- Shows the message (or the value of `node`, called `what`) in `tvb`
+-- from `start` to `stop`, flagged when netwire would refuse it.
+local function show(tvb, start, stop, pinfo, tree, whole, node, what)
     pinfo.cols.protocol = TITLE
     LEVELS = DEPTH
-    local root = item(tree, tvb, start, stop - start, TITLE .. " message")
-    local ok, err = pcall(read, tvb, start, stop, root, whole)
+    local root = item(tree, tvb, start, stop - start, TITLE .. " " .. (what or "message"))
+    local ok, err = pcall(read, tvb, start, stop, root, whole, node)
     if not ok then malformed(root, err) end
 end
 

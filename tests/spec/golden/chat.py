@@ -1004,6 +1004,9 @@ _ENCODERS: Dict[type, Callable[[_Writer, Any], None]] = {
 MESSAGE = Msg
 """The message type the framing carries."""
 
+PREAMBLE = None
+"""The type read once at the start of each direction, before the first frame (None: no preamble)."""
+
 
 def encode(value: Any) -> bytes:
     """The bytes of one message (any type of this module)."""
