@@ -71,6 +71,12 @@ SKIP=(
     --skip never_retries_without_new_bytes
     --skip trickle
     --skip every_prefix_needs_more_or_fails_as_the_whole
+    --skip a_value_encodes_exactly_when_its_bytes_read_back_as_it
+    --skip _match_the_module
+    --skip records_write_and_read_the_bytes_of_their_serde_twin
+    --skip messages_round_trip_wherever_the_field_cuts_them
+    --skip arbitrary_input_gives_messages_or_located_errors
+    --skip decode_split_agrees_with_from_slice
 )
 
 export QUICKCHECK_TESTS=10 QUICKCHECK_GENERATOR_SIZE=16

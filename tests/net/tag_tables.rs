@@ -49,9 +49,11 @@ fn a_renamed_enum_keeps_its_table() {
 
 #[test]
 fn a_table_with_fewer_or_more_tags_than_variants_is_refused_both_ways() {
-    for tags in [&b"RZ"[..], &b"RZEX"[..]] {
-        let tables = Box::leak(Box::new([EnumTags::bytes::<Backend>(tags)]));
-        let config = Config::new().with_enum_tags(&tables[..]);
+    const SHORT: Config<TagTable> =
+        Config::new().with_enum_tags(&[EnumTags::bytes::<Backend>(b"RZ")]);
+    const LONG: Config<TagTable> =
+        Config::new().with_enum_tags(&[EnumTags::bytes::<Backend>(b"RZEX")]);
+    for (tags, config) in [(&b"RZ"[..], SHORT), (&b"RZEX"[..], LONG)] {
         let mismatch = ErrorKind::TagTableMismatch {
             enum_name: "Backend",
             tags: tags.len(),
