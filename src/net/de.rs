@@ -24,8 +24,14 @@ pub struct Deserializer<R, T = NoTags, W = RuntimeWidths> {
     read: R,
     widths: W,
     limit: u64,
-    /// Depth and element budget (see [`crate::limits`]).
+    /// The element budget (see [`crate::limits`]).
     limits: Limits,
+    /// Compound levels that may still be entered: the depth budget of
+    /// [`crate::limits`], kept here so that `fixed` can build its depth
+    /// error on the same cold path as its visitor's errors.
+    depth_left: usize,
+    /// The configured depth, for the error.
+    max_depth: usize,
     /// Size hints the rest of the message may still give (see
     /// [`crate::limits`]).
     hints: HintBudget,
@@ -54,6 +60,8 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
             widths,
             limit: config.limit() as u64,
             limits: Limits::new(config.depth(), config.limit()),
+            depth_left: config.depth(),
+            max_depth: config.depth(),
             hints: HintBudget::new(config.limit()),
             tags: config.tagging(),
         }
@@ -340,39 +348,62 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
     /// Enters one compound level at offset `start`.
     #[inline]
     fn enter(&mut self, start: u64) -> Result<()> {
-        self.limits.enter(Some(start))
+        match self.depth_left.checked_sub(1) {
+            Some(left) => {
+                self.depth_left = left;
+                Ok(())
+            }
+            None => Err(depth_limit(self.max_depth, start)),
+        }
     }
 
     /// Leaves a level entered with [`Self::enter`].
     #[inline]
     fn leave(&mut self) {
-        self.limits.leave();
+        // The entry took one off, so this cannot overflow.
+        self.depth_left = self.depth_left.wrapping_add(1);
     }
 
     /// Visits a fixed number of values (tuple, struct) as one level.
     #[inline(always)]
     fn fixed<V: Visitor<'de>>(&mut self, len: usize, visitor: V) -> Result<V::Value> {
         let start = self.read.pos();
-        self.enter(start)?;
-        let fields = Fixed {
-            de: &mut *self,
-            left: len,
-        };
         // Optimized builds return early on error (a deserializer is not used
         // after one) so the value moves straight out: carrying the `Result`
-        // past `leave()` made header-sized structs decode ~30% slower. Debug
-        // builds keep the `Result` shape, whose smaller frame lets the
-        // default depth fit a 128 KiB stack through the stream readers too.
+        // past `leave()` made header-sized structs decode ~30% slower. The
+        // depth error and the visitor's errors share one cold call
+        // (`fixed_error`): with one call site fewer, a small tuple such as
+        // `[f32; 3]` inlines into the loop of its sequence. Debug builds
+        // keep the `Result` shape, whose smaller frame lets the default
+        // depth fit a 128 KiB stack through the stream readers too.
         #[cfg(not(debug_assertions))]
         {
-            let value = visitor
-                .visit_seq(fields)
-                .map_err(|e| with_offset(e, start))?;
-            self.leave();
-            Ok(value)
+            let result = match self.depth_left.checked_sub(1) {
+                Some(left) => {
+                    self.depth_left = left;
+                    let fields = Fixed {
+                        de: &mut *self,
+                        left: len,
+                    };
+                    visitor.visit_seq(fields).map_err(Some)
+                }
+                None => Err(None),
+            };
+            match result {
+                Ok(value) => {
+                    self.leave();
+                    Ok(value)
+                }
+                Err(e) => Err(fixed_error(e, start, self.max_depth)),
+            }
         }
         #[cfg(debug_assertions)]
         {
+            self.enter(start)?;
+            let fields = Fixed {
+                de: &mut *self,
+                left: len,
+            };
             let result = visitor.visit_seq(fields);
             self.leave();
             result.map_err(|e| with_offset(e, start))
@@ -416,6 +447,22 @@ fn finish_counted<T>(result: Result<T>, left: usize, start: u64) -> Result<T> {
 #[cold]
 fn with_offset(e: Error, start: u64) -> Error {
     e.or_offset(start)
+}
+
+/// The error of a tuple or struct starting at `start`: its visitor's
+/// (given that offset unless it has one), or the depth limit's (`None`).
+#[cold]
+#[cfg(not(debug_assertions))]
+fn fixed_error(e: Option<Error>, start: u64, max_depth: usize) -> Error {
+    match e {
+        Some(e) => e.or_offset(start),
+        None => depth_limit(max_depth, start),
+    }
+}
+
+#[cold]
+fn depth_limit(max_depth: usize, at: u64) -> Error {
+    Error::new(ErrorKind::DepthLimit(max_depth), at)
 }
 
 #[cold]

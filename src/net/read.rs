@@ -148,8 +148,9 @@ impl<'de> SliceReader<'de> {
     /// Bytes consumed so far.
     #[inline]
     pub fn position(&self) -> usize {
-        // `rest` is always a suffix of the `end`-byte window.
-        self.end.saturating_sub(self.rest.len())
+        // `rest` is always a suffix of the `end`-byte window, so this
+        // cannot wrap; `wrapping_sub` keeps it one instruction.
+        self.end.wrapping_sub(self.rest.len())
     }
 }
 
@@ -166,10 +167,7 @@ impl<'de> Read<'de> for SliceReader<'de> {
                 self.rest = tail;
                 Ok(*head)
             }
-            None => {
-                let pos = self.pos();
-                Err(short(pos, pos.saturating_add(N as u64), self.limit))
-            }
+            None => Err(self.short_array(N)),
         }
     }
 
@@ -232,6 +230,15 @@ impl<'de> Read<'de> for SliceReader<'de> {
 }
 
 impl<'de> SliceReader<'de> {
+    /// The error for a read of `n` bytes here that does not fit: out of
+    /// line, so the inlined read is a compare, a load and the cursor update.
+    #[cold]
+    #[inline(never)]
+    fn short_array(&self, n: usize) -> Error {
+        let pos = self.pos();
+        short(pos, pos.saturating_add(n as u64), self.limit)
+    }
+
     #[inline]
     fn take(&mut self, len: u64, start: u64) -> Result<&'de [u8]> {
         let split = usize::try_from(len)
