@@ -38,6 +38,11 @@ pub trait Output: private::Sealed {
         let _ = at;
         None
     }
+    /// Whether the serializer names the struct fields around an error it
+    /// finds only at the end of the message (bytes after a field that runs
+    /// to the end): set by the output of a second pass made only to name
+    /// them ([`Naming`]), so that the first pays nothing per field.
+    const NAMES_FIELDS: bool = false;
 }
 
 /// The bytes at `at..at + len` of `buf`, when they are there.
@@ -116,6 +121,33 @@ impl Counter {
     /// The number of bytes put.
     pub fn count(&self) -> usize {
         self.count
+    }
+}
+
+/// The output of the pass that names the fields of an encoding error
+/// found at the end of the message: counts, like [`Counter`], and asks
+/// the serializer to name fields ([`Output::NAMES_FIELDS`]).
+#[derive(Debug, Default)]
+pub(crate) struct Naming(Counter);
+
+impl private::Sealed for Naming {}
+
+impl Output for Naming {
+    const NAMES_FIELDS: bool = true;
+    fn put_u8(&mut self, byte: u8) {
+        self.0.put_u8(byte);
+    }
+    fn put_slice(&mut self, bytes: &[u8]) {
+        self.0.put_slice(bytes);
+    }
+    fn position(&self) -> usize {
+        self.0.position()
+    }
+    fn patch(&mut self, at: usize, bytes: &[u8]) {
+        self.0.patch(at, bytes);
+    }
+    fn insert(&mut self, at: usize, bytes: &[u8]) {
+        self.0.insert(at, bytes);
     }
 }
 

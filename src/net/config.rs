@@ -13,7 +13,7 @@ pub use super::tags::EnumTags;
 use crate::encoding::Encoding;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format::{self, Format};
-use crate::output::Output;
+use crate::output::{Naming, Output};
 
 /// How many bytes carry a length prefix (of a string, a byte string, a
 /// sequence or a map). Always big-endian.
@@ -516,6 +516,34 @@ impl<G: EnumTagging> Config<G> {
     }
 }
 
+impl<G: EnumTagging> Config<G> {
+    /// An error about bytes after a field that runs to the end of the
+    /// message is found at the end, with no field names: a second pass
+    /// over `value`, into an output that only counts, names them. Any
+    /// other error is returned as it is.
+    #[cold]
+    #[inline(never)]
+    fn name_fields<T: ?Sized + Serialize>(&self, value: &T, err: Error, framed: bool) -> Error {
+        if !matches!(
+            err.kind(),
+            ErrorKind::EndNotLast { .. } | ErrorKind::EmptySome { .. }
+        ) {
+            return err;
+        }
+        let mut out = Naming::default();
+        let ser = Serializer::new(&mut out, self);
+        let mut ser = if framed { ser } else { ser.unframed() };
+        match value.serialize(&mut ser).and_then(|()| ser.finish()) {
+            Err(named)
+                if std::mem::discriminant(named.kind()) == std::mem::discriminant(err.kind()) =>
+            {
+                named
+            }
+            _ => err,
+        }
+    }
+}
+
 /// An error raised by the message's own `Deserialize` impl outside any value
 /// the decoder was visiting belongs to the message as a whole.
 #[cold]
@@ -528,15 +556,14 @@ impl<G: EnumTagging> Format for Config<G> {
     /// in its type: no match on the width per length or tag.
     #[inline]
     fn write<O: Output, T: ?Sized + Serialize>(&self, value: &T, out: &mut O) -> Result<()> {
-        if self.has_default_widths() {
+        let written = if self.has_default_widths() {
             let mut ser = Serializer::with_widths(out, self, DefaultWidths);
-            value.serialize(&mut ser)?;
-            ser.finish()
+            value.serialize(&mut ser).and_then(|()| ser.finish())
         } else {
             let mut ser = Serializer::new(out, self);
-            value.serialize(&mut ser)?;
-            ser.finish()
-        }
+            value.serialize(&mut ser).and_then(|()| ser.finish())
+        };
+        written.map_err(|e| self.name_fields(value, e, true))
     }
 
     /// No field may run to the end of the message: the reader of a
@@ -547,8 +574,10 @@ impl<G: EnumTagging> Format for Config<G> {
         out: &mut O,
     ) -> Result<()> {
         let mut ser = Serializer::new(out, self).unframed();
-        value.serialize(&mut ser)?;
-        ser.finish()
+        value
+            .serialize(&mut ser)
+            .and_then(|()| ser.finish())
+            .map_err(|e| self.name_fields(value, e, false))
     }
 
     fn byte_limit(&self) -> usize {
