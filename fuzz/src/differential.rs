@@ -12,7 +12,7 @@
 //! - [`ErrorKind::DepthLimit`]: netwire refuses input nesting deeper than
 //!   its depth limit (128); bincode recurses without a limit. The same
 //!   holds when encoding: netwire does not write a value its decoder
-//!   would refuse (seed `regression-deeper-than-the-depth-limit`).
+//!   would refuse (seed `seed-deeper-than-the-depth-limit`).
 //! - [`ErrorKind::LengthOverLimit`]: netwire refuses a sequence count
 //!   above its limit even when the elements would be tiny, and counts the
 //!   limit over the whole message; bincode claims `count × size_of` bytes
