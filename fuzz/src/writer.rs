@@ -8,10 +8,10 @@ use std::io::{self, IoSlice, Write};
 
 use arbitrary::Arbitrary;
 use bytes::BytesMut;
-use netwire::frame::{FrameDecoder, FrameEncoder};
-use netwire::message::MessageFraming;
+use netwire::frame::{FrameDecoder, FrameEncoder, MessageEnds};
+use netwire::message::{MessageFraming, SelfDelimited};
 use netwire::stream::{FrameReader, FrameWriter, MessageReader, MessageWriter};
-use netwire::{Encoding, Error, ErrorKind};
+use netwire::{Encoding, Error, ErrorKind, Scan};
 use serde::Serialize;
 
 use crate::streams::exact;
@@ -482,16 +482,28 @@ pub fn bytes_only<F: FrameEncoder + Clone>(framing: &F, script: Script, ops: &[O
     }
 }
 
-/// Encodes `msg` on its own with `encoding` and frames it.
+/// Encodes `msg` on its own with `encoding` and frames it. Without a
+/// frame, what the reader could not read is refused first, as documented:
+/// an encoding that cannot scan under `SelfDelimited::new()`, before the
+/// message is encoded; under `retrying()`, the unframed encoding.
 fn message_of<F: FrameEncoder, E: Encoding>(
     framing: &mut F,
     encoding: &E,
     msg: &Msg,
 ) -> Result<Vec<u8>, (ErrorKind, Option<u64>)> {
-    let mut payload = Vec::new();
-    encoding
-        .encode_into(msg, &mut payload)
-        .map_err(|e| key(&e))?;
+    let mut payload = BytesMut::new();
+    match framing.message_ends() {
+        MessageEnds::Scanned if encoding.scan(&[], 0) == Scan::Unknown => {
+            // The reader's own words for it.
+            let refused = MessageReader::with_encoding(&[0u8][..], SelfDelimited::new(), encoding)
+                .read::<u8>()
+                .expect_err("SelfDelimited::new() refuses an encoding that cannot scan");
+            return Err(key(&refused));
+        }
+        MessageEnds::Decoded => encoding.encode_unframed_into_bytes(msg, &mut payload),
+        _ => encoding.encode_into_bytes(msg, &mut payload),
+    }
+    .map_err(|e| key(&e))?;
     frame_of(framing, &payload)
 }
 
