@@ -2,7 +2,6 @@
 //! vectors netwire encodes; every truncation must be refused.
 
 use std::fmt::Write as _;
-use std::process::Command;
 
 use netwire::net::Config;
 use netwire::spec::{Framing, Spec};
@@ -200,36 +199,7 @@ int main(void) {
     // The loop's `continue` skips the free: keep it simple, ASan's leak
     // check is off.
     std::fs::write(dir.join("main.c"), program).expect("write main.c");
-    let exe = dir.join("rt");
-    let cc = Command::new("gcc")
-        .args([
-            "-std=c99",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-pedantic",
-            "-g",
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .current_dir(&dir)
-        .output()
-        .expect("gcc runs");
-    assert!(
-        cc.status.success(),
-        "gcc:\n{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
-    let input_path = dir.join("in.txt");
-    std::fs::write(&input_path, &input).expect("write vectors");
-    let run = Command::new(&exe)
-        .env("ASAN_OPTIONS", "detect_leaks=0")
-        .stdin(std::fs::File::open(&input_path).expect("open"))
-        .output()
-        .expect("runs");
+    let run = crate::run_c(&dir, "rt", &[], Some(&input));
     assert!(
         run.status.success(),
         "the C round trip failed:\n{}",
@@ -287,34 +257,7 @@ fn c_encoders_refuse_what_netwire_cannot_write() {
         \x20   printf(\" %ld\\n\", enc(0xD800, false));\n    printf(\" %ld\\n\", enc(0x110000, false));\n\
         \x20   printf(\" %ld\\n\", enc(0x61, true));\n    return 0;\n}\n";
     std::fs::write(dir.join("main.c"), program).expect("write main.c");
-    let exe = dir.join("rf");
-    let cc = Command::new("gcc")
-        .args([
-            "-std=c99",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-pedantic",
-            "-Wno-unused-function",
-            "-g",
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .current_dir(&dir)
-        .output()
-        .expect("gcc runs");
-    assert!(
-        cc.status.success(),
-        "gcc:\n{}",
-        String::from_utf8_lossy(&cc.stderr)
-    );
-    let run = Command::new(&exe)
-        .env("ASAN_OPTIONS", "detect_leaks=0")
-        .output()
-        .expect("runs");
+    let run = crate::run_c(&dir, "rf", &["-Wno-unused-function"], None);
     let text = String::from_utf8_lossy(&run.stdout);
     let smile = hex(&netwire::net::to_vec(&'😀').expect("encodes"));
     assert_eq!(

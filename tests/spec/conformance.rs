@@ -543,38 +543,12 @@ fn c(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> (usize, Vec<St
     }
     let program = format!("{includes}{}", C_MAIN.replace("DISPATCH", &dispatch));
     std::fs::write(dir.join("main.c"), program).expect("write main.c");
-    let exe = dir.join("conform");
-    let cc = Command::new("gcc")
-        .args([
-            "-std=c99",
-            "-Wall",
-            "-Wextra",
-            "-Werror",
-            "-pedantic",
-            "-Wno-unused-function",
-            "-O1",
-            "-g",
-            "-fsanitize=address,undefined",
-            "-fno-sanitize-recover=all",
-            "-o",
-        ])
-        .arg(&exe)
-        .arg(dir.join("main.c"))
-        .current_dir(&dir)
-        .output()
-        .expect("gcc runs");
-    assert!(
-        cc.status.success(),
-        "gcc:\n{}",
-        String::from_utf8_lossy(&cc.stderr)
+    let run = crate::run_c(
+        &dir,
+        "conform",
+        &["-Wno-unused-function", "-O1"],
+        Some(&input),
     );
-    let input_path = dir.join("in.txt");
-    std::fs::write(&input_path, &input).expect("write cases");
-    let run = Command::new(&exe)
-        .env("ASAN_OPTIONS", "detect_leaks=0")
-        .stdin(std::fs::File::open(&input_path).expect("open"))
-        .output()
-        .expect("runs");
     assert!(
         run.status.success(),
         "the C peer failed:\n{}",
@@ -1052,36 +1026,7 @@ fn every_framing_agrees_with_netwire() {
         }
         let _ = write!(program, "int main(void) {{\n{body}    return 0;\n}}\n");
         std::fs::write(dir.join("main.c"), program).expect("write main.c");
-        let exe = dir.join("framing");
-        let cc = Command::new("gcc")
-            .args([
-                "-std=c99",
-                "-Wall",
-                "-Wextra",
-                "-Werror",
-                "-pedantic",
-                "-Wno-unused-function",
-            ])
-            .args([
-                "-g",
-                "-fsanitize=address,undefined",
-                "-fno-sanitize-recover=all",
-                "-o",
-            ])
-            .arg(&exe)
-            .arg(dir.join("main.c"))
-            .current_dir(&dir)
-            .output()
-            .expect("gcc runs");
-        assert!(
-            cc.status.success(),
-            "gcc:\n{}",
-            String::from_utf8_lossy(&cc.stderr)
-        );
-        let run = Command::new(&exe)
-            .env("ASAN_OPTIONS", "detect_leaks=0")
-            .output()
-            .expect("runs");
+        let run = crate::run_c(&dir, "framing", &["-Wno-unused-function"], None);
         assert!(
             run.status.success(),
             "{}",
@@ -1579,36 +1524,7 @@ fn a_preamble_is_in_the_document_the_fingerprint_and_compare() {
              \x20   printf(\"%ld %ld %ld %d\\n\", n, f, b, b == 68 && memcmp(back, s, 68) == 0);\n    return 0;\n}}\n"
         );
         std::fs::write(dir.join("main.c"), program).expect("write main.c");
-        let exe = dir.join("pre");
-        let cc = Command::new("gcc")
-            .args([
-                "-std=c99",
-                "-Wall",
-                "-Wextra",
-                "-Werror",
-                "-pedantic",
-                "-Wno-unused-function",
-            ])
-            .args([
-                "-g",
-                "-fsanitize=address,undefined",
-                "-fno-sanitize-recover=all",
-                "-o",
-            ])
-            .arg(&exe)
-            .arg(dir.join("main.c"))
-            .current_dir(&dir)
-            .output()
-            .expect("gcc runs");
-        assert!(
-            cc.status.success(),
-            "gcc:\n{}",
-            String::from_utf8_lossy(&cc.stderr)
-        );
-        let run = Command::new(&exe)
-            .env("ASAN_OPTIONS", "detect_leaks=0")
-            .output()
-            .expect("runs");
+        let run = crate::run_c(&dir, "pre", &["-Wno-unused-function"], None);
         assert_eq!(String::from_utf8_lossy(&run.stdout), "68 5 68 1\n");
     }
 }

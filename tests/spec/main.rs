@@ -15,7 +15,7 @@ mod types;
 mod wireshark;
 mod wrappers;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Whether `tool` runs; a missing tool is a failure in CI.
@@ -48,4 +48,40 @@ pub fn scratch(name: &str) -> PathBuf {
 /// Lowercase hex.
 pub fn hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Builds `main.c` in `dir` with gcc as C99, every warning an error
+/// (`extra` flags after those), under AddressSanitizer and UBSan, into
+/// `dir/exe`, and runs it with `input` (when given) on its standard input.
+/// A failed build fails the test with gcc's words; the run's output is
+/// the caller's to judge.
+pub fn run_c(dir: &Path, exe: &str, extra: &[&str], input: Option<&str>) -> std::process::Output {
+    let exe = dir.join(exe);
+    let cc = Command::new("gcc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+        .args(extra)
+        .args([
+            "-g",
+            "-fsanitize=address,undefined",
+            "-fno-sanitize-recover=all",
+            "-o",
+        ])
+        .arg(&exe)
+        .arg(dir.join("main.c"))
+        .current_dir(dir)
+        .output()
+        .expect("gcc runs");
+    assert!(
+        cc.status.success(),
+        "gcc:\n{}",
+        String::from_utf8_lossy(&cc.stderr)
+    );
+    let mut run = Command::new(&exe);
+    run.env("ASAN_OPTIONS", "detect_leaks=0");
+    if let Some(input) = input {
+        let path = dir.join("in.txt");
+        std::fs::write(&path, input).expect("write the input");
+        run.stdin(std::fs::File::open(&path).expect("open the input"));
+    }
+    run.output().expect("runs")
 }
