@@ -12,8 +12,7 @@
 //! `NETWIRE_CONFORMANCE_PEERS` which peers run (default `python,c,tshark`).
 
 use std::fmt::Write as _;
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
 
 use netwire::ErrorKind;
@@ -425,19 +424,7 @@ fn python(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
             );
         }
     }
-    let mut child = Command::new("python3")
-        .arg("-c")
-        .arg(PY_RUNNER)
-        .arg(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("python3 ends");
-    writer.join().expect("writer").expect("stdin written");
+    let out = crate::run_python(PY_RUNNER, &dir, &input);
     assert!(
         out.status.success(),
         "python3 failed:\n{}",
@@ -963,22 +950,7 @@ fn every_framing_agrees_with_netwire() {
                 payloads.join(",")
             );
         }
-        let mut child = Command::new("python3")
-            .arg("-c")
-            .arg(FRAMING_RUNNER)
-            .arg(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python3 runs");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write");
-        let out = child.wait_with_output().expect("python3 ends");
+        let out = crate::run_python(FRAMING_RUNNER, &dir, &input);
         let text = String::from_utf8_lossy(&out.stdout);
         assert!(
             out.status.success(),
@@ -1292,22 +1264,7 @@ fn a_preamble_comes_before_the_framed_messages_in_every_peer() {
                 payloads.join(",")
             );
         }
-        let mut child = Command::new("python3")
-            .arg("-c")
-            .arg(PREAMBLE_RUNNER)
-            .arg(&dir)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("python3 runs");
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write");
-        let out = child.wait_with_output().expect("python3 ends");
+        let out = crate::run_python(PREAMBLE_RUNNER, &dir, &input);
         assert!(
             out.status.success(),
             "{}",

@@ -85,3 +85,27 @@ pub fn run_c(dir: &Path, exe: &str, extra: &[&str], input: Option<&str>) -> std:
     }
     run.output().expect("runs")
 }
+
+/// Runs the Python program `script` with `dir` as its argument and
+/// `input` on its standard input, to its end: what it printed. The input
+/// is written from a thread of its own, so a program that answers while
+/// it reads cannot block on a full pipe.
+pub fn run_python(script: &str, dir: &Path, input: &str) -> std::process::Output {
+    use std::io::Write as _;
+    use std::process::Stdio;
+    let mut child = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child.wait_with_output().expect("python3 ends");
+    writer.join().expect("writer").expect("stdin written");
+    out
+}

@@ -1,7 +1,6 @@
 //! The generated Python module against netwire: round trips, hostile
 //! inputs, and a socket exchange.
 
-use std::io::Write as _;
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
 
@@ -175,20 +174,8 @@ impl Batch {
 fn run_batch(name: &str, spec: &Spec, batch: &Batch) -> usize {
     let dir = scratch(name);
     std::fs::write(dir.join("proto.py"), spec.python()).expect("write module");
-    let mut child = Command::new("python3")
-        .arg("-c")
-        .arg(RUNNER)
-        .arg(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
     let input = batch.lines.join("\n") + "\n";
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let out = child.wait_with_output().expect("python3 ends");
-    writer.join().expect("writer").expect("stdin written");
+    let out = crate::run_python(RUNNER, &dir, &input);
     assert!(
         out.status.success(),
         "python3 failed:\n{}",
