@@ -399,7 +399,10 @@ fn preamble_dissector(framed: &str, framing: Framing) -> String {
     out.push_str(
         "\n-- The preamble: the first bytes of each direction of a TCP stream. A\n\
          -- capture that starts after them cannot be followed (the first bytes\n\
-         -- seen are read as the preamble and flagged).\n\
+         -- seen are read as the preamble and flagged). Retransmitted segments\n\
+         -- are shown once; segments out of order need Wireshark's TCP\n\
+         -- preference \"Reassemble out-of-order segments\"\n\
+         -- (-o tcp.reassemble_out_of_order:TRUE), off by default in 4.0.\n\
          local tcp_stream = Field.new(\"tcp.stream\")\n\
          -- Per direction: the frame where the preamble ended.\nlocal PREAMBLE_AT = {}\n\n\
          function proto.init()\n    PREAMBLE_AT = {}\nend\n\n\

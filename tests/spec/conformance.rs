@@ -1310,6 +1310,7 @@ fn a_preamble_comes_before_the_framed_messages_in_every_peer() {
             ];
             let (mut cseq, mut sseq) = (c + 1, s + 1);
             for (to_server, data) in [(true, &client), (false, &server)] {
+                let mut segments = Vec::new();
                 let mut at = 0;
                 let mut k = 0;
                 while at < data.len() {
@@ -1321,13 +1322,14 @@ fn a_preamble_comes_before_the_framed_messages_in_every_peer() {
                     } else {
                         (sseq, cseq)
                     };
-                    frames.push(crate::wireshark::packet(
-                        to_server,
-                        seq,
-                        ack,
-                        0x18,
-                        &data[at..at + n],
-                    ));
+                    let segment =
+                        crate::wireshark::packet(to_server, seq, ack, 0x18, &data[at..at + n]);
+                    segments.push(segment.clone());
+                    if k <= 2 {
+                        // Retransmitted: the preamble's first segments
+                        // twice, as a lossy capture shows them.
+                        segments.push(segment);
+                    }
                     if to_server {
                         cseq += n as u32;
                     } else {
@@ -1335,6 +1337,12 @@ fn a_preamble_comes_before_the_framed_messages_in_every_peer() {
                     }
                     at += n;
                 }
+                // Out of order: the preamble's second segment after the
+                // third (the retransmitted first sits at 0 and 1).
+                if segments.len() > 4 {
+                    segments.swap(2, 4);
+                }
+                frames.extend(segments);
             }
             let file = dir.join(format!("{i}.pcap"));
             std::fs::write(&file, pcap(&frames)).expect("write pcap");
@@ -1342,6 +1350,7 @@ fn a_preamble_comes_before_the_framed_messages_in_every_peer() {
             let out = Command::new("tshark")
                 .arg("-X")
                 .arg(format!("lua_script:{}", lua.display()))
+                .args(["-o", "tcp.reassemble_out_of_order:TRUE"])
                 .arg("-r")
                 .arg(&file)
                 .args(["-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"])
