@@ -10,6 +10,7 @@ mod conformance;
 mod dynamic;
 mod golden;
 mod lockfiles;
+mod outside_peers;
 mod python;
 mod types;
 mod wireshark;
