@@ -25,10 +25,7 @@ use serde_bytes::ByteBuf;
 use serde_json::{Value, json};
 
 use crate::conformance::{pcap, udp};
-
-#[allow(dead_code)]
-#[path = "../../examples/proto/peer_wire.rs"]
-mod peer_wire;
+use crate::lockfiles::peer_wire;
 use crate::{have, hex, scratch};
 
 /// TFTP (RFC 1350) with options (RFC 2347): the opcode is the tag.
