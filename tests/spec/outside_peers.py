@@ -28,7 +28,7 @@ decimal.getcontext().prec = 80
 
 import dpkt  # noqa: E402
 from scapy.layers.dns import DNS, DNSQR  # noqa: E402
-from scapy.layers.ntp import NTPHeader  # noqa: E402
+from scapy.layers.ntp import NTPAuthenticator, NTPHeader  # noqa: E402
 from scapy.layers.tftp import (  # noqa: E402
     TFTP, TFTP_ACK, TFTP_DATA, TFTP_ERROR, TFTP_OACK, TFTP_RRQ, TFTP_WRQ,
     TFTP_Option, TFTP_Options)
@@ -377,6 +377,28 @@ def parse_dns(b, v):
         check("dns", "dpkt", b, got, want)
 
 
+# ---- what netwire's types do not describe --------------------------------
+
+def refused_ntp():
+    """An NTP header with a MAC after it (RFC 5905, 7.3): not an `Ntp`."""
+    lib, b, _ = build_ntp()
+    if lib == "scapy":
+        p = NTPHeader(b) / NTPAuthenticator(key_id=u(32), dgst=bytes(u(8) for _ in range(16)))
+        return lib, bytes(p)
+    return lib, b + bytes(u(8) for _ in range(20))
+
+
+def refused_dns():
+    """A query whose second name points back into the first (RFC 1035,
+    4.1.4): netwire's `Name` has no compression."""
+    tail = [label(), label()]
+    p = dpkt.dns.DNS(id=u(16), op=u(16), qd=[dpkt.dns.DNS.Q(name=".".join([label()] + tail), type=u(16), cls=u(16)),
+                                          dpkt.dns.DNS.Q(name=".".join([label()] + tail), type=u(16), cls=u(16))])
+    return "dpkt", bytes(p)
+
+
+REFUSED = {"ntp": refused_ntp, "dns": refused_dns}
+
 # ---- checks -------------------------------------------------------------
 
 def check(proto, lib, b, got, want):
@@ -405,6 +427,22 @@ with open(f"{DIR}/built.jsonl", "w") as out:
             again = m.encode(decoded)
             if again != b:
                 fail(f"python module re-encoded {lib}'s {proto} {b.hex()} as {again.hex()}")
+
+    # Real packets outside the types: the module refuses them, with the
+    # kind and offset netwire must give too.
+    for proto, build in REFUSED.items():
+        m = MODULES[proto]
+        for _ in range(max(N // 10, 5)):
+            lib, b = build()
+            counts[(proto, "refused, built by " + lib)] += 1
+            try:
+                v = m.decode(b)
+                fail(f"python module read {lib}'s {proto} {b.hex()} as {to_json(v)}")
+                continue
+            except m.DecodeError as e:
+                verdict = f"{e.kind} {e.offset}"
+            out.write(json.dumps({"proto": proto, "lib": lib, "hex": b.hex(), "value": None,
+                                  "python": verdict}) + "\n")
 
 with open(f"{DIR}/netwire.jsonl") as inp:
     for line in inp:

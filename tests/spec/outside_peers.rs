@@ -4,7 +4,10 @@
 //! decode in netwire and in the generated Python module to those values,
 //! re-encode byte for byte, and show those values in tshark through the
 //! generated dissector; packets netwire encodes must parse in those
-//! libraries to the values netwire was given (`outside_peers.py`). Then a
+//! libraries to the values netwire was given (`outside_peers.py`). Real
+//! packets the types do not describe (an NTP header with a MAC after it, a
+//! DNS query with a compressed name) are refused by netwire and Python with
+//! one error kind and offset, which tshark shows as Malformed. Then a
 //! live exchange over TCP on 127.0.0.1 between a Rust server on netwire's
 //! std adapters and a Python client on the generated `MessageSocket`.
 //!
@@ -375,8 +378,11 @@ fn shown_dns(v: &Dns) -> Shown {
     out
 }
 
-/// Checks a library's bytes against its values in netwire.
-type Check = fn(&Config<TagTable>, &[u8], &Value) -> Result<Shown, String>;
+/// Checks a library's bytes against its values in netwire; with no
+/// values (`Value::Null`), netwire must refuse them with the error kind
+/// and offset the Python module gave (`python`, "Kind offset"), which the
+/// dissector must show.
+type Check = fn(&Config<TagTable>, &[u8], &Value, &str) -> Result<Shown, String>;
 
 /// One protocol: its spec, port, and how to check bytes against a value.
 struct Proto {
@@ -394,11 +400,25 @@ fn check_as<T>(
     config: &Config<TagTable>,
     bytes: &[u8],
     value: &Value,
+    python: &str,
     shown: fn(&T) -> Shown,
 ) -> Result<Shown, String>
 where
     T: DeserializeOwned + Serialize + PartialEq + std::fmt::Debug,
 {
+    if value.is_null() {
+        let err = match config.from_slice::<T>(bytes) {
+            Ok(v) => return Err(format!("netwire read {v:?}, Python refused it ({python})")),
+            Err(e) => e,
+        };
+        let kind = format!("{:?}", err.kind());
+        let kind = kind.split(['(', ' ', '{']).next().unwrap_or("");
+        let offset = err.offset().map_or("None".to_string(), |o| o.to_string());
+        if format!("{kind} {offset}") != python {
+            return Err(format!("netwire: {kind} at {offset}, Python: {python}"));
+        }
+        return Ok(vec![("", format!("netwire: {kind} at offset {offset}"))]);
+    }
     let want: T = serde_json::from_value(value.clone()).map_err(|e| format!("the values: {e}"))?;
     let got: T = config
         .from_slice(bytes)
@@ -423,7 +443,7 @@ fn protos() -> Vec<Proto> {
                 .expect("Tftp traces"),
             port: 69,
             config: TFTP,
-            check: |c, b, v| check_as::<Tftp>(c, b, v, shown_tftp),
+            check: |c, b, v, py| check_as::<Tftp>(c, b, v, py, shown_tftp),
         },
         Proto {
             name: "ntp",
@@ -432,7 +452,7 @@ fn protos() -> Vec<Proto> {
                 .expect("Ntp traces"),
             port: 123,
             config: Config::new().with_enum_tags(&[]),
-            check: |c, b, v| check_as::<Ntp>(c, b, v, shown_ntp),
+            check: |c, b, v, py| check_as::<Ntp>(c, b, v, py, shown_ntp),
         },
         Proto {
             name: "dns",
@@ -441,7 +461,7 @@ fn protos() -> Vec<Proto> {
                 .expect("Dns traces"),
             port: 53,
             config: Config::new().with_enum_tags(&[]),
-            check: |c, b, v| check_as::<Dns>(c, b, v, shown_dns),
+            check: |c, b, v, py| check_as::<Dns>(c, b, v, py, shown_dns),
         },
     ]
 }
@@ -536,7 +556,8 @@ fn packets_of_scapy_dpkt_and_tftpy_agree_with_netwire() {
             .find(|p| p.name == case["proto"])
             .expect("a protocol");
         let bytes = parse_hex(case["hex"].as_str().expect("hex"));
-        match (proto.check)(&proto.config, &bytes, &case["value"]) {
+        let python = case["python"].as_str().unwrap_or("");
+        match (proto.check)(&proto.config, &bytes, &case["value"], python) {
             Ok(fields) => {
                 frames.push(udp(proto.port, &bytes));
                 shown.push((proto, case["lib"].to_string(), bytes, fields));
@@ -560,9 +581,13 @@ fn packets_of_scapy_dpkt_and_tftpy_agree_with_netwire() {
     } else {
         0
     };
+    let refused = shown
+        .iter()
+        .filter(|s| s.3.first().is_some_and(|(f, _)| f.is_empty()))
+        .count();
     eprintln!(
-        "outside peers: {} library packets in netwire and Python, {tshark_checked} in tshark, \
-         {} netwire packets in the libraries; {:.1} s\n  {}",
+        "outside peers: {} library packets in netwire and Python ({refused} of them refused \
+         alike), {tshark_checked} in tshark, {} netwire packets in the libraries; {:.1} s\n  {}",
         shown.len(),
         3 * n,
         start.elapsed().as_secs_f64(),
@@ -638,12 +663,23 @@ fn tshark(
                 .push(v.clone());
         }
         let mut bad = Vec::new();
-        if !cols[0].is_empty() || !cols.get(1).is_none_or(|c| c.is_empty()) {
-            bad.push(format!(
-                "expert info `{}` `{}`",
-                cols[0],
-                cols.get(1).unwrap_or(&"")
-            ));
+        let expert = (cols[0], cols.get(1).copied().unwrap_or(""));
+        // A refused packet: netwire's error as the expert message, and
+        // Malformed.
+        if let Some((_, message)) = fields.first().filter(|(f, _)| f.is_empty()) {
+            if expert.0 != message || expert.1.is_empty() {
+                failures.push(format!(
+                    "tshark: {lib} {} {}: expert info `{}` `{}`, netwire `{message}`",
+                    proto.name,
+                    hex(bytes),
+                    expert.0,
+                    expert.1
+                ));
+            }
+            continue;
+        }
+        if !expert.0.is_empty() || !expert.1.is_empty() {
+            bad.push(format!("expert info `{}` `{}`", expert.0, expert.1));
         }
         for (i, (name, is_bytes)) in columns.iter().enumerate() {
             let mut got = cols.get(i + 2).copied().unwrap_or("").to_string();
