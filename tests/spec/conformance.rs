@@ -566,7 +566,7 @@ fn checksum(data: &[u8]) -> u16 {
 }
 
 /// An Ethernet/IPv4/UDP frame to `port`.
-fn udp(port: u16, payload: &[u8]) -> Vec<u8> {
+pub fn udp(port: u16, payload: &[u8]) -> Vec<u8> {
     let mut u = Vec::new();
     u.extend(40000u16.to_be_bytes());
     u.extend(port.to_be_bytes());

@@ -4,7 +4,7 @@
 
 #[allow(dead_code)]
 #[path = "../../examples/proto/peer_wire.rs"]
-mod peer_wire;
+pub mod peer_wire;
 #[allow(dead_code)]
 #[path = "../../examples/proto/tftp.rs"]
 mod tftp;

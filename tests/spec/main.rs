@@ -1,4 +1,5 @@
-//! `netwire::spec` checked with the real tools: python3, gcc, tshark.
+//! `netwire::spec` checked with the real tools: python3, gcc, tshark, and
+//! packets of the Python libraries scapy, dpkt and tftpy (`outside_peers`).
 //!
 //! A missing tool fails the test under `CI=true` and skips it otherwise.
 //! `NETWIRE_BLESS=1` rewrites the golden files.
@@ -10,6 +11,7 @@ mod conformance;
 mod dynamic;
 mod golden;
 mod lockfiles;
+mod outside_peers;
 mod python;
 mod types;
 mod wireshark;
