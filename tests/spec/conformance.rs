@@ -486,6 +486,22 @@ static void answer(long n, size_t len, int whole, const uint8_t *out, long m, co
         continue; \
     }
 
+/* A recursive type: its nodes come from an arena of exactly the size the
+   header promises for the input (ASan sees a node past it). */
+#define TRYA(I, P, BIG) \
+    if (which == I) { \
+        P##_message v; P##_error err; \
+        size_t size = BIG##_ARENA_SIZE(len); \
+        P##_arena arena; \
+        arena.mem = malloc(size); arena.cap = size; arena.used = 0; \
+        long n = P##_message_decode_at(in, len, &v, &arena, &err); \
+        long m = n < 0 ? 0 : P##_message_encode(&v, out, sizeof out); \
+        answer(n, len, whole, out, m, n < 0 ? P##_error_name(err.code) : "", err.offset); \
+        free(arena.mem); \
+        free(in); \
+        continue; \
+    }
+
 int main(void) {
     static char line[1 << 20];
     static uint8_t out[1 << 19];
@@ -522,7 +538,11 @@ fn c(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> (usize, Vec<St
         }
         carried.push(i);
         let _ = writeln!(includes, "#include \"{p}.h\"");
-        let _ = write!(dispatch, "TRY({i}, {p}) ");
+        if header.contains(&format!("{p}_arena *arena")) {
+            let _ = write!(dispatch, "TRYA({i}, {p}, {}) ", p.to_uppercase());
+        } else {
+            let _ = write!(dispatch, "TRY({i}, {p}) ");
+        }
         // C decodes whole messages (`rest` runs to `len`).
         for s in e.samples.iter().filter(|s| s.whole) {
             let _ = writeln!(input, "{i} 1 {}", hex(&s.bytes));
@@ -708,9 +728,9 @@ fn every_peer_agrees_with_netwire() {
         }
         if tools[1] {
             let (n, left) = c(&entries, &tag, &mut failures);
-            // What C cannot carry yet; every other type runs through it.
-            assert_eq!(left, ["outer", "tree"], "the types with no C form");
-            let _ = write!(report, "; c {n} (no C form: {})", left.join(", "));
+            // Every type of the catalogue runs through C.
+            assert!(left.is_empty(), "types with no C form: {left:?}");
+            let _ = write!(report, "; c {n}");
         }
         if tools[2] {
             let n = tshark(&entries, &tag, &mut failures);
