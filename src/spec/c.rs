@@ -60,9 +60,13 @@ const RESERVED: &[&str] = &[
     "limit",
     "depth",
     "netwire_h",
+    "enc_depth",
+];
+
+/// Names a header with recursive types declares too.
+const RESERVED_ARENA: &[&str] = &[
     "arena",
     "alloc",
-    "down",
     "max_align",
     "align_probe",
     "earena",
@@ -73,7 +77,11 @@ const RESERVED: &[&str] = &[
 
 impl CNames {
     fn new(reg: &Registry) -> Self {
-        let mut global = Scope::new(names::C, RESERVED);
+        let mut reserved = RESERVED.to_vec();
+        if reaches(reg).iter().any(|(n, r)| r.contains(n)) {
+            reserved.extend(RESERVED_ARENA);
+        }
+        let mut global = Scope::new(names::C, &reserved);
         let suffixes = ["_decode", "_encode", "_decode_at", "_dec", "_enc", "_size"];
         let ty: BTreeMap<String, String> = reg
             .containers
@@ -216,42 +224,17 @@ impl Gen<'_> {
     /// The recursive groups and the types that need an arena, over the
     /// types with a C form.
     fn recursion(&mut self) {
-        let reg = self.reg;
-        let edges: BTreeMap<&String, Vec<String>> = reg
-            .containers
-            .iter()
-            .map(|(n, c)| {
-                let mut deps = Vec::new();
-                for s in container_shapes(c) {
-                    collect_named(s, &mut deps);
-                }
-                (n, deps)
-            })
-            .collect();
-        let reach = |from: &String| {
-            let mut seen = BTreeSet::new();
-            let mut todo: Vec<&String> = vec![from];
-            while let Some(n) = todo.pop() {
-                for d in edges.get(n).into_iter().flatten() {
-                    if seen.insert(d.clone()) {
-                        todo.push(d);
-                    }
-                }
-            }
-            seen
-        };
-        let reaches: BTreeMap<&String, BTreeSet<String>> =
-            edges.keys().map(|n| (*n, reach(n))).collect();
+        let reaches = reaches(self.reg);
         // A type reaching one with no C form has none either (a recursive
         // group stands or falls together).
         loop {
             let bad: Vec<(String, String)> = reaches
                 .iter()
-                .filter(|(n, _)| self.ok.get(**n).copied().unwrap_or(false))
+                .filter(|(n, _)| self.ok.get(*n).copied().unwrap_or(false))
                 .filter_map(|(n, r)| {
                     r.iter()
                         .find(|m| !self.ok.get(*m).copied().unwrap_or(false))
-                        .map(|m| ((*n).clone(), format!("a `{}`", comment(m))))
+                        .map(|m| (n.clone(), format!("a `{}`", comment(m))))
                 })
                 .collect();
             if bad.is_empty() {
@@ -263,18 +246,18 @@ impl Gen<'_> {
             }
         }
         for (n, r) in &reaches {
-            if r.contains(*n) && self.ok.get(*n).copied().unwrap_or(false) {
+            if r.contains(n) && self.ok.get(n).copied().unwrap_or(false) {
                 let group = r
                     .iter()
-                    .filter(|m| reaches.get(m).is_some_and(|b| b.contains(*n)))
+                    .filter(|m| reaches.get(*m).is_some_and(|b| b.contains(n)))
                     .cloned()
                     .collect();
-                self.rec.insert((*n).clone(), group);
+                self.rec.insert(n.clone(), group);
             }
         }
         for (n, r) in &reaches {
-            if self.rec.contains_key(*n) || r.iter().any(|m| self.rec.contains_key(m)) {
-                self.arena.insert((*n).clone());
+            if self.rec.contains_key(n) || r.iter().any(|m| self.rec.contains_key(m)) {
+                self.arena.insert(n.clone());
             }
         }
     }
@@ -825,7 +808,7 @@ impl Gen<'_> {
                 let _ = writeln!(
                     out,
                     "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = {v} != NULL ? 1 : 0;\n\
-                     {ind}if ({v} != NULL) {{\n{ind}    if ({p}_down(depth) < 0) return {big}_EDEPTH;\n\
+                     {ind}if ({v} != NULL) {{\n{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;\n\
                      {ind}    {call}\n{ind}    (*depth)++;\n{ind}}}"
                 );
             } else {
@@ -844,7 +827,10 @@ impl Gen<'_> {
             _ => false,
         };
         if level {
-            let _ = writeln!(out, "{ind}if ({p}_down(depth) < 0) return {big}_EDEPTH;");
+            let _ = writeln!(
+                out,
+                "{ind}if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+            );
         }
         self.enc_shape(s, v, out, ind);
         if level {
@@ -911,7 +897,7 @@ impl Gen<'_> {
             Shape::Option(i) => {
                 let _ = writeln!(
                     out,
-                    "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = {v}.present ? 1 : 0;\n{ind}if ({v}.present) {{\n{ind}    if ({p}_down(depth) < 0) return {big}_EDEPTH;"
+                    "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = {v}.present ? 1 : 0;\n{ind}if ({v}.present) {{\n{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
                 );
                 self.enc(i, &format!("{v}.value"), out, &format!("{ind}    "));
                 let _ = writeln!(out, "{ind}    (*depth)++;\n{ind}}}");
@@ -967,7 +953,7 @@ impl Gen<'_> {
                     );
                     let _ = writeln!(
                         out,
-                        "{ind}    if ({p}_down(depth) < 0) return {big}_EDEPTH;"
+                        "{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
                     );
                     self.enc_var(Some(*w), &format!("{v}.value"), out, &format!("{ind}    "));
                     let _ = writeln!(out, "{ind}    (*depth)++;\n{ind}}}");
@@ -1001,7 +987,7 @@ impl Gen<'_> {
                     if seq {
                         let _ = writeln!(
                             out,
-                            "{ind}    if ({p}_down(depth) < 0) return {big}_EDEPTH;"
+                            "{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
                         );
                     }
                     self.enc_bytes(
@@ -1410,7 +1396,10 @@ impl Spec {
                     if !matches!(fields, Fields::Unit) {
                         let _ =
                             writeln!(dec, "    if ({p}_enter(st, p) < 0) return st->err->code;");
-                        let _ = writeln!(enc, "    if ({p}_down(depth) < 0) return {big}_EDEPTH;");
+                        let _ = writeln!(
+                            enc,
+                            "    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+                        );
                     }
                     for (f, s) in names.iter().zip(&shapes) {
                         g.dec(s, &format!("out->{f}"), &mut dec, "    ");
@@ -1490,7 +1479,7 @@ impl Spec {
                             );
                             let _ = writeln!(
                                 enc,
-                                "        if ({p}_down(depth) < 0) return {big}_EDEPTH;"
+                                "        if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
                             );
                         }
                         if fields_names.is_empty() && !matches!(f, Fields::Unit) {
@@ -1755,7 +1744,7 @@ static inline uint64_t p_end(size_t p, uint64_t count) { return count > UINT64_M
 static inline long p_enter(p_state *st, size_t at) { if (st->depth == 0) return p_fail(st, P_EDEPTH, at); st->depth--; return 0; }
 static inline long p_charge(p_state *st, uint64_t n, size_t at) { if (n > st->elements) return p_fail(st, P_ELIMIT, at); st->elements -= n; return 0; }
 /* An encoder's level: none left is P_EDEPTH, as the decoder would say. */
-static inline long p_down(size_t *depth) { if (*depth == 0) return P_EDEPTH; (*depth)--; return 0; }
+static inline long p_enc_depth(size_t *depth) { if (*depth == 0) return P_EDEPTH; (*depth)--; return 0; }
 /* Whether the `n` bytes at `s` are UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
 static inline bool p_utf8(const uint8_t *s, size_t n) {
     size_t i = 0;
@@ -1819,6 +1808,34 @@ static inline const char *p_error_name(long code) {
 
 "#;
 
+/// Per type, the types it holds, directly or not.
+fn reaches(reg: &Registry) -> BTreeMap<String, BTreeSet<String>> {
+    let edges: BTreeMap<&String, Vec<String>> = reg
+        .containers
+        .iter()
+        .map(|(n, c)| {
+            let mut deps = Vec::new();
+            for s in container_shapes(c) {
+                collect_named(s, &mut deps);
+            }
+            (n, deps)
+        })
+        .collect();
+    let reach = |from: &String| {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&String> = vec![from];
+        while let Some(n) = todo.pop() {
+            for d in edges.get(n).into_iter().flatten() {
+                if seen.insert(d.clone()) {
+                    todo.push(d);
+                }
+            }
+        }
+        seen
+    };
+    edges.keys().map(|n| ((*n).clone(), reach(n))).collect()
+}
+
 /// Every field shape of a struct or enum.
 fn container_shapes(c: &Container) -> Vec<&Shape> {
     match c {
@@ -1841,5 +1858,65 @@ fn collect_named(s: &Shape, out: &mut Vec<String>) {
         }
         Shape::Tuple(v) => v.iter().for_each(|s| collect_named(s, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::net::Config;
+    use crate::spec::{Framing, Spec};
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Arena {
+        x: u8,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    enum List {
+        Nil,
+        Cons(u8, Box<List>),
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Both {
+        a: Arena,
+        l: List,
+    }
+
+    fn header<T: serde::de::DeserializeOwned>() -> String {
+        Spec::new("p", Config::new(), Framing::Datagram)
+            .message::<T>()
+            .expect("traces")
+            .c_header()
+    }
+
+    /// A header without recursive types declares no arena, so a type
+    /// keeps a name the arena would take; with one, the arena's names win.
+    #[test]
+    fn arena_names_are_taken_only_by_headers_with_recursive_types() {
+        let h = header::<Arena>();
+        assert!(h.contains("} p_Arena;"), "{h}");
+        assert!(h.contains("#define P_ARENA_SIZE 1"), "{h}");
+        assert!(!h.contains("p_arena"), "{h}");
+        let h = header::<Both>();
+        assert!(h.contains("} p_Arena_2;"), "{h}");
+        assert!(h.contains("#define P_ARENA_2_SIZE 1"), "{h}");
+        assert!(h.contains("#define P_ARENA_SIZE(len)"), "{h}");
+        assert!(
+            h.contains("struct { uint8_t _0; p_List *_1; } Cons;"),
+            "{h}"
+        );
+        // `Both` holds a `List`: its decoders take the arena too.
+        assert!(
+            h.contains("p_Both_decode(const uint8_t *in, size_t len, p_Both *out, p_arena *arena)"),
+            "{h}"
+        );
+        assert!(
+            h.contains("p_Arena_2_decode(const uint8_t *in, size_t len, p_Arena_2 *out) {"),
+            "{h}"
+        );
     }
 }

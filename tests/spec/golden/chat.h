@@ -60,7 +60,7 @@ static inline uint64_t chat_end(size_t p, uint64_t count) { return count > UINT6
 static inline long chat_enter(chat_state *st, size_t at) { if (st->depth == 0) return chat_fail(st, CHAT_EDEPTH, at); st->depth--; return 0; }
 static inline long chat_charge(chat_state *st, uint64_t n, size_t at) { if (n > st->elements) return chat_fail(st, CHAT_ELIMIT, at); st->elements -= n; return 0; }
 /* An encoder's level: none left is CHAT_EDEPTH, as the decoder would say. */
-static inline long chat_down(size_t *depth) { if (*depth == 0) return CHAT_EDEPTH; (*depth)--; return 0; }
+static inline long chat_enc_depth(size_t *depth) { if (*depth == 0) return CHAT_EDEPTH; (*depth)--; return 0; }
 /* Whether the `n` bytes at `s` are UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
 static inline bool chat_utf8(const uint8_t *s, size_t n) {
     size_t i = 0;
@@ -200,14 +200,14 @@ static inline long chat_Msg_enc(const chat_Msg *v, uint8_t *out, size_t cap, siz
     p = 1;
     switch (v->tag) {
     case CHAT_MSG_PING:
-        if (chat_down(depth) < 0) return CHAT_EDEPTH;
+        if (chat_enc_depth(depth) < 0) return CHAT_EDEPTH;
         if (cap - p < 4) return CHAT_ESHORT;
         chat_wr32(out + p, (uint32_t)v->v.Ping.value);
         p += 4;
         (*depth)++;
         break;
     case CHAT_MSG_CHAT:
-        if (chat_down(depth) < 0) return CHAT_EDEPTH;
+        if (chat_enc_depth(depth) < 0) return CHAT_EDEPTH;
         if (cap - p < 2) return CHAT_ESHORT;
         chat_wr16(out + p, (uint16_t)v->v.Chat.room);
         p += 2;
