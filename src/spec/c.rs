@@ -4,6 +4,9 @@
 //! error has the kind and offset netwire gives: every item checks its own
 //! bytes at its own offset, lengths are charged to the message's element
 //! budget, and each nested level counts against the depth limit.
+//! Encoders count the levels the same way. Recursive types hold pointers
+//! to nodes taken from an arena the caller gives (the header allocates
+//! nothing); a full arena is the header's own error, none of netwire's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -1257,7 +1260,7 @@ impl Spec {
              typedef struct {{ {p}_error *err; size_t depth; uint64_t elements; bool cut;{} }} {p}_state;\n",
             if recursive {
                 format!(
-                    "/** Memory the decoders take the nodes of recursive values from: `mem`, `cap` bytes of it, the first `used` of them taken. Set `used` to 0 to free every node at once. */\n\
+                    "/** Memory the decoders take the nodes of recursive values from: `mem`, `cap` bytes of it, the first `used` of them taken. Set `used` back (to 0, or to what it was before a decode, which may have failed) to free the nodes taken since at once. */\n\
                      typedef struct {{ uint8_t *mem; size_t cap; size_t used; }} {p}_arena;\n\n\
                      typedef union {{ uint64_t u; double d; void *p; size_t s; }} {p}_max_align;\n\
                      typedef struct {{ char c; {p}_max_align a; }} {p}_align_probe;\n\
