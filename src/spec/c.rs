@@ -4,6 +4,9 @@
 //! error has the kind and offset netwire gives: every item checks its own
 //! bytes at its own offset, lengths are charged to the message's element
 //! budget, and each nested level counts against the depth limit.
+//! Encoders count the levels the same way. Recursive types hold pointers
+//! to nodes taken from an arena the caller gives (the header allocates
+//! nothing); a full arena is the header's own error, none of netwire's.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -60,12 +63,29 @@ const RESERVED: &[&str] = &[
     "limit",
     "depth",
     "netwire_h",
+    "enc_depth",
+];
+
+/// Names a header with recursive types declares too.
+const RESERVED_ARENA: &[&str] = &[
+    "arena",
+    "alloc",
+    "max_align",
+    "align_probe",
+    "earena",
+    "align",
+    "node_max",
+    "arena_size",
 ];
 
 impl CNames {
     fn new(reg: &Registry) -> Self {
-        let mut global = Scope::new(names::C, RESERVED);
-        let suffixes = ["_decode", "_encode", "_decode_at", "_dec", "_size"];
+        let mut reserved = RESERVED.to_vec();
+        if reaches(reg).iter().any(|(n, r)| r.contains(n)) {
+            reserved.extend(RESERVED_ARENA);
+        }
+        let mut global = Scope::new(names::C, &reserved);
+        let suffixes = ["_decode", "_encode", "_decode_at", "_dec", "_enc", "_size"];
         let ty: BTreeMap<String, String> = reg
             .containers
             .keys()
@@ -133,6 +153,15 @@ struct Gen<'a> {
     ok: BTreeMap<String, bool>,
     why: BTreeMap<String, String>,
     tmp: usize,
+    /// Per recursive type, the types it is mutually recursive with
+    /// (itself included).
+    rec: BTreeMap<String, BTreeSet<String>>,
+    /// The types whose decoders take nodes from an arena: those that
+    /// reach a recursive type.
+    arena: BTreeSet<String>,
+    /// The recursive group of the type being generated: a field of one
+    /// of these types is a pointer.
+    cur: BTreeSet<String>,
 }
 
 impl Gen<'_> {
@@ -156,7 +185,8 @@ impl Gen<'_> {
             Shape::Tuple(v) => v.iter().try_for_each(|s| self.supported(s, stack)),
             Shape::Named(n) => {
                 if stack.contains(n) {
-                    return Err(format!("a recursion through `{}`", comment(n)));
+                    // A recursion: a pointer into the caller's arena.
+                    return Ok(());
                 }
                 if let Some(&ok) = self.ok.get(n) {
                     return if ok {
@@ -192,6 +222,96 @@ impl Gen<'_> {
             },
             Shape::Unknown => Err("an untraced part".into()),
         }
+    }
+
+    /// The recursive groups and the types that need an arena, over the
+    /// types with a C form.
+    fn recursion(&mut self) {
+        let reaches = reaches(self.reg);
+        // A type reaching one with no C form has none either (a recursive
+        // group stands or falls together).
+        loop {
+            let bad: Vec<(String, String)> = reaches
+                .iter()
+                .filter(|(n, _)| self.ok.get(*n).copied().unwrap_or(false))
+                .filter_map(|(n, r)| {
+                    r.iter()
+                        .find(|m| !self.ok.get(*m).copied().unwrap_or(false))
+                        .map(|m| (n.clone(), format!("a `{}`", comment(m))))
+                })
+                .collect();
+            if bad.is_empty() {
+                break;
+            }
+            for (n, why) in bad {
+                self.ok.insert(n.clone(), false);
+                self.why.insert(n, why);
+            }
+        }
+        for (n, r) in &reaches {
+            if r.contains(n) && self.ok.get(n).copied().unwrap_or(false) {
+                let group = r
+                    .iter()
+                    .filter(|m| reaches.get(*m).is_some_and(|b| b.contains(n)))
+                    .cloned()
+                    .collect();
+                self.rec.insert(n.clone(), group);
+            }
+        }
+        for (n, r) in &reaches {
+            if self.rec.contains_key(n) || r.iter().any(|m| self.rec.contains_key(m)) {
+                self.arena.insert(n.clone());
+            }
+        }
+    }
+
+    /// The type a field of shape `s` points to: a type of the recursive
+    /// group being generated, or an option of one (`NULL`: `None`).
+    fn ptr_target<'s>(&self, s: &'s Shape) -> Option<&'s str> {
+        match s {
+            Shape::Named(n) if self.cur.contains(n) => Some(n),
+            Shape::Option(i) => match &**i {
+                Shape::Named(n) if self.cur.contains(n) => Some(n),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// Whether every node has a byte of its own: each pointer is an
+    /// option's (its flag byte) or to an enum (its tag).
+    fn arena_bound(&self) -> bool {
+        fn owned(g: &Gen, s: &Shape, group: &BTreeSet<String>, flagged: bool) -> bool {
+            match s {
+                Shape::Named(t) if group.contains(t) => {
+                    flagged || matches!(g.reg.containers.get(t), Some(Container::Enum { .. }))
+                }
+                Shape::Option(i) => owned(g, i, group, true),
+                Shape::Adapted(Adapter::EmptyAsNone, i) => match &**i {
+                    Shape::Option(x) => owned(g, x, group, false),
+                    x => owned(g, x, group, false),
+                },
+                Shape::Adapted(_, i) | Shape::Seq(i) => owned(g, i, group, false),
+                Shape::Map(k, v) => owned(g, k, group, false) && owned(g, v, group, false),
+                Shape::Tuple(v) => v.iter().all(|x| owned(g, x, group, false)),
+                _ => true,
+            }
+        }
+        self.rec.iter().all(|(n, group)| {
+            self.reg.containers.get(n).is_some_and(|c| {
+                container_shapes(c)
+                    .into_iter()
+                    .all(|s| owned(self, s, group, false))
+            })
+        })
+    }
+
+    /// Whether `s` holds a value of a recursive type (its decoder takes
+    /// nodes from the arena).
+    fn takes_nodes(&self, s: &Shape) -> bool {
+        let mut named = Vec::new();
+        collect_named(s, &mut named);
+        named.iter().any(|n| self.arena.contains(n))
     }
 
     fn seq_elem(&mut self, e: &Shape, stack: &mut Vec<String>) -> Result<(), String> {
@@ -233,6 +353,14 @@ impl Gen<'_> {
     /// The C declaration of a member `name` of shape `s`.
     fn decl(&self, s: &Shape, name: &str) -> String {
         let p = &self.p;
+        if let Some(t) = self.ptr_target(s) {
+            let none = if matches!(s, Shape::Option(_)) {
+                " /* NULL: None */"
+            } else {
+                ""
+            };
+            return format!("{p}_{} *{name};{none}", self.names.ty(t));
+        }
         match s {
             Shape::Padded(n) => format!("uint8_t {name}[{n}]; /* UTF-8 text, then 0 bytes */"),
             Shape::Prim(x @ (Prim::U128 | Prim::I128)) => format!(
@@ -270,6 +398,9 @@ impl Gen<'_> {
                 self.decl(i, "value")
             ),
             Shape::Tuple(v) if !v.is_empty() && v.iter().all(|x| x == &v[0]) => {
+                if let Some(t) = self.ptr_target(&v[0]) {
+                    return format!("{p}_{} *{name}[{}];", self.names.ty(t), v.len());
+                }
                 let inner = self.decl(&v[0], "X");
                 let (ty, rest) = inner.split_once(" X").unwrap_or((&inner, ";"));
                 format!("{ty} {name}[{}]{rest}", v.len())
@@ -305,6 +436,33 @@ impl Gen<'_> {
     fn dec(&mut self, s: &Shape, lv: &str, out: &mut String, ind: &str) {
         let p = self.p.clone();
         let big = p.to_uppercase();
+        if let Some(t) = self.ptr_target(s) {
+            let ty = format!("{p}_{}", self.names.ty(t));
+            let node = |ind: &str, out: &mut String| {
+                let _ = writeln!(
+                    out,
+                    "{ind}{{ {ty} *node = ({ty} *){p}_alloc(st, sizeof *node);\n\
+                     {ind}  if (node == NULL) return {p}_fail(st, {big}_EARENA, p);\n\
+                     {ind}  {lv} = node;\n\
+                     {ind}  if ({ty}_dec(in, len, &p, node, st) < 0) return st->err->code; }}"
+                );
+            };
+            if matches!(s, Shape::Option(_)) {
+                self.need(1, out, ind);
+                let _ = writeln!(
+                    out,
+                    "{ind}if (in[p] > 1) return {p}_fail(st, {big}_EOPTION, p);\n{ind}if (in[p] == 1) {{\n{ind}    if ({p}_enter(st, p) < 0) return st->err->code;\n{ind}    p += 1;"
+                );
+                node(&format!("{ind}    "), out);
+                let _ = writeln!(
+                    out,
+                    "{ind}    st->depth++;\n{ind}}} else {{\n{ind}    {lv} = NULL;\n{ind}    p += 1;\n{ind}}}"
+                );
+            } else {
+                node(ind, out);
+            }
+            return;
+        }
         match s {
             Shape::Padded(n) => {
                 self.dec(&Shape::Tuple(vec![Shape::Prim(Prim::U8); *n]), lv, out, ind)
@@ -457,7 +615,9 @@ impl Gen<'_> {
                          {ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;\n\
                          {ind}    {{ size_t before = p; {elem}"
                     );
+                    let mark = self.mark(e, out, &format!("{ind}      "));
                     self.dec(e, "elem0", out, &format!("{ind}      "));
+                    self.release(mark, out, &format!("{ind}      "));
                     let _ = writeln!(
                         out,
                         "{ind}      (void)elem0;\n\
@@ -575,7 +735,9 @@ impl Gen<'_> {
                 let name = format!("elem{k}");
                 let elem = self.decl(s, &name);
                 let _ = writeln!(out, "{ind}  {{ {elem}");
+                let mark = self.mark(s, out, &format!("{ind}    "));
                 self.dec(s, &name, out, &format!("{ind}    "));
+                self.release(mark, out, &format!("{ind}    "));
                 let _ = writeln!(out, "{ind}    (void){name}; }}");
             }
             let _ = writeln!(out, "{ind}}}");
@@ -594,7 +756,9 @@ impl Gen<'_> {
             out,
             "{ind}if ({p}_enter(st, p) < 0) return st->err->code;\n{ind}{lv}.ptr = in + p; count = 0;\n{ind}while (p < len || st->cut) {{\n{ind}    {elem}\n{ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;"
         );
+        let mark = self.mark(e, out, &format!("{ind}    "));
         self.dec(e, "elem", out, &format!("{ind}    "));
+        self.release(mark, out, &format!("{ind}    "));
         let _ = writeln!(
             out,
             "{ind}    (void)elem;\n{ind}    count++;\n{ind}}}\n{ind}{lv}.len = (size_t)count;\n{ind}st->depth++;"
@@ -604,12 +768,80 @@ impl Gen<'_> {
         }
     }
 
+    /// Before an element that is checked and dropped: where the arena
+    /// is, when the element takes nodes from it.
+    fn mark(&mut self, s: &Shape, out: &mut String, ind: &str) -> Option<String> {
+        if !self.takes_nodes(s) {
+            return None;
+        }
+        self.tmp += 1;
+        let m = format!("mark{}", self.tmp);
+        let _ = writeln!(
+            out,
+            "{ind}size_t {m} = st->arena != NULL ? st->arena->used : 0;"
+        );
+        Some(m)
+    }
+
+    /// After the element: its nodes go back to the arena.
+    fn release(&self, mark: Option<String>, out: &mut String, ind: &str) {
+        if let Some(m) = mark {
+            let _ = writeln!(out, "{ind}if (st->arena != NULL) st->arena->used = {m};");
+        }
+    }
+
     fn wr(&self, size: usize) -> String {
         format!("{}_wr{}", self.p, size * 8)
     }
 
     /// Encoding statements of the value `v` of shape `s`.
+    ///
+    /// `*depth` counts the levels left as the decoder counts them, so
+    /// that nothing is written that the decoder would refuse as too deep
+    /// (and a cycle of pointers ends in `<P>_EDEPTH`).
     fn enc(&mut self, s: &Shape, v: &str, out: &mut String, ind: &str) {
+        let p = self.p.clone();
+        let big = p.to_uppercase();
+        if let Some(t) = self.ptr_target(s) {
+            let ty = format!("{p}_{}", self.names.ty(t));
+            let call = format!(
+                "{{ long n = {ty}_enc({v}, out + p, cap - p, depth); if (n < 0) return n; p += (size_t)n; }}"
+            );
+            if matches!(s, Shape::Option(_)) {
+                let _ = writeln!(
+                    out,
+                    "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = {v} != NULL ? 1 : 0;\n\
+                     {ind}if ({v} != NULL) {{\n{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;\n\
+                     {ind}    {call}\n{ind}    (*depth)++;\n{ind}}}"
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{ind}if ({v} == NULL) return {big}_EINVAL;\n{ind}{call}"
+                );
+            }
+            return;
+        }
+        let level = match s {
+            Shape::Seq(_) | Shape::Map(..) | Shape::Tuple(_) => true,
+            Shape::Adapted(Adapter::Len(_) | Adapter::Rest | Adapter::NulTerminated, i) => {
+                matches!(&**i, Shape::Seq(_) | Shape::Map(..))
+            }
+            _ => false,
+        };
+        if level {
+            let _ = writeln!(
+                out,
+                "{ind}if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+            );
+        }
+        self.enc_shape(s, v, out, ind);
+        if level {
+            let _ = writeln!(out, "{ind}(*depth)++;");
+        }
+    }
+
+    fn enc_shape(&mut self, s: &Shape, v: &str, out: &mut String, ind: &str) {
         let p = self.p.clone();
         let big = p.to_uppercase();
         match s {
@@ -668,10 +900,10 @@ impl Gen<'_> {
             Shape::Option(i) => {
                 let _ = writeln!(
                     out,
-                    "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = {v}.present ? 1 : 0;\n{ind}if ({v}.present) {{"
+                    "{ind}if (cap - p < 1) return {big}_ESHORT;\n{ind}out[p++] = {v}.present ? 1 : 0;\n{ind}if ({v}.present) {{\n{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
                 );
                 self.enc(i, &format!("{v}.value"), out, &format!("{ind}    "));
-                let _ = writeln!(out, "{ind}}}");
+                let _ = writeln!(out, "{ind}    (*depth)++;\n{ind}}}");
             }
             Shape::Tuple(x) if !x.is_empty() && x.iter().all(|y| y == &x[0]) => {
                 self.tmp += 1;
@@ -692,7 +924,7 @@ impl Gen<'_> {
             Shape::Named(n) => {
                 let _ = writeln!(
                     out,
-                    "{ind}{{ long n = {p}_{}_encode(&{v}, out + p, cap - p); if (n < 0) return n; p += (size_t)n; }}",
+                    "{ind}{{ long n = {p}_{}_enc(&{v}, out + p, cap - p, depth); if (n < 0) return n; p += (size_t)n; }}",
                     self.names.ty(n)
                 );
             }
@@ -722,8 +954,12 @@ impl Gen<'_> {
                         out,
                         "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
                     );
+                    let _ = writeln!(
+                        out,
+                        "{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+                    );
                     self.enc_var(Some(*w), &format!("{v}.value"), out, &format!("{ind}    "));
-                    let _ = writeln!(out, "{ind}}}");
+                    let _ = writeln!(out, "{ind}    (*depth)++;\n{ind}}}");
                 }
                 (Adapter::Len(w), Shape::Seq(e)) => {
                     let size = self.fixed(e).unwrap_or(1);
@@ -750,6 +986,13 @@ impl Gen<'_> {
                         out,
                         "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
                     );
+                    let seq = !matches!(&**inner, Shape::Str | Shape::Bytes);
+                    if seq {
+                        let _ = writeln!(
+                            out,
+                            "{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+                        );
+                    }
                     self.enc_bytes(
                         Some(*w),
                         size,
@@ -757,6 +1000,9 @@ impl Gen<'_> {
                         out,
                         &format!("{ind}    "),
                     );
+                    if seq {
+                        let _ = writeln!(out, "{ind}    (*depth)++;");
+                    }
                     let _ = writeln!(out, "{ind}}}");
                 }
                 _ => self.enc_bytes(None, 1, v, out, ind),
@@ -850,8 +1096,24 @@ impl Spec {
     /// first frame: `<protocol>_preamble` and its `_decode_at`, `_decode`
     /// and `_encode` name its type.
     ///
-    /// The types left out (recursive ones: the header does not allocate)
-    /// are listed at the top with the reason.
+    /// Recursive types are carried without allocating: a field whose type
+    /// can hold the field's own type is a pointer (`NULL` for an option's
+    /// `None`) to a node the decoder takes from a caller's arena
+    /// (`<protocol>_arena`: `mem`, `cap`, `used`; nodes aligned to
+    /// `<PROTOCOL>_ALIGN`), so the decoders of every type that can hold
+    /// one take `<protocol>_arena *arena` before `err`. A full arena is
+    /// `<PROTOCOL>_EARENA` (`"ArenaFull"`: the arena's own limit, none of
+    /// netwire's kinds) at the offset of the value that did not fit;
+    /// when every node has a byte of its own (an enum's tag, an option's
+    /// flag) `<PROTOCOL>_ARENA_SIZE(len)` bytes always suffice for a
+    /// message of `len` bytes. A sequence of a recursive type stays a
+    /// `<protocol>_seq` (its elements checked, their nodes given back).
+    /// Decoding recurses at most `<PROTOCOL>_DEPTH` levels deep; encoders
+    /// count the levels as the decoder does and refuse a value nested
+    /// deeper (a cycle of pointers included) with `<PROTOCOL>_EDEPTH`.
+    ///
+    /// The types left out (with a shape the header has no form for) are
+    /// listed at the top with the reason.
     ///
     /// ```
     /// use netwire::net::Config;
@@ -865,6 +1127,15 @@ impl Spec {
     ///     .c_header();
     /// assert!(h.contains("static inline long geo_Point_decode(const uint8_t *in, size_t len, geo_Point *out)"));
     /// assert!(h.contains("#define GEO_POINT_SIZE 8"));
+    ///
+    /// #[derive(serde::Deserialize)]
+    /// enum Expr { Num(i64), Neg(Box<Expr>), Add(Box<Expr>, Box<Expr>) }
+    ///
+    /// let h = Spec::new("calc", Config::new(), Framing::SelfDelimited)
+    ///     .message::<Expr>()?
+    ///     .c_header();
+    /// assert!(h.contains("struct { calc_Expr *_0; calc_Expr *_1; } Add;"));
+    /// assert!(h.contains("calc_Expr_decode_at(const uint8_t *in, size_t len, calc_Expr *out, calc_arena *arena, calc_error *err)"));
     /// # Ok::<(), netwire::spec::SpecError>(())
     /// ```
     pub fn c_header(&self) -> String {
@@ -878,10 +1149,15 @@ impl Spec {
             ok: BTreeMap::new(),
             why: BTreeMap::new(),
             tmp: 0,
+            rec: BTreeMap::new(),
+            arena: BTreeSet::new(),
+            cur: BTreeSet::new(),
         };
         for n in self.reg.containers.keys() {
             let _ = g.supported(&Shape::Named(n.clone()), &mut Vec::new());
         }
+        g.recursion();
+        let recursive = !g.rec.is_empty();
         let mut out = String::from("/*\n");
         for line in self.header().lines() {
             let _ = writeln!(out, " * {}", comment(line));
@@ -894,6 +1170,49 @@ impl Spec {
             for (n, why) in &g.why {
                 let _ = writeln!(out, " *   {}: holds {}", comment(n), comment(why));
             }
+        }
+        if recursive {
+            let _ = write!(
+                out,
+                " *\n * Recursive types: a field whose type can hold the field's own type is\n\
+                 \x20* a pointer (NULL for an option's None). The header allocates nothing:\n\
+                 \x20* their decoders take each such value as a node from an arena the caller\n\
+                 \x20* gives ({p}_arena: memory, its size, the bytes used), aligned to\n\
+                 \x20* {big}_ALIGN; {big}_NODE_MAX bytes at most per node. A full arena is\n\
+                 \x20* {big}_EARENA (\"ArenaFull\", the arena's limit, not netwire's) at the\n\
+                 \x20* offset of the value that did not fit. Decoding recurses once per level,\n\
+                 \x20* at most {big}_DEPTH levels; encoding counts the levels the same way and\n\
+                 \x20* gives {big}_EDEPTH past them (a cycle of pointers included).\n"
+            );
+            if g.arena_bound() {
+                let _ = write!(
+                    out,
+                    " * Every node starts with a byte of its own (a tag, an option's flag),\n\
+                     \x20* so a message of `len` bytes takes at most {big}_ARENA_SIZE(len) bytes.\n"
+                );
+            }
+            let ex = g
+                .rec
+                .keys()
+                .next()
+                .map(|n| format!("{p}_{}", g.names.ty(n)))
+                .unwrap_or_default();
+            let size = if g.arena_bound() {
+                format!("{big}_ARENA_SIZE(1500)")
+            } else {
+                "1 << 16".to_string()
+            };
+            let _ = write!(
+                out,
+                " *\n *     static uint8_t mem[{size}];\n\
+                 \x20*     {p}_arena arena = {{ mem, sizeof mem, 0 }};\n\
+                 \x20*     {ex} v;\n\
+                 \x20*     {p}_error err;\n\
+                 \x20*     long n = {ex}_decode_at(buf, len, &v, &arena, &err);\n\
+                 \x20*     if (n < 0) ... err.code, err.offset ...\n\
+                 \x20*     ... v and its nodes (in mem) ...\n\
+                 \x20*     arena.used = 0;   (every node freed at once)\n"
+            );
         }
         let _ = writeln!(
             out,
@@ -918,6 +1237,12 @@ impl Spec {
             self.config.limit(),
             self.config.depth()
         );
+        if recursive {
+            let _ = writeln!(
+                out,
+                "#define {big}_EARENA (-13L) /* ArenaFull: the caller's arena is full (a C limit, not one of netwire's kinds) */\n"
+            );
+        }
         let _ = writeln!(
             out,
             "#define {big}_FINGERPRINT UINT64_C(0x{:016x}) /* the layout's fingerprint (Spec::fingerprint) */\n",
@@ -930,9 +1255,27 @@ impl Spec {
              /** The elements of a sequence of variable-size elements, or the entries of a map, borrowed from a buffer: `len` counts them, `size` is their bytes on the wire (decode each with its type's decoder). */\n\
              typedef struct {{ const uint8_t *ptr; size_t len; size_t size; }} {p}_seq;\n\n\
              /** Why a decoder failed: one of the negative codes above, and the byte offset. */\n\
-             typedef struct {{ long code; size_t offset; }} {p}_error;\n\n\
-             /** A decoder's state: the error, the levels and elements left, whether the input was cut at the limit. */\n\
-             typedef struct {{ {p}_error *err; size_t depth; uint64_t elements; bool cut; }} {p}_state;\n"
+             typedef struct {{ long code; size_t offset; }} {p}_error;\n\n{}\
+             /** A decoder's state: the error, the levels and elements left, whether the input was cut at the limit{}. */\n\
+             typedef struct {{ {p}_error *err; size_t depth; uint64_t elements; bool cut;{} }} {p}_state;\n",
+            if recursive {
+                format!(
+                    "/** Memory the decoders take the nodes of recursive values from: `mem`, `cap` bytes of it, the first `used` of them taken. Set `used` back (to 0, or to what it was before a decode, which may have failed) to free the nodes taken since at once. */\n\
+                     typedef struct {{ uint8_t *mem; size_t cap; size_t used; }} {p}_arena;\n\n\
+                     typedef union {{ uint64_t u; double d; void *p; size_t s; }} {p}_max_align;\n\
+                     typedef struct {{ char c; {p}_max_align a; }} {p}_align_probe;\n\
+                     /** The alignment of every node. */\n\
+                     #define {big}_ALIGN offsetof({p}_align_probe, a)\n\n"
+                )
+            } else {
+                String::new()
+            },
+            if recursive { ", the arena" } else { "" },
+            if recursive {
+                format!(" {p}_arena *arena;")
+            } else {
+                String::new()
+            },
         );
         for n in [16, 32, 64] {
             let bytes = n / 8;
@@ -957,8 +1300,17 @@ impl Spec {
             out,
             "static inline uint8_t {p}_rd8(const uint8_t *b) {{ return b[0]; }}\nstatic inline void {p}_wr8(uint8_t *b, uint8_t v) {{ b[0] = v; }}\n"
         );
+        let mut runtime = RUNTIME.to_string();
+        if recursive {
+            runtime = runtime.replace(
+                "    default: return \"Invalid\";",
+                "    case P_EARENA: return \"ArenaFull\";\n    default: return \"Invalid\";",
+            );
+            runtime.push_str(ARENA_RUNTIME);
+            runtime.push('\n');
+        }
         out.push_str(
-            &RUNTIME
+            &runtime
                 .replace("P_", &format!("{big}_"))
                 .replace("p_", &format!("{p}_")),
         );
@@ -993,30 +1345,64 @@ impl Spec {
         for n in self.reg.containers.keys() {
             visit(n, &self.reg, &g.ok, &mut done, &mut order);
         }
+        // Recursive types: declared before every type, their functions
+        // too (they call each other).
+        for n in &order {
+            if g.rec.contains_key(n) {
+                let ty = format!("{p}_{}", g.names.ty(n));
+                let _ = writeln!(
+                    out,
+                    "typedef struct {ty} {ty};\n\
+                     static inline long {ty}_dec(const uint8_t *in, size_t len, size_t *pos, {ty} *out, {p}_state *st);\n\
+                     static inline long {ty}_enc(const {ty} *v, uint8_t *out, size_t cap, size_t *depth);"
+                );
+            }
+        }
+        if !g.rec.is_empty() {
+            out.push('\n');
+        }
+        let mut pending = BTreeSet::new();
+        let mut pending_types = String::new();
+        let mut pending_fns = String::new();
         for n in &order {
             let c = g.names.ty(n).to_string();
             let ty = format!("{p}_{c}");
             let doc = comment(n);
+            g.cur = g.rec.get(n).cloned().unwrap_or_default();
+            let group = !g.cur.is_empty();
+            let mut t = String::new();
+            let mut fns = String::new();
             if let Some(size) = g.fixed(&Shape::Named(n.clone())) {
-                let _ = writeln!(out, "#define {}_SIZE {size}", ty.to_uppercase());
+                let _ = writeln!(t, "#define {}_SIZE {size}", ty.to_uppercase());
             }
+            // A recursive type is declared (`typedef struct <ty> <ty>;`)
+            // before every type.
+            let (open, close) = if group {
+                (format!("struct {ty} {{"), "};".to_string())
+            } else {
+                ("typedef struct {".to_string(), format!("}} {ty};"))
+            };
             let mut dec = String::new();
             let mut enc = String::new();
             match &self.reg.containers[n] {
                 Container::Struct(fields) => {
-                    let _ = writeln!(out, "/** `{doc}`. */\ntypedef struct {{");
+                    let _ = writeln!(t, "/** `{doc}`. */\n{open}");
                     let names = field_names(fields);
                     let shapes = fields.shapes();
                     if shapes.is_empty() {
-                        out.push_str("    uint8_t unused; /* no fields on the wire */\n");
+                        t.push_str("    uint8_t unused; /* no fields on the wire */\n");
                     }
                     for (f, s) in names.iter().zip(&shapes) {
-                        let _ = writeln!(out, "    {}", g.decl(s, f));
+                        let _ = writeln!(t, "    {}", g.decl(s, f));
                     }
-                    let _ = writeln!(out, "}} {ty};\n");
+                    let _ = writeln!(t, "{close}\n");
                     if !matches!(fields, Fields::Unit) {
                         let _ =
                             writeln!(dec, "    if ({p}_enter(st, p) < 0) return st->err->code;");
+                        let _ = writeln!(
+                            enc,
+                            "    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+                        );
                     }
                     for (f, s) in names.iter().zip(&shapes) {
                         g.dec(s, &format!("out->{f}"), &mut dec, "    ");
@@ -1027,6 +1413,7 @@ impl Spec {
                     }
                     if !matches!(fields, Fields::Unit) {
                         dec.push_str("    st->depth++;\n");
+                        enc.push_str("    (*depth)++;\n");
                     }
                 }
                 Container::Enum {
@@ -1037,7 +1424,7 @@ impl Spec {
                     let vnames = &g.names.variants[n].clone();
                     for (v, (_, mac)) in variants.iter().zip(vnames) {
                         let _ = writeln!(
-                            out,
+                            t,
                             "#define {p_up}_{} UINT32_C({}) /* tag of `{doc}::{}` */",
                             mac.to_uppercase(),
                             v.tag,
@@ -1046,8 +1433,8 @@ impl Spec {
                         );
                     }
                     let _ = writeln!(
-                        out,
-                        "/** `{doc}`: `tag` says which member of `v` holds the variant's fields. */\ntypedef struct {{\n    uint32_t tag;"
+                        t,
+                        "/** `{doc}`: `tag` says which member of `v` holds the variant's fields. */\n{open}\n    uint32_t tag;"
                     );
                     let with_fields: Vec<_> = variants
                         .iter()
@@ -1055,7 +1442,7 @@ impl Spec {
                         .filter(|(v, _)| !matches!(v.fields, Some(Fields::Unit) | None))
                         .collect();
                     if !with_fields.is_empty() {
-                        out.push_str("    union {\n");
+                        t.push_str("    union {\n");
                         for (v, (member, _)) in &with_fields {
                             let f = v.fields.as_ref().unwrap_or(&Fields::Unit);
                             let mut decls: Vec<_> = field_names(f)
@@ -1067,11 +1454,11 @@ impl Spec {
                                 decls.push("uint8_t unused;".into());
                             }
                             let _ =
-                                writeln!(out, "        struct {{ {} }} {member};", decls.join(" "));
+                                writeln!(t, "        struct {{ {} }} {member};", decls.join(" "));
                         }
-                        out.push_str("    } v;\n");
+                        t.push_str("    } v;\n");
                     }
-                    let _ = writeln!(out, "}} {ty};\n");
+                    let _ = writeln!(t, "{close}\n");
                     let tw = *tag_width;
                     let _ = writeln!(
                         dec,
@@ -1093,6 +1480,10 @@ impl Spec {
                                 dec,
                                 "        if ({p}_enter(st, p) < 0) return st->err->code;"
                             );
+                            let _ = writeln!(
+                                enc,
+                                "        if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
+                            );
                         }
                         if fields_names.is_empty() && !matches!(f, Fields::Unit) {
                             let _ = writeln!(dec, "        out->v.{member}.unused = 0;");
@@ -1103,6 +1494,7 @@ impl Spec {
                         }
                         if !matches!(f, Fields::Unit) {
                             dec.push_str("        st->depth++;\n");
+                            enc.push_str("        (*depth)++;\n");
                         }
                         dec.push_str("        break;\n");
                         enc.push_str("        break;\n");
@@ -1119,34 +1511,110 @@ impl Spec {
                     );
                 }
             }
+            let (arena_param, arena_arg, arena_set, arena_doc) = if g.arena.contains(n) {
+                (
+                    format!(" {p}_arena *arena,"),
+                    " arena,",
+                    " st.arena = arena;",
+                    " Values of recursive types are nodes taken from `*arena`.",
+                )
+            } else if g.rec.is_empty() {
+                (String::new(), "", "", "")
+            } else {
+                (String::new(), "", " st.arena = NULL;", "")
+            };
             let _ = writeln!(
-                out,
+                fns,
                 "static inline long {ty}_dec(const uint8_t *in, size_t len, size_t *pos, {ty} *out, {p}_state *st) {{\n    size_t p = *pos;\n    (void)in; (void)len; (void)out; (void)st;\n{dec}    *pos = p;\n    return 0;\n}}\n"
             );
             let _ = writeln!(
-                out,
-                "/** Decodes a `{doc}` from the front of `in`; returns the bytes used, or a negative error whose code and offset are in `*err`. */\n\
-                 static inline long {ty}_decode_at(const uint8_t *in, size_t len, {ty} *out, {p}_error *err) {{\n\
-                 \x20   {p}_state st;\n    size_t p = 0;\n    st.err = err; st.depth = {big}_DEPTH; st.elements = {big}_LIMIT; st.cut = (uint64_t)len > {big}_LIMIT;\n\
+                fns,
+                "/** Decodes a `{doc}` from the front of `in`; returns the bytes used, or a negative error whose code and offset are in `*err`.{arena_doc} */\n\
+                 static inline long {ty}_decode_at(const uint8_t *in, size_t len, {ty} *out,{arena_param} {p}_error *err) {{\n\
+                 \x20   {p}_state st;\n    size_t p = 0;\n    st.err = err; st.depth = {big}_DEPTH; st.elements = {big}_LIMIT; st.cut = (uint64_t)len > {big}_LIMIT;{arena_set}\n\
                  \x20   err->code = 0; err->offset = 0;\n    if (st.cut) len = (size_t){big}_LIMIT;\n\
                  \x20   if ({ty}_dec(in, len, &p, out, &st) < 0) return err->code;\n    return (long)p;\n}}\n\n\
-                 /** Decodes a `{doc}` from the front of `in`; returns the bytes used or a negative error. */\n\
-                 static inline long {ty}_decode(const uint8_t *in, size_t len, {ty} *out) {{\n    {p}_error err;\n    return {ty}_decode_at(in, len, out, &err);\n}}\n"
+                 /** Decodes a `{doc}` from the front of `in`; returns the bytes used or a negative error.{arena_doc} */\n\
+                 static inline long {ty}_decode(const uint8_t *in, size_t len, {ty} *out{}) {{\n    {p}_error err;\n    return {ty}_decode_at(in, len, out,{arena_arg} &err);\n}}\n",
+                if arena_arg.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {p}_arena *arena")
+                }
             );
             let _ = writeln!(
-                out,
-                "/** Encodes `*v` into `out`; returns the bytes written or a negative error. */\nstatic inline long {ty}_encode(const {ty} *v, uint8_t *out, size_t cap) {{\n    size_t p = 0;\n    (void)v; (void)out; (void)cap;\n{enc}    return (long)p;\n}}\n"
+                fns,
+                "static inline long {ty}_enc(const {ty} *v, uint8_t *out, size_t cap, size_t *depth) {{\n    size_t p = 0;\n    (void)v; (void)out; (void)cap; (void)depth;\n{enc}    return (long)p;\n}}\n\n\
+                 /** Encodes `*v` into `out`; returns the bytes written or a negative error. */\nstatic inline long {ty}_encode(const {ty} *v, uint8_t *out, size_t cap) {{\n    size_t depth = {big}_DEPTH;\n    return {ty}_enc(v, out, cap, &depth);\n}}\n"
             );
+            if group {
+                // A recursive group: every struct, then the functions,
+                // once its last type is generated.
+                pending_types.push_str(&t);
+                pending_fns.push_str(&fns);
+                pending.insert(n.clone());
+                if g.cur.iter().all(|m| pending.contains(m)) {
+                    out.push_str(&std::mem::take(&mut pending_types));
+                    out.push_str(&std::mem::take(&mut pending_fns));
+                }
+            } else {
+                out.push_str(&t);
+                out.push_str(&fns);
+            }
         }
+        g.cur.clear();
+        if recursive {
+            let sizes: Vec<String> = g
+                .rec
+                .keys()
+                .map(|n| {
+                    format!(
+                        "((sizeof({p}_{}) + {big}_ALIGN - 1) / {big}_ALIGN * {big}_ALIGN)",
+                        g.names.ty(n)
+                    )
+                })
+                .collect();
+            let max = sizes
+                .iter()
+                .skip(1)
+                .fold(sizes[0].clone(), |a, b| format!("({a} > {b} ? {a} : {b})"));
+            let _ = writeln!(
+                out,
+                "/** The most bytes one node takes from an arena. */\n#define {big}_NODE_MAX {max}"
+            );
+            if g.arena_bound() {
+                let _ = writeln!(
+                    out,
+                    "/** The most bytes of arena a message of `len` bytes takes (every node has a byte of its own; one more node may be asked for before the input runs out). */\n\
+                     #define {big}_ARENA_SIZE(len) (((size_t)(len) + 1) * {big}_NODE_MAX + {big}_ALIGN)"
+                );
+            }
+            out.push('\n');
+        }
+        // The arena parameter and argument of a type's decoders.
+        let arena_of = |n: &str| {
+            if g.arena.contains(n) {
+                (format!(" {p}_arena *arena,"), " arena,")
+            } else {
+                (String::new(), "")
+            }
+        };
         if let Some(first) = self.message_names().first()
             && g.ok.get(*first).copied().unwrap_or(false)
         {
             let ty = format!("{p}_{}", g.names.ty(first));
+            let (ap, aa) = arena_of(first);
+            let (dp, da) = (ap.trim_end_matches(','), aa.trim_end_matches(','));
+            let (dp, da) = if dp.is_empty() {
+                (String::new(), String::new())
+            } else {
+                (format!(",{dp}"), format!(",{da}"))
+            };
             let _ = writeln!(
                 out,
                 "/** The protocol's message: `{}`. */\ntypedef {ty} {p}_message;\n\
-                 static inline long {p}_message_decode_at(const uint8_t *in, size_t len, {p}_message *out, {p}_error *err) {{ return {ty}_decode_at(in, len, out, err); }}\n\
-                 static inline long {p}_message_decode(const uint8_t *in, size_t len, {p}_message *out) {{ return {ty}_decode(in, len, out); }}\n\
+                 static inline long {p}_message_decode_at(const uint8_t *in, size_t len, {p}_message *out,{ap} {p}_error *err) {{ return {ty}_decode_at(in, len, out,{aa} err); }}\n\
+                 static inline long {p}_message_decode(const uint8_t *in, size_t len, {p}_message *out{dp}) {{ return {ty}_decode(in, len, out{da}); }}\n\
                  static inline long {p}_message_encode(const {p}_message *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
                 comment(first)
             );
@@ -1154,12 +1622,19 @@ impl Spec {
         if let Some(pre) = &self.preamble {
             if g.ok.get(pre).copied().unwrap_or(false) {
                 let ty = format!("{p}_{}", g.names.ty(pre));
+                let (ap, aa) = arena_of(pre);
+                let (dp, da) = (ap.trim_end_matches(','), aa.trim_end_matches(','));
+                let (dp, da) = if dp.is_empty() {
+                    (String::new(), String::new())
+                } else {
+                    (format!(",{dp}"), format!(",{da}"))
+                };
                 let _ = writeln!(
                     out,
                     "/** The preamble: one `{}` at the start of each direction of a stream, before the first frame; decode it with `{p}_preamble_decode_at` (its end is found by decoding it), then unframe the messages after it. */\n\
                      typedef {ty} {p}_preamble;\n\
-                     static inline long {p}_preamble_decode_at(const uint8_t *in, size_t len, {p}_preamble *out, {p}_error *err) {{ return {ty}_decode_at(in, len, out, err); }}\n\
-                     static inline long {p}_preamble_decode(const uint8_t *in, size_t len, {p}_preamble *out) {{ return {ty}_decode(in, len, out); }}\n\
+                     static inline long {p}_preamble_decode_at(const uint8_t *in, size_t len, {p}_preamble *out,{ap} {p}_error *err) {{ return {ty}_decode_at(in, len, out,{aa} err); }}\n\
+                     static inline long {p}_preamble_decode(const uint8_t *in, size_t len, {p}_preamble *out{dp}) {{ return {ty}_decode(in, len, out{da}); }}\n\
                      static inline long {p}_preamble_encode(const {p}_preamble *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
                     comment(pre)
                 );
@@ -1250,6 +1725,20 @@ impl Spec {
     }
 }
 
+/// The arena's allocator, in headers with recursive types.
+const ARENA_RUNTIME: &str = r#"/* A node of `size` bytes from the arena, aligned to P_ALIGN; NULL when the arena is full. */
+static inline void *p_alloc(p_state *st, size_t size) {
+    p_arena *a = st->arena;
+    size_t pad, need;
+    if (a == NULL || a->mem == NULL || a->used > a->cap) return NULL;
+    pad = (size_t)((P_ALIGN - (uintptr_t)(a->mem + a->used) % P_ALIGN) % P_ALIGN);
+    need = size + (P_ALIGN - size % P_ALIGN) % P_ALIGN;
+    if (pad > a->cap - a->used || need > a->cap - a->used - pad) return NULL;
+    a->used += pad + need;
+    return a->mem + (a->used - need);
+}
+"#;
+
 /// The header's helpers (`p_`/`P_` become the protocol's prefix).
 const RUNTIME: &str = r#"static inline long p_fail(p_state *st, long code, size_t at) { st->err->code = code; st->err->offset = at; return code; }
 /* The input ends before `end`: past the limit, or just short. */
@@ -1257,6 +1746,8 @@ static inline long p_short(p_state *st, size_t at, uint64_t end) { return p_fail
 static inline uint64_t p_end(size_t p, uint64_t count) { return count > UINT64_MAX - p ? UINT64_MAX : (uint64_t)p + count; }
 static inline long p_enter(p_state *st, size_t at) { if (st->depth == 0) return p_fail(st, P_EDEPTH, at); st->depth--; return 0; }
 static inline long p_charge(p_state *st, uint64_t n, size_t at) { if (n > st->elements) return p_fail(st, P_ELIMIT, at); st->elements -= n; return 0; }
+/* An encoder's level: none left is P_EDEPTH, as the decoder would say. */
+static inline long p_enc_depth(size_t *depth) { if (*depth == 0) return P_EDEPTH; (*depth)--; return 0; }
 /* Whether the `n` bytes at `s` are UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
 static inline bool p_utf8(const uint8_t *s, size_t n) {
     size_t i = 0;
@@ -1320,6 +1811,46 @@ static inline const char *p_error_name(long code) {
 
 "#;
 
+/// Per type, the types it holds, directly or not.
+fn reaches(reg: &Registry) -> BTreeMap<String, BTreeSet<String>> {
+    let edges: BTreeMap<&String, Vec<String>> = reg
+        .containers
+        .iter()
+        .map(|(n, c)| {
+            let mut deps = Vec::new();
+            for s in container_shapes(c) {
+                collect_named(s, &mut deps);
+            }
+            (n, deps)
+        })
+        .collect();
+    let reach = |from: &String| {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&String> = vec![from];
+        while let Some(n) = todo.pop() {
+            for d in edges.get(n).into_iter().flatten() {
+                if seen.insert(d.clone()) {
+                    todo.push(d);
+                }
+            }
+        }
+        seen
+    };
+    edges.keys().map(|n| ((*n).clone(), reach(n))).collect()
+}
+
+/// Every field shape of a struct or enum.
+fn container_shapes(c: &Container) -> Vec<&Shape> {
+    match c {
+        Container::Struct(f) => f.shapes(),
+        Container::Enum { variants, .. } => variants
+            .iter()
+            .filter_map(|v| v.fields.as_ref())
+            .flat_map(Fields::shapes)
+            .collect(),
+    }
+}
+
 fn collect_named(s: &Shape, out: &mut Vec<String>) {
     match s {
         Shape::Named(n) => out.push(n.clone()),
@@ -1330,5 +1861,65 @@ fn collect_named(s: &Shape, out: &mut Vec<String>) {
         }
         Shape::Tuple(v) => v.iter().for_each(|s| collect_named(s, out)),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::net::Config;
+    use crate::spec::{Framing, Spec};
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Arena {
+        x: u8,
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    enum List {
+        Nil,
+        Cons(u8, Box<List>),
+    }
+
+    #[derive(serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Both {
+        a: Arena,
+        l: List,
+    }
+
+    fn header<T: serde::de::DeserializeOwned>() -> String {
+        Spec::new("p", Config::new(), Framing::Datagram)
+            .message::<T>()
+            .expect("traces")
+            .c_header()
+    }
+
+    /// A header without recursive types declares no arena, so a type
+    /// keeps a name the arena would take; with one, the arena's names win.
+    #[test]
+    fn arena_names_are_taken_only_by_headers_with_recursive_types() {
+        let h = header::<Arena>();
+        assert!(h.contains("} p_Arena;"), "{h}");
+        assert!(h.contains("#define P_ARENA_SIZE 1"), "{h}");
+        assert!(!h.contains("p_arena"), "{h}");
+        let h = header::<Both>();
+        assert!(h.contains("} p_Arena_2;"), "{h}");
+        assert!(h.contains("#define P_ARENA_2_SIZE 1"), "{h}");
+        assert!(h.contains("#define P_ARENA_SIZE(len)"), "{h}");
+        assert!(
+            h.contains("struct { uint8_t _0; p_List *_1; } Cons;"),
+            "{h}"
+        );
+        // `Both` holds a `List`: its decoders take the arena too.
+        assert!(
+            h.contains("p_Both_decode(const uint8_t *in, size_t len, p_Both *out, p_arena *arena)"),
+            "{h}"
+        );
+        assert!(
+            h.contains("p_Arena_2_decode(const uint8_t *in, size_t len, p_Arena_2 *out) {"),
+            "{h}"
+        );
     }
 }

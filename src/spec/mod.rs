@@ -12,7 +12,8 @@
 //!   dataclass per struct and per enum variant, `encode`, `decode`,
 //!   `decode_prefix`, the framing and a `MessageSocket`;
 //! - [`Spec::c_header`]: a C99 header of `static inline` encoders and
-//!   decoders, views into the input for strings and sequences;
+//!   decoders, views into the input for strings and sequences, the
+//!   nodes of recursive types in an arena the caller gives;
 //! - [`Spec::wireshark_lua`]: a Wireshark dissector for a TCP port (UDP
 //!   for [`Framing::Datagram`]).
 //!

@@ -644,3 +644,120 @@ pub struct Flags {
     pub d: i64,
 }
 arb!(Flags { a, b, c, d });
+
+/// Recursion through a map's values, an option of an option and a tuple.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Forest {
+    pub kids: BTreeMap<u8, Forest>,
+    pub up: Option<Option<Box<Forest>>>,
+    pub pair: (u8, Option<Box<Forest>>),
+}
+
+fn forest(g: &mut Gen, depth: usize) -> Forest {
+    let sub =
+        |g: &mut Gen| (depth > 0 && bool::arbitrary(g)).then(|| Box::new(forest(g, depth - 1)));
+    Forest {
+        kids: (0..u8::arbitrary(g) % 3)
+            .filter(|_| depth > 0)
+            .map(|k| (k, forest(g, depth - 1)))
+            .collect(),
+        up: bool::arbitrary(g).then(|| sub(g)),
+        pair: (u8::arbitrary(g), sub(g)),
+    }
+}
+
+impl Arbitrary for Forest {
+    fn arbitrary(g: &mut Gen) -> Self {
+        forest(g, 3)
+    }
+}
+
+/// Recursion through an array of boxes.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Twin {
+    Leaf(u8),
+    Two([Box<Twin>; 2]),
+}
+
+fn twin(g: &mut Gen, depth: usize) -> Twin {
+    if depth == 0 || bool::arbitrary(g) {
+        return Twin::Leaf(Arbitrary::arbitrary(g));
+    }
+    Twin::Two([Box::new(twin(g, depth - 1)), Box::new(twin(g, depth - 1))])
+}
+
+impl Arbitrary for Twin {
+    fn arbitrary(g: &mut Gen) -> Self {
+        twin(g, 4)
+    }
+}
+
+/// Recursion through a struct under `empty_as_none`: a node with no byte
+/// of its own.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Ring {
+    pub v: u8,
+    #[serde(with = "netwire::with::empty_as_none")]
+    pub next: Option<Box<Ring>>,
+}
+
+impl Arbitrary for Ring {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let n = usize::arbitrary(g) % 6;
+        (0..n).fold(
+            Ring {
+                v: Arbitrary::arbitrary(g),
+                next: None,
+            },
+            |r, _| Ring {
+                v: Arbitrary::arbitrary(g),
+                next: Some(Box::new(r)),
+            },
+        )
+    }
+}
+
+/// Two types recursive through each other, one of them only through a
+/// sequence and `rest`.
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub struct Mutual {
+    pub tag: u8,
+    #[serde(with = "netwire::with::rest")]
+    pub items: Vec<Other>,
+}
+
+#[derive(Serialize, Deserialize, Debug, Clone, PartialEq)]
+pub enum Other {
+    Done,
+    Back(Box<Mutual>),
+    Many(Vec<Other>),
+}
+
+fn other(g: &mut Gen, depth: usize) -> Other {
+    match if depth == 0 { 0 } else { u8::arbitrary(g) % 3 } {
+        0 => Other::Done,
+        // `rest` runs to the end: only the last element may hold one.
+        1 => Other::Many(
+            (0..u8::arbitrary(g) % 3)
+                .map(|_| other(g, depth - 1))
+                .collect(),
+        ),
+        _ => Other::Done,
+    }
+}
+
+impl Arbitrary for Mutual {
+    fn arbitrary(g: &mut Gen) -> Self {
+        let mut items: Vec<Other> = (0..u8::arbitrary(g) % 3).map(|_| other(g, 3)).collect();
+        if bool::arbitrary(g) {
+            items.push(Other::Back(Box::new(Mutual {
+                tag: Arbitrary::arbitrary(g),
+                items: (0..u8::arbitrary(g) % 2).map(|_| other(g, 2)).collect(),
+            })));
+        }
+        Mutual {
+            tag: Arbitrary::arbitrary(g),
+            items,
+        }
+    }
+}

@@ -59,6 +59,8 @@ static inline long chat_short(chat_state *st, size_t at, uint64_t end) { return 
 static inline uint64_t chat_end(size_t p, uint64_t count) { return count > UINT64_MAX - p ? UINT64_MAX : (uint64_t)p + count; }
 static inline long chat_enter(chat_state *st, size_t at) { if (st->depth == 0) return chat_fail(st, CHAT_EDEPTH, at); st->depth--; return 0; }
 static inline long chat_charge(chat_state *st, uint64_t n, size_t at) { if (n > st->elements) return chat_fail(st, CHAT_ELIMIT, at); st->elements -= n; return 0; }
+/* An encoder's level: none left is CHAT_EDEPTH, as the decoder would say. */
+static inline long chat_enc_depth(size_t *depth) { if (*depth == 0) return CHAT_EDEPTH; (*depth)--; return 0; }
 /* Whether the `n` bytes at `s` are UTF-8 (no overlong forms, surrogates or code points past U+10FFFF). */
 static inline bool chat_utf8(const uint8_t *s, size_t n) {
     size_t i = 0;
@@ -191,19 +193,21 @@ static inline long chat_Msg_decode(const uint8_t *in, size_t len, chat_Msg *out)
     return chat_Msg_decode_at(in, len, out, &err);
 }
 
-/** Encodes `*v` into `out`; returns the bytes written or a negative error. */
-static inline long chat_Msg_encode(const chat_Msg *v, uint8_t *out, size_t cap) {
+static inline long chat_Msg_enc(const chat_Msg *v, uint8_t *out, size_t cap, size_t *depth) {
     size_t p = 0;
-    (void)v; (void)out; (void)cap;
+    (void)v; (void)out; (void)cap; (void)depth;
     if (cap < 1) return CHAT_ESHORT;
     p = 1;
     switch (v->tag) {
     case CHAT_MSG_PING:
+        if (chat_enc_depth(depth) < 0) return CHAT_EDEPTH;
         if (cap - p < 4) return CHAT_ESHORT;
         chat_wr32(out + p, (uint32_t)v->v.Ping.value);
         p += 4;
+        (*depth)++;
         break;
     case CHAT_MSG_CHAT:
+        if (chat_enc_depth(depth) < 0) return CHAT_EDEPTH;
         if (cap - p < 2) return CHAT_ESHORT;
         chat_wr16(out + p, (uint16_t)v->v.Chat.room);
         p += 2;
@@ -214,6 +218,7 @@ static inline long chat_Msg_encode(const chat_Msg *v, uint8_t *out, size_t cap) 
         if ((v->v.Chat.text.len > 0 && v->v.Chat.text.ptr == NULL) || v->v.Chat.text.len > (cap - p) / 1) return CHAT_ESHORT;
         if (v->v.Chat.text.len > 0) memcpy(out + p, v->v.Chat.text.ptr, v->v.Chat.text.len * 1);
         p += v->v.Chat.text.len * 1;
+        (*depth)++;
         break;
     case CHAT_MSG_BYE:
         break;
@@ -222,6 +227,12 @@ static inline long chat_Msg_encode(const chat_Msg *v, uint8_t *out, size_t cap) 
     }
     chat_wr8(out, (uint8_t)v->tag);
     return (long)p;
+}
+
+/** Encodes `*v` into `out`; returns the bytes written or a negative error. */
+static inline long chat_Msg_encode(const chat_Msg *v, uint8_t *out, size_t cap) {
+    size_t depth = CHAT_DEPTH;
+    return chat_Msg_enc(v, out, cap, &depth);
 }
 
 /** The protocol's message: `Msg`. */
