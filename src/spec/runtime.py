@@ -190,11 +190,12 @@ class _Reader:
     __slots__ = ("data", "pos", "end", "whole", "cut", "depth", "elements")
 
     def __init__(self, data: bytes, whole: bool) -> None:
+        n = len(data)
         self.data = data
         self.pos = 0
-        self.end = min(len(data), LIMIT)
+        self.end = n if n <= LIMIT else LIMIT
         self.whole = whole
-        self.cut = len(data) > LIMIT
+        self.cut = n > LIMIT
         self.depth = DEPTH
         self.elements = LIMIT
 
