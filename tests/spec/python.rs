@@ -374,6 +374,20 @@ struct Named {
     replace: f64,
 }
 
+/// A tuple field: a value class, a tuple too, is no value for it.
+#[derive(Serialize, serde::Deserialize)]
+struct Holder {
+    pair: (u8, u16),
+    inner: Option<Plain>,
+    ratio: f32,
+}
+
+/// A value with a `bits` field, which an `f32` once took for a NaN's bits.
+#[derive(Serialize, serde::Deserialize)]
+struct Bits {
+    bits: u32,
+}
+
 #[derive(Serialize, serde::Deserialize)]
 enum Figure {
     Circle(u32),
@@ -391,7 +405,7 @@ const VALUES: &str = r#"
 import copy, pickle, sys
 sys.path.insert(0, sys.argv[1])
 import values as m
-plain, named, circle, empty = (bytes.fromhex(h) for h in sys.argv[2:6])
+plain, named, circle, empty, holder = (bytes.fromhex(h) for h in sys.argv[2:7])
 
 p = m.Plain(a=7, b=-2)
 assert m.encode(p) == plain and m.decode(plain) == p and type(m.decode(plain)) is m.Plain
@@ -467,18 +481,19 @@ match m.decode(circle, m.Figure):
 print("ok")
 "#;
 
-#[test]
-fn python_values_are_tuples_with_named_fields_equal_only_in_their_class() {
-    if !have("python3") {
-        return;
-    }
+/// Writes the module of the value types in scratch directory `name` and
+/// runs `script` with the bytes netwire writes for its values; the script
+/// prints "ok".
+fn run_values(name: &str, script: &str) {
     let config = Config::new();
     let spec = Spec::new("values", config, Framing::SelfDelimited)
         .message::<Plain>()
         .and_then(|s| s.message::<Named>())
         .and_then(|s| s.message::<Figure>())
+        .and_then(|s| s.message::<Holder>())
+        .and_then(|s| s.message::<Bits>())
         .expect("traces");
-    let dir = scratch("py-values");
+    let dir = scratch(name);
     std::fs::write(dir.join("values.py"), spec.python()).expect("write module");
     let plain = config.to_vec(&Plain { a: 7, b: -2 }).expect("encodes");
     let named = Named {
@@ -492,11 +507,23 @@ fn python_values_are_tuples_with_named_fields_equal_only_in_their_class() {
     let named = config.to_vec(&named).expect("encodes");
     let circle = config.to_vec(&Figure::Circle(5)).expect("encodes");
     let empty = config.to_vec(&Figure::Empty).expect("encodes");
+    let holder = Holder {
+        pair: (1, 2),
+        inner: Some(Plain { a: 7, b: -2 }),
+        ratio: 0.5,
+    };
+    let holder = config.to_vec(&holder).expect("encodes");
     let out = Command::new("python3")
         .arg("-c")
-        .arg(VALUES)
+        .arg(script)
         .arg(&dir)
-        .args([hex(&plain), hex(&named), hex(&circle), hex(&empty)])
+        .args([
+            hex(&plain),
+            hex(&named),
+            hex(&circle),
+            hex(&empty),
+            hex(&holder),
+        ])
         .output()
         .expect("python3 runs");
     assert!(
@@ -505,4 +532,37 @@ fn python_values_are_tuples_with_named_fields_equal_only_in_their_class() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+}
+
+#[test]
+fn python_values_are_tuples_with_named_fields_equal_only_in_their_class() {
+    if have("python3") {
+        run_values("py-values", VALUES);
+    }
+}
+
+const FOREIGN: &str = r#"
+import sys
+sys.path.insert(0, sys.argv[1])
+import values as m
+holder = bytes.fromhex(sys.argv[6])
+n = m.Named(kind=1, ok=True, _cls_2=2, _tnew_2=3, count=-4, _replace_2=0.5)
+
+h = m.Holder(pair=(1, 2), inner=m.Plain(7, -2), ratio=0.5)
+assert m.encode(h) == holder and m.decode(holder, m.Holder) == h and type(h.pair) is tuple
+for bad in (h._replace(pair=m.Plain(1, 2)), h._replace(inner=(7, -2)), h._replace(inner=m.Named(*n)),
+            h._replace(ratio=m.Bits(1))):
+    try:
+        m.encode(bad)
+        raise AssertionError(f"encoded {bad!r}")
+    except m.EncodeError:
+        pass
+print("ok")
+"#;
+
+#[test]
+fn python_encode_refuses_a_value_class_for_a_tuple_or_a_float() {
+    if have("python3") {
+        run_values("py-foreign", FOREIGN);
+    }
 }

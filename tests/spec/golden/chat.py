@@ -397,9 +397,9 @@ class _F32Codec:
         return struct.unpack_from(">f", r.data, p)[0]
 
     def enc(self, w: _Writer, v: float) -> None:
-        bits = getattr(v, "bits", None)
-        if bits is not None:
-            w.out += bits.to_bytes(4, "big")
+        # Only a NaN32 brings its bits: another object's `bits` is no float.
+        if isinstance(v, NaN32):
+            w.out += v.bits.to_bytes(4, "big")
         else:
             w.out += struct.pack(">f", v)
 
@@ -693,6 +693,8 @@ class _Tuple:
         return v
 
     def enc(self, w: _Writer, v: Tuple[Any, ...]) -> None:
+        if isinstance(v, _Value):
+            raise EncodeError(f"not a tuple: {type(v).__name__}")
         _items(v, (tuple,), "tuple")
         if len(v) != len(self.elems):
             raise EncodeError(f"expected {len(self.elems)} elements, got {len(v)}")
