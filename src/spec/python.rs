@@ -826,10 +826,13 @@ fn fast_path(
         out
     };
     let _ = writeln!(funcs, "_W_{py} = struct.Struct(\">{letters}\")\n\n");
-    let _ = writeln!(funcs, "def _fast_{py}(data: bytes) -> Any:");
+    let _ = writeln!(
+        funcs,
+        "def _fast_{py}(data: bytes, _cls: type = {py}) -> Any:"
+    );
     let _ = writeln!(funcs, "    if len(data) != {size}:\n        return None");
     if bools.is_empty() {
-        let _ = writeln!(funcs, "    return _tnew({py}, _W_{py}.unpack(data))\n\n");
+        let _ = writeln!(funcs, "    return _tnew(_cls, _W_{py}.unpack(data))\n\n");
     } else {
         let _ = writeln!(funcs, "    {locals} = _W_{py}.unpack(data)");
         for &i in &bools {
@@ -838,7 +841,7 @@ fn fast_path(
                 "    if x{i} > 1:\n        return None\n    x{i} = x{i} == 1"
             );
         }
-        let _ = writeln!(funcs, "    return _tnew({py}, ({locals}))\n\n");
+        let _ = writeln!(funcs, "    return _tnew(_cls, ({locals}))\n\n");
     }
     let _ = writeln!(
         funcs,
@@ -849,13 +852,13 @@ fn fast_path(
     pack.push(format!("{py}: _pack_{py}"));
     let decode = if bools.is_empty() {
         format!(
-            "    if cls is {py} and type(data) is bytes and len(data) == {size}:\n        return _tnew({py}, _W_{py}.unpack(data))\n"
+            "    if cls is MESSAGE and type(data) is bytes and len(data) == {size}:\n        return _tnew(MESSAGE, _W_{py}.unpack(data))\n"
         )
     } else {
         String::new()
     };
     let encode = format!(
-        "        if t is {py}:\n            {locals} = value\n{}            return _W_{py}.pack({locals})\n",
+        "        if t is MESSAGE:\n            {locals} = value\n{}            return _W_{py}.pack({locals})\n",
         checks("            ")
     );
     Some(Fast { decode, encode })
@@ -927,7 +930,11 @@ fn write_fields_codec(
         dec.push_str("    r.depth = d\n");
         enc.push_str("    w.depth = d\n");
     }
-    let _ = writeln!(funcs, "def _dec_{fn_name}(r: _Reader) -> {class}:");
+    // The class comes in as `_cls`: a type may be named as a local is.
+    let _ = writeln!(
+        funcs,
+        "def _dec_{fn_name}(r: _Reader, _cls: type = {class}) -> {class}:"
+    );
     funcs.push_str(&dec);
     let values = match got {
         Decoded::Tuple => "t".to_string(),
@@ -939,11 +946,14 @@ fn write_fields_codec(
                 .trim_end()
         ),
     };
-    let _ = writeln!(funcs, "    return _tnew({class}, {values})\n\n");
-    let _ = writeln!(funcs, "def _enc_{fn_name}(w: _Writer, v: {class}) -> None:");
+    let _ = writeln!(funcs, "    return _tnew(_cls, {values})\n\n");
     let _ = writeln!(
         funcs,
-        "    if type(v) is not {class}:\n        raise EncodeError(f\"not a {class}: {{type(v).__name__}}\")"
+        "def _enc_{fn_name}(w: _Writer, v: {class}, _cls: type = {class}) -> None:"
+    );
+    let _ = writeln!(
+        funcs,
+        "    if type(v) is not _cls:\n        raise EncodeError(f\"not a {class}: {{type(v).__name__}}\")"
     );
     funcs.push_str(&enc);
     funcs.push_str("\n\n");

@@ -561,3 +561,112 @@ fn python_encode_refuses_a_value_class_for_a_tuple_or_a_float() {
         run_values("py-foreign", FOREIGN);
     }
 }
+
+/// Types named as the generated functions' locals and parameters.
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "data")]
+struct DataT {
+    a: u8,
+    b: u16,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "r")]
+struct RT {
+    a: u8,
+    ok: bool,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "v")]
+struct VT(u32, String);
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "x0")]
+struct X0T {
+    a: u8,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "t")]
+struct TT {
+    d: DT,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "d")]
+struct DT {
+    a: i16,
+    b: f64,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "cls")]
+struct Shadows {
+    data: DataT,
+    r: RT,
+    v: VT,
+    x0: X0T,
+    t: TT,
+}
+
+const SHADOWS: &str = r#"
+import sys
+sys.path.insert(0, sys.argv[1])
+import shadow as m
+first, whole = bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
+values = [m.data(1, 2), m.r(3, True), m.v(4, "x"), m.x0(5), m.t(m.d(-6, 0.5)), m.d(7, 1.5)]
+for value in values:
+    b = m.encode(value)
+    assert m.decode(b, type(value)) == value, value
+    assert m.decode_prefix(b, type(value)) == (value, len(b)), value
+assert m.MESSAGE is m.data and m.decode(first) == values[0] and m.encode(values[0]) == first
+s = m.cls(*values[:5])
+assert m.encode(s) == whole and m.decode(whole, m.cls) == s
+for bad in (m.r(3, 2), s._replace(x0=m.data(1, 2)), s._replace(data=m.r(1, True))):
+    try:
+        m.encode(bad)
+        raise AssertionError(f"encoded {bad!r}")
+    except m.EncodeError:
+        pass
+print("ok")
+"#;
+
+#[test]
+fn python_types_may_be_named_as_the_generated_locals() {
+    if !have("python3") {
+        return;
+    }
+    let config = Config::new();
+    let spec = Spec::new("shadow", config, Framing::SelfDelimited)
+        .message::<DataT>()
+        .and_then(|s| s.message::<Shadows>())
+        .and_then(|s| s.message::<DT>())
+        .expect("traces");
+    let dir = scratch("py-shadow");
+    std::fs::write(dir.join("shadow.py"), spec.python()).expect("write module");
+    let first = config.to_vec(&DataT { a: 1, b: 2 }).expect("encodes");
+    let whole = Shadows {
+        data: DataT { a: 1, b: 2 },
+        r: RT { a: 3, ok: true },
+        v: VT(4, "x".into()),
+        x0: X0T { a: 5 },
+        t: TT {
+            d: DT { a: -6, b: 0.5 },
+        },
+    };
+    let whole = config.to_vec(&whole).expect("encodes");
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(SHADOWS)
+        .arg(&dir)
+        .args([hex(&first), hex(&whole)])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+}

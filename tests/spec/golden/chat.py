@@ -1053,7 +1053,7 @@ _S0 = struct.Struct(">I")
 _S1 = struct.Struct(">H")
 
 
-def _dec_Msg_Ping(r: _Reader) -> Msg_Ping:
+def _dec_Msg_Ping(r: _Reader, _cls: type = Msg_Ping) -> Msg_Ping:
     d = r.depth
     if not d:
         r.enter(r.pos)
@@ -1064,11 +1064,11 @@ def _dec_Msg_Ping(r: _Reader) -> Msg_Ping:
     t = _S0.unpack_from(r.data, p)
     r.pos = p + 4
     r.depth = d
-    return _tnew(Msg_Ping, t)
+    return _tnew(_cls, t)
 
 
-def _enc_Msg_Ping(w: _Writer, v: Msg_Ping) -> None:
-    if type(v) is not Msg_Ping:
+def _enc_Msg_Ping(w: _Writer, v: Msg_Ping, _cls: type = Msg_Ping) -> None:
+    if type(v) is not _cls:
         raise EncodeError(f"not a Msg_Ping: {type(v).__name__}")
     d = w.depth
     if not d:
@@ -1079,7 +1079,7 @@ def _enc_Msg_Ping(w: _Writer, v: Msg_Ping) -> None:
     w.depth = d
 
 
-def _dec_Msg_Chat(r: _Reader) -> Msg_Chat:
+def _dec_Msg_Chat(r: _Reader, _cls: type = Msg_Chat) -> Msg_Chat:
     d = r.depth
     if not d:
         r.enter(r.pos)
@@ -1091,11 +1091,11 @@ def _dec_Msg_Chat(r: _Reader) -> Msg_Chat:
     r.pos = p + 2
     x1 = _c0.dec(r)
     r.depth = d
-    return _tnew(Msg_Chat, (x0, x1,))
+    return _tnew(_cls, (x0, x1,))
 
 
-def _enc_Msg_Chat(w: _Writer, v: Msg_Chat) -> None:
-    if type(v) is not Msg_Chat:
+def _enc_Msg_Chat(w: _Writer, v: Msg_Chat, _cls: type = Msg_Chat) -> None:
+    if type(v) is not _cls:
         raise EncodeError(f"not a Msg_Chat: {type(v).__name__}")
     d = w.depth
     if not d:
@@ -1107,12 +1107,12 @@ def _enc_Msg_Chat(w: _Writer, v: Msg_Chat) -> None:
     w.depth = d
 
 
-def _dec_Msg_Bye(r: _Reader) -> Msg_Bye:
-    return _tnew(Msg_Bye, ())
+def _dec_Msg_Bye(r: _Reader, _cls: type = Msg_Bye) -> Msg_Bye:
+    return _tnew(_cls, ())
 
 
-def _enc_Msg_Bye(w: _Writer, v: Msg_Bye) -> None:
-    if type(v) is not Msg_Bye:
+def _enc_Msg_Bye(w: _Writer, v: Msg_Bye, _cls: type = Msg_Bye) -> None:
+    if type(v) is not _cls:
         raise EncodeError(f"not a Msg_Bye: {type(v).__name__}")
 
 
