@@ -9,7 +9,8 @@
 //!   with widths, byte order, prefixes, tags and fixed offsets, and an
 //!   example message byte by byte;
 //! - [`Spec::python`]: a Python 3 module (standard library only) with a
-//!   dataclass per struct and per enum variant, `encode`, `decode`,
+//!   value class (an immutable tuple with named fields) per struct and per
+//!   enum variant, `encode`, `decode`,
 //!   `decode_prefix`, the framing and a `MessageSocket`;
 //! - [`Spec::c_header`]: a C99 header of `static inline` encoders and
 //!   decoders, views into the input for strings and sequences, the

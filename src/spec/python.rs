@@ -16,7 +16,6 @@ const RESERVED: &[&str] = &[
     "annotations",
     "struct",
     "sys",
-    "dataclass",
     "Any",
     "Callable",
     "ClassVar",
@@ -122,7 +121,10 @@ impl PyNames {
         let mut variants = BTreeMap::new();
         for (n, c) in &reg.containers {
             if let Container::Enum { variants: vs, .. } = c {
-                let mut attrs = Scope::new(names::PYTHON, &["mro"]);
+                let mut attrs = Scope::new(
+                    names::PYTHON,
+                    &["mro", "_tag", "_fields", "_replace", "_asdict"],
+                );
                 let list = vs
                     .iter()
                     .map(|v| {
@@ -150,7 +152,11 @@ pub(crate) fn field_names(fields: &Fields) -> Vec<String> {
         Fields::Newtype(_) => vec!["value".into()],
         Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
         Fields::Named(v) => {
-            let mut scope = Scope::new(names::PYTHON, &["_tag"]);
+            // The class's own names, and those its `__new__` uses.
+            let mut scope = Scope::new(
+                names::PYTHON,
+                &["_tag", "_fields", "_replace", "_asdict", "_cls", "_tnew"],
+            );
             v.iter().map(|(n, _)| scope.take(n, &[])).collect()
         }
     }
@@ -320,17 +326,33 @@ impl Codecs {
     }
 }
 
-/// Writes the decoding and encoding statements of `fields` (their shapes
-/// and Python value names), reading into locals `x0, x1, …`.
+/// How [`field_code`] left the fields of a value.
+enum Decoded {
+    /// In locals `x0, x1, …`.
+    Locals,
+    /// All in the tuple `t` read by one `struct` run (no bools).
+    Tuple,
+}
+
+/// Writes the decoding and encoding statements of `fields` (their
+/// shapes): decoding reads into locals `x0, x1, …` (or the tuple `t`),
+/// encoding takes the value `v`, a tuple of the fields.
 fn field_code(
     n: &PyNames,
     shapes: &[&Shape],
-    getters: &[String],
     codecs: &mut Codecs,
     runs: &mut Vec<String>,
     dec: &mut String,
     enc: &mut String,
-) {
+) -> Decoded {
+    let one_run = !shapes.is_empty()
+        && shapes
+            .iter()
+            .all(|s| matches!(s, Shape::Prim(p) if run_letter(*p).is_some()));
+    if !shapes.is_empty() {
+        let locals: Vec<_> = (0..shapes.len()).map(|k| format!("x{k}")).collect();
+        let _ = writeln!(enc, "    {}, = v", locals.join(", "));
+    }
     let mut i = 0;
     while i < shapes.len() {
         // A run of fixed-width numbers: one precompiled struct.Struct.
@@ -345,7 +367,7 @@ fn field_code(
                 _ => break,
             }
         }
-        if j - i >= 2 {
+        if j > i {
             let name = format!("_S{}", runs.len());
             runs.push(format!("{name} = struct.Struct(\">{letters}\")"));
             let mut off = 0;
@@ -364,17 +386,22 @@ fn field_code(
                 }
                 off += p.size();
             }
-            let locals: Vec<_> = (i..j).map(|k| format!("x{k}")).collect();
             let _ = writeln!(dec, "    p = r.pos");
             let _ = writeln!(dec, "    if p + {off} > r.end:");
             let _ = writeln!(dec, "        _run_check(r, p, ({},))", layout.join(", "));
-            let _ = writeln!(
-                dec,
-                "    {}, = {name}.unpack_from(r.data, p)",
-                locals.join(", ")
-            );
+            let whole = one_run && bools.is_empty();
+            if whole {
+                let _ = writeln!(dec, "    t = {name}.unpack_from(r.data, p)");
+            } else {
+                let locals: Vec<_> = (i..j).map(|k| format!("x{k}")).collect();
+                let _ = writeln!(
+                    dec,
+                    "    {}, = {name}.unpack_from(r.data, p)",
+                    locals.join(", ")
+                );
+            }
             let _ = writeln!(dec, "    r.pos = p + {off}");
-            for (k, o) in bools {
+            for &(k, o) in &bools {
                 let _ = writeln!(dec, "    if x{k} > 1:");
                 let _ = writeln!(
                     dec,
@@ -382,40 +409,53 @@ fn field_code(
                 );
                 let _ = writeln!(dec, "    x{k} = x{k} == 1");
             }
-            for (k, s) in shapes[i..j].iter().enumerate() {
-                if **s == Shape::Prim(Prim::Bool) {
-                    let g = &getters[i + k];
-                    let _ = writeln!(
-                        enc,
-                        "    if {g} is not True and {g} is not False:\n        raise EncodeError(f\"not a bool: {{{g}!r}}\")"
-                    );
-                }
+            // `struct` refuses what is not a number or out of range (the
+            // caller turns struct.error into EncodeError), but it packs
+            // any int as a bool's byte: those are checked here.
+            for &(k, _) in &bools {
+                let _ = writeln!(
+                    enc,
+                    "    if x{k} is not True and x{k} is not False:\n        raise EncodeError(f\"not a bool: {{x{k}!r}}\")"
+                );
             }
-            let _ = writeln!(
-                enc,
-                "    w.out += {name}.pack({})",
-                getters[i..j].join(", ")
-            );
+            let locals: Vec<_> = (i..j).map(|k| format!("x{k}")).collect();
+            let _ = writeln!(enc, "    w.out += {name}.pack({})", locals.join(", "));
+            if whole {
+                return Decoded::Tuple;
+            }
             i = j;
             continue;
         }
         let c = codecs.name(shapes[i], n);
         let _ = writeln!(dec, "    x{i} = {c}.dec(r)");
-        let _ = writeln!(enc, "    {c}.enc(w, {})", getters[i]);
+        let _ = writeln!(enc, "    {c}.enc(w, x{i})");
         i += 1;
     }
+    Decoded::Locals
 }
 
 impl Spec {
     /// A Python 3 module (standard library only) that encodes and decodes
-    /// the messages exactly as netwire does: a frozen dataclass per struct
-    /// and per enum variant (`Msg_Chat`, also reachable as `Msg.Chat`),
+    /// the messages exactly as netwire does: a value class per struct and
+    /// per enum variant (`Msg_Chat`, a subclass of `Msg`, also reachable as
+    /// `Msg.Chat`),
     /// `encode(value) -> bytes`, `decode(data, cls=MESSAGE)` (exactly one
     /// message; trailing bytes are `TrailingBytes`),
     /// `decode_prefix(data, cls=MESSAGE) -> (value, used)`, exceptions
     /// carrying the byte offset (`DecodeError.offset`, one subclass per
     /// netwire `ErrorKind`), the same byte limit and depth limit, the
     /// framing (`frame`, `unframe`) and a `MessageSocket` over a socket.
+    ///
+    /// A value class is an immutable tuple of its fields in wire order, as
+    /// a `collections.namedtuple` is: built by position or keyword
+    /// (`Msg_Chat(room=1, text="hi")`), read by name (`v.text`),
+    /// `_fields`, `_replace(text="bye")`, `_asdict()`, a `repr` with the
+    /// field names, pickling and `match` patterns. Unlike a plain tuple, a
+    /// value equals only a value of the same class with equal fields (two
+    /// variants with equal fields differ, and no value equals a tuple),
+    /// hashes when its fields do, is always true and has no order. A fixed
+    /// layout (a struct of numbers and bools) is read with one `unpack` and
+    /// written with one `pack`.
     ///
     /// `encode` checks each value's type: a value the protocol cannot carry
     /// is `EncodeError`, never another exception or other bytes. Decoding
@@ -438,7 +478,7 @@ impl Spec {
     /// let py = Spec::new("geo", Config::new(), Framing::SelfDelimited)
     ///     .message::<Point>()?
     ///     .python();
-    /// assert!(py.contains("class Point:\n"));
+    /// assert!(py.contains("class Point(_Value):\n"));
     /// assert!(py.contains("struct.Struct(\">ii\")"));
     /// # Ok::<(), netwire::spec::SpecError>(())
     /// ```
@@ -461,7 +501,7 @@ impl Spec {
             self.protocol
         );
         out.push_str(
-            "from __future__ import annotations\n\nimport struct\nimport sys\nfrom dataclasses import dataclass\n\
+            "from __future__ import annotations\n\nimport struct\nimport sys\nfrom operator import itemgetter as _itemgetter\n\
              from typing import Any, Callable, ClassVar, Dict, List, NoReturn, Optional, Tuple\n\n",
         );
         let _ = writeln!(
@@ -494,14 +534,14 @@ impl Spec {
         let mut funcs = String::new();
         let mut encoders = Vec::new();
         let mut fast = Vec::new();
+        let mut pack = Vec::new();
+        let mut message_fast = None;
         for (name, c) in &self.reg.containers {
             let py = n.ty(name).to_string();
             match c {
                 Container::Struct(fields) => {
-                    let _ = writeln!(out, "@dataclass(frozen=True)\nclass {py}:");
-                    let _ = writeln!(out, "    {}\n", py_str(&format!("Rust `{name}`.")));
-                    write_fields(&mut out, fields, n);
-                    out.push_str("\n\n");
+                    let doc = format!("Rust `{name}`.");
+                    write_class(&mut out, &py, "_Value", &doc, fields, None, n);
                     write_fields_codec(
                         n,
                         &mut funcs,
@@ -513,7 +553,11 @@ impl Spec {
                         &mut runs,
                     );
                     encoders.push((py.clone(), py.clone()));
-                    fast_path(&mut funcs, &mut fast, &py, fields);
+                    let limits = (self.config.limit(), self.config.depth());
+                    let paths = fast_path(&mut funcs, &mut fast, &mut pack, &py, fields, limits);
+                    if py == first {
+                        message_fast = paths;
+                    }
                 }
                 Container::Enum {
                     tag_width,
@@ -522,7 +566,7 @@ impl Spec {
                 } => {
                     let _ = writeln!(
                         out,
-                        "class {py}:\n    {}\n\n    __slots__ = ()\n\n",
+                        "class {py}(_Value):\n    {}\n\n    __slots__ = ()\n\n",
                         py_str(&format!("Rust enum `{name}`: one subclass per variant."))
                     );
                     let mut dec_table = Vec::new();
@@ -530,14 +574,8 @@ impl Spec {
                     for (v, (vpy, attr)) in variants.iter().zip(&n.variants[name]) {
                         let vpy = vpy.clone();
                         let fields = v.fields.as_ref().unwrap_or(&Fields::Unit);
-                        let _ = writeln!(out, "@dataclass(frozen=True)\nclass {vpy}({py}):");
-                        let _ = writeln!(
-                            out,
-                            "    {}\n",
-                            py_str(&format!("`{name}::{}`, tag {}.", v.name, v.tag))
-                        );
-                        write_fields(&mut out, fields, n);
-                        let _ = writeln!(out, "    _tag: ClassVar[int] = {}\n\n", v.tag);
+                        let doc = format!("`{name}::{}`, tag {}.", v.name, v.tag);
+                        write_class(&mut out, &vpy, &py, &doc, fields, Some(v.tag), n);
                         let _ =
                             writeln!(out, "{py}.{attr} = {vpy}  # type: ignore[attr-defined]\n\n");
                         let depth = !matches!(fields, Fields::Unit);
@@ -597,6 +635,11 @@ impl Spec {
         );
         let _ = writeln!(
             out,
+            "_PACK: Dict[type, Callable[..., bytes]] = {{{}}}",
+            pack.join(", ")
+        );
+        let _ = writeln!(
+            out,
             "\n_DECODERS: Dict[type, Callable[[_Reader], Any]] = {{"
         );
         for name in self.reg.containers.keys() {
@@ -619,7 +662,14 @@ impl Spec {
             "PREAMBLE = {}\n\"\"\"The type read once at the start of each direction, before the first frame (None: no preamble).\"\"\"\n",
             self.preamble.as_deref().map_or("None", |p| n.ty(p))
         );
-        out.push_str(API);
+        // The message type's fixed layout in `encode` and `decode`
+        // themselves: a call less on the most common path.
+        let (dec_fast, enc_fast) =
+            message_fast.map_or_else(Default::default, |f: Fast| (f.decode, f.encode));
+        out.push_str(
+            &API.replace("        # (the message's fixed layout)\n", &enc_fast)
+                .replace("    # (the message's fixed layout)\n", &dec_fast),
+        );
         out.push_str(&self.python_framing());
         out
     }
@@ -722,63 +772,136 @@ impl Spec {
     }
 }
 
-/// A whole-message decoder for a struct of two or more fixed-width numbers
-/// (the common fixed header): one `unpack` of exactly its bytes, or `None`
-/// to let the reader find the error.
-fn fast_path(funcs: &mut String, fast: &mut Vec<String>, py: &str, fields: &Fields) {
+/// The whole-message paths of a fixed layout: statements for `decode`
+/// (given `data` and `cls`) and `encode` (given `value` and `t`) that
+/// `return` when they apply.
+struct Fast {
+    decode: String,
+    encode: String,
+}
+
+/// Whole-message paths for a struct of fixed-width numbers (the common
+/// fixed header), when the configured limit and depth admit it: a decoder
+/// taking exactly its bytes in one `unpack` (or `None` to let the reader
+/// find the error), and an encoder packing the fields in one `pack`.
+fn fast_path(
+    funcs: &mut String,
+    fast: &mut Vec<String>,
+    pack: &mut Vec<String>,
+    py: &str,
+    fields: &Fields,
+    config: (usize, usize),
+) -> Option<Fast> {
     let shapes = fields.shapes();
     let mut letters = String::new();
     let mut size = 0;
     let mut bools = Vec::new();
     for (i, s) in shapes.iter().enumerate() {
-        let Shape::Prim(p) = s else { return };
-        let Some(l) = run_letter(*p) else { return };
+        let Shape::Prim(p) = s else { return None };
+        let l = run_letter(*p)?;
         if *p == Prim::Bool {
             bools.push(i);
         }
         letters.push(l);
         size += p.size();
     }
-    if shapes.len() < 2 {
-        return;
+    let (limit, depth) = config;
+    if shapes.is_empty() || size > limit || depth < 1 {
+        return None;
     }
-    let names = field_names(fields);
-    let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
-    let _ = writeln!(funcs, "_W_{py} = struct.Struct(\">{letters}\")\n");
-    let _ = writeln!(funcs, "def _fast_{py}(data: bytes) -> Any:");
+    let locals = (0..shapes.len())
+        .map(|i| format!("x{i}, "))
+        .collect::<String>();
+    let locals = locals.trim_end();
+    // `struct` refuses every value it cannot pack (`encode` turns its
+    // error into EncodeError) but packs any int as a bool's byte.
+    let checks = |indent: &str| {
+        let mut out = String::new();
+        for &i in &bools {
+            let _ = writeln!(
+                out,
+                "{indent}if x{i} is not True and x{i} is not False:\n{indent}    raise EncodeError(f\"not a bool: {{x{i}!r}}\")"
+            );
+        }
+        out
+    };
+    let _ = writeln!(funcs, "_W_{py} = struct.Struct(\">{letters}\")\n\n");
     let _ = writeln!(
         funcs,
-        "    if len(data) != {size} or DEPTH < 1 or {size} > LIMIT:\n        return None"
+        "def _fast_{py}(data: bytes, _cls: type = {py}) -> Any:"
     );
-    let _ = writeln!(funcs, "    {}, = _W_{py}.unpack(data)", locals.join(", "));
-    for i in bools {
-        let _ = writeln!(
-            funcs,
-            "    if x{i} > 1:\n        return None\n    x{i} = x{i} == 1"
-        );
+    let _ = writeln!(funcs, "    if len(data) != {size}:\n        return None");
+    if bools.is_empty() {
+        let _ = writeln!(funcs, "    return _tnew(_cls, _W_{py}.unpack(data))\n\n");
+    } else {
+        let _ = writeln!(funcs, "    {locals} = _W_{py}.unpack(data)");
+        for &i in &bools {
+            let _ = writeln!(
+                funcs,
+                "    if x{i} > 1:\n        return None\n    x{i} = x{i} == 1"
+            );
+        }
+        let _ = writeln!(funcs, "    return _tnew(_cls, ({locals}))\n\n");
     }
-    let dict: Vec<_> = names
-        .iter()
-        .zip(&locals)
-        .map(|(n, x)| format!("\"{n}\": {x}"))
-        .collect();
     let _ = writeln!(
         funcs,
-        "    o = _new({py})\n    _set(o, \"__dict__\", {{{}}})\n    return o\n\n",
-        dict.join(", ")
+        "def _pack_{py}(v: {py}) -> bytes:\n    {locals} = v\n{}    return _W_{py}.pack({locals})\n\n",
+        checks("    ")
     );
     fast.push(format!("{py}: _fast_{py}"));
+    pack.push(format!("{py}: _pack_{py}"));
+    let decode = if bools.is_empty() {
+        format!(
+            "    if cls is MESSAGE and type(data) is bytes and len(data) == {size}:\n        return _tnew(MESSAGE, _W_{py}.unpack(data))\n"
+        )
+    } else {
+        String::new()
+    };
+    let encode = format!(
+        "        if t is MESSAGE:\n            {locals} = value\n{}            return _W_{py}.pack({locals})\n",
+        checks("            ")
+    );
+    Some(Fast { decode, encode })
 }
 
-fn write_fields(out: &mut String, fields: &Fields, n: &PyNames) {
+/// The class of a struct or variant: `base` is `_Value` or the enum's
+/// class, `tag` the variant's tag.
+fn write_class(
+    out: &mut String,
+    py: &str,
+    base: &str,
+    doc: &str,
+    fields: &Fields,
+    tag: Option<u64>,
+    n: &PyNames,
+) {
     let names = field_names(fields);
     let shapes = fields.shapes();
-    if shapes.is_empty() {
-        out.push_str("    pass\n");
+    let _ = writeln!(out, "class {py}({base}):\n    {}\n", py_str(doc));
+    out.push_str("    __slots__ = ()\n");
+    let quoted: Vec<_> = names.iter().map(|f| format!("{}, ", py_str(f))).collect();
+    let _ = writeln!(out, "    _fields = ({})", quoted.concat().trim_end());
+    if let Some(tag) = tag {
+        let _ = writeln!(out, "    _tag: ClassVar[int] = {tag}");
     }
-    for (f, s) in names.iter().zip(shapes) {
+    for (f, s) in names.iter().zip(&shapes) {
         let _ = writeln!(out, "    {f}: {}", hint(s, n));
     }
+    let params: Vec<_> = names
+        .iter()
+        .zip(&shapes)
+        .map(|(f, s)| format!(", {f}: {}", hint(s, n)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n    def __new__(_cls{}) -> {py}:\n        return _tnew(_cls, ({}))\n\n",
+        params.concat(),
+        names
+            .iter()
+            .map(|f| format!("{f}, "))
+            .collect::<String>()
+            .trim_end()
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -792,8 +915,6 @@ fn write_fields_codec(
     codecs: &mut Codecs,
     runs: &mut Vec<String>,
 ) {
-    let names = field_names(fields);
-    let getters: Vec<_> = names.iter().map(|n| format!("v.{n}")).collect();
     let shapes = fields.shapes();
     let mut dec = String::new();
     let mut enc = String::new();
@@ -804,30 +925,35 @@ fn write_fields_codec(
         );
         enc.push_str("    d = w.depth\n    if not d:\n        w.enter()\n    w.depth = d - 1\n");
     }
-    field_code(n, &shapes, &getters, codecs, runs, &mut dec, &mut enc);
+    let got = field_code(n, &shapes, codecs, runs, &mut dec, &mut enc);
     if depth {
         dec.push_str("    r.depth = d\n");
         enc.push_str("    w.depth = d\n");
     }
-    let locals: Vec<_> = (0..shapes.len()).map(|i| format!("x{i}")).collect();
-    let _ = writeln!(funcs, "def _dec_{fn_name}(r: _Reader) -> {class}:");
-    funcs.push_str(&dec);
-    // The frozen dataclass's fields set at once: its __init__ sets them
-    // one by one through object.__setattr__, the slowest part of a decode.
-    let fields: Vec<_> = names
-        .iter()
-        .zip(&locals)
-        .map(|(n, x)| format!("\"{n}\": {x}"))
-        .collect();
+    // The class comes in as `_cls`: a type may be named as a local is.
     let _ = writeln!(
         funcs,
-        "    o = _new({class})\n    _set(o, \"__dict__\", {{{}}})\n    return o\n\n",
-        fields.join(", ")
+        "def _dec_{fn_name}(r: _Reader, _cls: type = {class}) -> {class}:"
     );
-    let _ = writeln!(funcs, "def _enc_{fn_name}(w: _Writer, v: {class}) -> None:");
+    funcs.push_str(&dec);
+    let values = match got {
+        Decoded::Tuple => "t".to_string(),
+        Decoded::Locals => format!(
+            "({})",
+            (0..shapes.len())
+                .map(|i| format!("x{i}, "))
+                .collect::<String>()
+                .trim_end()
+        ),
+    };
+    let _ = writeln!(funcs, "    return _tnew(_cls, {values})\n\n");
     let _ = writeln!(
         funcs,
-        "    if type(v) is not {class}:\n        raise EncodeError(f\"not a {class}: {{type(v).__name__}}\")"
+        "def _enc_{fn_name}(w: _Writer, v: {class}, _cls: type = {class}) -> None:"
+    );
+    let _ = writeln!(
+        funcs,
+        "    if type(v) is not _cls:\n        raise EncodeError(f\"not a {class}: {{type(v).__name__}}\")"
     );
     funcs.push_str(&enc);
     funcs.push_str("\n\n");
@@ -836,11 +962,16 @@ fn write_fields_codec(
 const API: &str = r#"
 def encode(value: Any) -> bytes:
     """The bytes of one message (any type of this module)."""
-    enc = _ENCODERS.get(type(value))
-    if enc is None:
-        raise EncodeError(f"not a type of this protocol: {type(value).__name__}")
-    w = _Writer()
+    t = type(value)
     try:
+        # (the message's fixed layout)
+        pack = _PACK.get(t)
+        if pack is not None:
+            return pack(value)
+        enc = _ENCODERS.get(t)
+        if enc is None:
+            raise EncodeError(f"not a type of this protocol: {t.__name__}")
+        w = _Writer()
         enc(w, value)
     except EncodeError:
         raise
@@ -853,6 +984,7 @@ def encode(value: Any) -> bytes:
 
 def decode(data: bytes, cls: type = MESSAGE) -> Any:
     """Exactly one message of type `cls` filling `data`."""
+    # (the message's fixed layout)
     if type(data) is not bytes:
         data = bytes(data)
     fast = _FAST.get(cls)

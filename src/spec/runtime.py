@@ -111,15 +111,77 @@ class FrameError(Exception):
     """A frame header that is malformed or announces too much."""
 
 
-@dataclass(frozen=True)
-class Some:
+_tnew = tuple.__new__
+
+try:
+    # The field reader of collections.namedtuple, where there is one.
+    from _collections import _tuplegetter
+except ImportError:
+    def _tuplegetter(index: int, doc: str) -> Any:  # type: ignore[misc]
+        return property(_itemgetter(index), doc=doc)
+
+
+def _no_order(self: Any, other: Any) -> NoReturn:
+    raise TypeError(f"{type(self).__qualname__} values have no order")
+
+
+class _Value(tuple):
+    """The base of the value classes: an immutable tuple of the fields in
+    wire order, read by name (`v.kind`), equal only to a value of the same
+    class with equal fields, hashable when its fields are. `_fields` names
+    the fields; `_replace(**changes)` and `_asdict()` as on a namedtuple."""
+
+    __slots__ = ()
+    _fields: ClassVar[Tuple[str, ...]] = ()
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        fields = cls.__dict__.get("_fields")
+        if fields is not None:
+            for i, name in enumerate(fields):
+                setattr(cls, name, _tuplegetter(i, f"Field {i}, `{name}`."))
+            cls.__match_args__ = fields
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and tuple.__eq__(self, other)
+
+    def __ne__(self, other: object) -> bool:
+        return not (type(other) is type(self) and tuple.__eq__(self, other))
+
+    __hash__ = tuple.__hash__
+    __lt__ = __le__ = __gt__ = __ge__ = _no_order
+
+    def __bool__(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{n}={v!r}" for n, v in zip(self._fields, self))
+        return f"{type(self).__qualname__}({fields})"
+
+    def __getnewargs__(self) -> Tuple[Any, ...]:
+        return tuple(self)
+
+    def _replace(self, **changes: Any) -> Any:
+        """A copy with the named fields changed."""
+        values = [changes.pop(n, v) for n, v in zip(self._fields, self)]
+        if changes:
+            raise TypeError(f"{type(self).__qualname__} has no field {next(iter(changes))!r}")
+        return _tnew(type(self), values)
+
+    def _asdict(self) -> Dict[str, Any]:
+        """The fields by name (nested values stay as they are)."""
+        return dict(zip(self._fields, self))
+
+
+class Some(_Value):
     """`Some(value)` of an `Option` nested in an `Option`."""
 
+    __slots__ = ()
+    _fields = ("value",)
     value: Any
 
-
-_new = object.__new__
-_set = object.__setattr__
+    def __new__(_cls, value: Any) -> Some:
+        return _tnew(_cls, (value,))
 
 
 class _Reader:
@@ -128,11 +190,12 @@ class _Reader:
     __slots__ = ("data", "pos", "end", "whole", "cut", "depth", "elements")
 
     def __init__(self, data: bytes, whole: bool) -> None:
+        n = len(data)
         self.data = data
         self.pos = 0
-        self.end = min(len(data), LIMIT)
+        self.end = n if n <= LIMIT else LIMIT
         self.whole = whole
-        self.cut = len(data) > LIMIT
+        self.cut = n > LIMIT
         self.depth = DEPTH
         self.elements = LIMIT
 
@@ -243,20 +306,25 @@ class _Len:
     def __init__(self, size: int, signed: bool) -> None:
         self.size = size
         self.signed = signed
+        letter = {1: "B", 2: "H", 4: "I", 8: "Q"}[size]
+        self.s = struct.Struct(">" + (letter.lower() if signed else letter))
+        self.max = (1 << (8 * size - (1 if signed else 0))) - 1
 
     def read(self, r: _Reader) -> int:
-        start = r.pos
-        p = r.take(self.size)
-        n = int.from_bytes(r.data[p:p + self.size], "big", signed=self.signed)
+        p = r.pos
+        q = p + self.size
+        if q > r.end:
+            r.short(p, q)
+        n = self.s.unpack_from(r.data, p)[0]
+        r.pos = q
         if n < 0:
-            raise NegativeLength(start, n)
+            raise NegativeLength(p, n)
         return n
 
     def write(self, w: _Writer, n: int) -> None:
-        limit = (1 << (8 * self.size - (1 if self.signed else 0))) - 1
-        if n > limit:
+        if n > self.max:
             raise EncodeError(f"length {n} does not fit {self.size} bytes")
-        w.out += n.to_bytes(self.size, "big")
+        w.out += self.s.pack(n)
 
 
 _PREFIX = _Len(LENGTH_WIDTH, False)
@@ -269,7 +337,12 @@ class _Prim:
         self.fmt = fmt
 
     def dec(self, r: _Reader) -> Any:
-        return self.s.unpack_from(r.data, r.take(self.size))[0]
+        p = r.pos
+        q = p + self.size
+        if q > r.end:
+            r.short(p, q)
+        r.pos = q
+        return self.s.unpack_from(r.data, p)[0]
 
     def enc(self, w: _Writer, v: Any) -> None:
         w.out += self.s.pack(v)
@@ -298,9 +371,9 @@ class _F32Codec:
         return struct.unpack_from(">f", r.data, p)[0]
 
     def enc(self, w: _Writer, v: float) -> None:
-        bits = getattr(v, "bits", None)
-        if bits is not None:
-            w.out += bits.to_bytes(4, "big")
+        # Only a NaN32 brings its bits: another object's `bits` is no float.
+        if isinstance(v, NaN32):
+            w.out += v.bits.to_bytes(4, "big")
         else:
             w.out += struct.pack(">f", v)
 
@@ -396,9 +469,27 @@ class _Str:
         self.text = text
 
     def dec(self, r: _Reader) -> Any:
+        # The length read and the body taken here, in one call: this runs
+        # for every string.
         start = r.pos
-        n = self.length.read(r)
-        return self.dec_body(r, n, start)
+        length = self.length
+        p = start + length.size
+        if p > r.end:
+            r.short(start, p)
+        n = length.s.unpack_from(r.data, start)[0]
+        if n < 0:
+            raise NegativeLength(start, n)
+        q = p + n
+        if q > r.end:
+            r.pos = p
+            r.body(n, start)
+        r.pos = q
+        if not self.text:
+            return r.data[p:q]
+        try:
+            return r.data[p:q].decode("utf-8")
+        except UnicodeDecodeError:
+            raise InvalidUtf8(start) from None
 
     def dec_body(self, r: _Reader, n: int, start: int) -> Any:
         raw = r.body(n, start)
@@ -417,8 +508,16 @@ class _Str:
         return _bytes(v)
 
     def enc(self, w: _Writer, v: Any) -> None:
-        raw = self.raw(v)
-        self.length.write(w, len(raw))
+        if self.text and type(v) is str:
+            raw = v.encode("utf-8")
+        elif not self.text and type(v) is bytes:
+            raw = v
+        else:
+            raw = self.raw(v)
+        length = self.length
+        if len(raw) > length.max:
+            raise EncodeError(f"length {len(raw)} does not fit {length.size} bytes")
+        w.out += length.s.pack(len(raw))
         w.out += raw
 
     def enc_body(self, w: _Writer, v: Any) -> int:
@@ -442,50 +541,75 @@ class _Seq:
 
     def dec(self, r: _Reader) -> Any:
         start = r.pos
-        n = self.length.read(r)
+        length = self.length
+        p = start + length.size
+        if p > r.end:
+            r.short(start, p)
+        n = length.s.unpack_from(r.data, start)[0]
+        r.pos = p
+        if n < 0:
+            raise NegativeLength(start, n)
         return self.dec_body(r, n, start)
 
     def dec_body(self, r: _Reader, n: int, start: int) -> Any:
-        r.charge(n, start)
-        r.enter(start)
+        if n > r.elements:
+            raise LengthOverLimit(start, n, r.elements)
+        r.elements -= n
+        d = r.depth
+        if not d:
+            r.enter(start)
+        p = r.pos
         if self.raw:
-            p = r.pos
             if p + n > r.end:
                 r.short(r.end, r.end + 1)
             r.pos = p + n
-            v: Any = bytes(r.data[p:p + n])
-        elif self.fmt is not None and r.pos + n * self.elem.size <= r.end:
-            p = r.pos
-            v = list(struct.unpack_from(f">{n}{self.fmt}", r.data, p))
+            return r.data[p:p + n]
+        if self.fmt is not None and p + n * self.elem.size <= r.end:
             r.pos = p + n * self.elem.size
-        else:
-            dec = self.elem.dec
-            v = [dec(r) for _ in range(n)]
-        r.leave()
+            return list(struct.unpack_from(f">{n}{self.fmt}", r.data, p))
+        r.depth = d - 1
+        dec = self.elem.dec
+        v = [dec(r) for _ in range(n)]
+        r.depth = d
         return v
 
     def enc(self, w: _Writer, v: Any) -> None:
         v = self.check(v)
-        self.length.write(w, len(v))
-        self.enc_body(w, v)
+        length = self.length
+        if len(v) > length.max:
+            raise EncodeError(f"length {len(v)} does not fit {length.size} bytes")
+        w.out += length.s.pack(len(v))
+        self.put(w, v)
 
     def check(self, v: Any) -> Any:
         if self.raw:
-            return _bytes(v)
+            return v if type(v) is bytes else _bytes(v)
+        if type(v) is list:
+            return v
         return _items(v, (list,), "list")
 
     def enc_body(self, w: _Writer, v: Any) -> None:
-        v = self.check(v)
-        w.charge(len(v))
-        w.enter()
+        self.put(w, self.check(v))
+
+    def put(self, w: _Writer, v: Any) -> None:
+        """The elements of `v`, checked by `check`."""
+        n = len(v)
+        if n > w.elements:
+            w.charge(n)
+        w.elements -= n
+        d = w.depth
+        if not d:
+            w.enter()
         if self.raw:
             w.out += v
         elif self.fmt is not None:
             w.out += struct.pack(f">{len(v)}{self.fmt}", *v)
         else:
+            w.depth = d - 1
+            enc = self.elem.enc
             for x in v:
-                self.elem.enc(w, x)
-        w.leave()
+                enc(w, x)
+            w.depth = d
 
     def count(self, v: Any) -> int:
         return len(self.check(v))
@@ -543,6 +667,8 @@ class _Tuple:
         return v
 
     def enc(self, w: _Writer, v: Tuple[Any, ...]) -> None:
+        if isinstance(v, _Value):
+            raise EncodeError(f"not a tuple: {type(v).__name__}")
         _items(v, (tuple,), "tuple")
         if len(v) != len(self.elems):
             raise EncodeError(f"expected {len(self.elems)} elements, got {len(v)}")
@@ -706,11 +832,15 @@ class _RestRaw:
         return r.data[start:r.end]
 
     def enc(self, w: _Writer, v: bytes) -> None:
-        v = _bytes(v)
-        w.charge(len(v))
-        w.enter()
+        if type(v) is not bytes:
+            v = _bytes(v)
+        n = len(v)
+        if n > w.elements:
+            w.charge(n)
+        w.elements -= n
+        if not w.depth:
+            w.enter()
         w.out += v
-        w.leave()
 
 
 class _OpenSeq:

@@ -255,7 +255,7 @@ pub fn configs() -> [Config<TagTable>; 2] {
 }
 
 const PY_RUNNER: &str = r#"
-import dataclasses, importlib, sys
+import importlib, sys
 sys.path.insert(0, sys.argv[1])
 mods = {}
 out = []
@@ -265,9 +265,6 @@ def same(a, b):
     """Equal values, NaN equal to NaN."""
     if isinstance(a, float) or isinstance(b, float):
         return a == b or (a != a and b != b)
-    if dataclasses.is_dataclass(a):
-        return type(a) is type(b) and all(
-            same(getattr(a, f.name), getattr(b, f.name)) for f in dataclasses.fields(a))
     if isinstance(a, (list, tuple)):
         return type(a) is type(b) and len(a) == len(b) and all(map(same, a, b))
     if isinstance(a, dict):
@@ -275,32 +272,32 @@ def same(a, b):
     return type(a) is type(b) and a == b
 
 def mutations(m, v):
-    """Every field of `v` (and of a dataclass in it) replaced by each
+    """Every field of `v` (and of a value class in it) replaced by each
     hostile value: encode raises EncodeError, or writes bytes that decode
     to the value it was given."""
     bad = []
     def visit(v, rebuild):
-        if not dataclasses.is_dataclass(v):
+        if not isinstance(v, m._Value):
             return
-        for f in dataclasses.fields(v):
-            inner = getattr(v, f.name)
+        for f in v._fields:
+            inner = getattr(v, f)
             for h in HOSTILE:
-                changed = rebuild(dataclasses.replace(v, **{f.name: h}))
+                changed = rebuild(v._replace(**{f: h}))
                 try:
                     b = m.encode(changed)
                 except m.EncodeError:
                     continue
                 except BaseException as e:
-                    bad.append(f"{f.name}={h!r}: {type(e).__name__}")
+                    bad.append(f"{f}={h!r}: {type(e).__name__}")
                     continue
                 try:
                     back = m.decode(b)
                 except BaseException as e:
-                    bad.append(f"{f.name}={h!r}: wrote {b.hex()[:40]} which does not decode ({type(e).__name__})")
+                    bad.append(f"{f}={h!r}: wrote {b.hex()[:40]} which does not decode ({type(e).__name__})")
                     continue
                 if not same(back, changed):
-                    bad.append(f"{f.name}={h!r}: wrote {b.hex()[:40]}, read back {back!r}"[:200])
-            visit(inner, lambda x, v=v, f=f: rebuild(dataclasses.replace(v, **{f.name: x})))
+                    bad.append(f"{f}={h!r}: wrote {b.hex()[:40]}, read back {back!r}"[:200])
+            visit(inner, lambda x, v=v, f=f: rebuild(v._replace(**{f: x})))
     visit(v, lambda x: x)
     return bad
 

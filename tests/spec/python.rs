@@ -351,3 +351,322 @@ fn parse_hex(s: &str) -> Vec<u8> {
         .map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).expect("hex"))
         .collect()
 }
+
+/// A fixed layout of numbers only: `decode` and `encode` read and write it
+/// in one `unpack` and one `pack` of their own.
+#[derive(Serialize, serde::Deserialize)]
+struct Plain {
+    a: u16,
+    b: i64,
+}
+
+/// A fixed layout with a bool, and field names the value classes use.
+#[derive(Serialize, serde::Deserialize)]
+struct Named {
+    kind: u8,
+    ok: bool,
+    #[serde(rename = "_cls")]
+    cls: u16,
+    #[serde(rename = "_tnew")]
+    tnew: u32,
+    count: i8,
+    #[serde(rename = "_replace")]
+    replace: f64,
+}
+
+/// A tuple field: a value class, a tuple too, is no value for it.
+#[derive(Serialize, serde::Deserialize)]
+struct Holder {
+    pair: (u8, u16),
+    inner: Option<Plain>,
+    ratio: f32,
+}
+
+/// A value with a `bits` field, which an `f32` once took for a NaN's bits.
+#[derive(Serialize, serde::Deserialize)]
+struct Bits {
+    bits: u32,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+enum Figure {
+    Circle(u32),
+    Square(u32),
+    #[serde(rename = "_replace")]
+    Replace {
+        a: u8,
+    },
+    #[serde(rename = "_fields")]
+    Fields,
+    Empty,
+}
+
+const VALUES: &str = r#"
+import copy, pickle, sys
+sys.path.insert(0, sys.argv[1])
+import values as m
+plain, named, circle, empty, holder = (bytes.fromhex(h) for h in sys.argv[2:7])
+
+p = m.Plain(a=7, b=-2)
+assert m.encode(p) == plain and m.decode(plain) == p and type(m.decode(plain)) is m.Plain
+assert m.decode(bytearray(plain)) == p and m.decode(memoryview(plain)) == p
+assert (p.a, p.b) == (7, -2) and tuple(p) == (7, -2) and p[1] == -2
+for bad, kind, offset in ((plain[:3], "UnexpectedEnd", 2), (plain + b"\0", "TrailingBytes", 10)):
+    try:
+        m.decode(bad)
+        raise AssertionError(f"decoded {bad.hex()}")
+    except m.DecodeError as e:
+        assert (e.kind, e.offset) == (kind, offset), (e.kind, e.offset)
+for bad in (p._replace(a=1 << 16), p._replace(a=-1), p._replace(a=1.0), p._replace(b=None), p._replace(a="1")):
+    try:
+        m.encode(bad)
+        raise AssertionError(f"encoded {bad!r}")
+    except m.EncodeError:
+        pass
+
+n = m.Named(kind=1, ok=True, _cls_2=2, _tnew_2=3, count=-4, _replace_2=0.5)
+assert m.Named._fields == ("kind", "ok", "_cls_2", "_tnew_2", "count", "_replace_2"), m.Named._fields
+assert m.encode(n) == named and m.decode(named, m.Named) == n and hash(m.decode(named, m.Named)) == hash(n)
+assert repr(n) == "Named(kind=1, ok=True, _cls_2=2, _tnew_2=3, count=-4, _replace_2=0.5)", repr(n)
+assert n.count == -4 and n._replace(kind=9).kind == 9 and n._replace(kind=9)._cls_2 == 2
+assert n._asdict() == {"kind": 1, "ok": True, "_cls_2": 2, "_tnew_2": 3, "count": -4, "_replace_2": 0.5}
+assert pickle.loads(pickle.dumps(n)) == n and copy.deepcopy(n) == n and copy.copy(n) == n
+assert n != tuple(n) and tuple(n) != n and not (n == tuple(n))
+for bad in (n._replace(ok=2), n._replace(ok=1), n._replace(ok=None), n._replace(kind=256)):
+    try:
+        m.encode(bad)
+        raise AssertionError(f"encoded {bad!r}")
+    except m.EncodeError:
+        pass
+try:
+    m.decode(named[:1] + b"\x02" + named[2:], m.Named)
+    raise AssertionError("a bool of 2 decoded")
+except m.InvalidBool as e:
+    assert e.offset == 1
+try:
+    n.kind = 2
+    raise AssertionError("a field was set")
+except AttributeError:
+    pass
+try:
+    n.other = 2
+    raise AssertionError("an attribute was added")
+except AttributeError:
+    pass
+try:
+    n < n
+    raise AssertionError("values are ordered")
+except TypeError:
+    pass
+try:
+    n._replace(nope=1)
+    raise AssertionError("_replace took an unknown field")
+except TypeError:
+    pass
+
+c = m.Figure.Circle(value=5)
+assert m.encode(c) == circle and m.decode(circle, m.Figure) == c and isinstance(c, m.Figure)
+assert c != m.Figure.Square(5) and hash(c) == hash(m.Figure_Circle(5)) and {c: 1}[m.Figure_Circle(5)] == 1
+assert m.Figure._replace_2(a=1)._replace(a=2) == m.Figure._replace_2(2)
+assert m.Figure._fields_2() != m.Figure.Empty() and m.decode(empty, m.Figure) == m.Figure.Empty()
+assert bool(m.Figure.Empty()) and len(m.Figure.Empty()) == 0
+assert repr(m.Figure.Empty()) == "Figure_Empty()" and repr(c) == "Figure_Circle(value=5)"
+# What a positional `case Figure_Circle(v):` pattern reads.
+assert m.Figure_Circle.__match_args__ == ("value",) and m.Named.__match_args__ == m.Named._fields
+print("ok")
+"#;
+
+/// Writes the module of the value types in scratch directory `name` and
+/// runs `script` with the bytes netwire writes for its values; the script
+/// prints "ok".
+fn run_values(name: &str, script: &str) {
+    let config = Config::new();
+    let spec = Spec::new("values", config, Framing::SelfDelimited)
+        .message::<Plain>()
+        .and_then(|s| s.message::<Named>())
+        .and_then(|s| s.message::<Figure>())
+        .and_then(|s| s.message::<Holder>())
+        .and_then(|s| s.message::<Bits>())
+        .expect("traces");
+    let dir = scratch(name);
+    std::fs::write(dir.join("values.py"), spec.python()).expect("write module");
+    let plain = config.to_vec(&Plain { a: 7, b: -2 }).expect("encodes");
+    let named = Named {
+        kind: 1,
+        ok: true,
+        cls: 2,
+        tnew: 3,
+        count: -4,
+        replace: 0.5,
+    };
+    let named = config.to_vec(&named).expect("encodes");
+    let circle = config.to_vec(&Figure::Circle(5)).expect("encodes");
+    let empty = config.to_vec(&Figure::Empty).expect("encodes");
+    let holder = Holder {
+        pair: (1, 2),
+        inner: Some(Plain { a: 7, b: -2 }),
+        ratio: 0.5,
+    };
+    let holder = config.to_vec(&holder).expect("encodes");
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(&dir)
+        .args([
+            hex(&plain),
+            hex(&named),
+            hex(&circle),
+            hex(&empty),
+            hex(&holder),
+        ])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+}
+
+#[test]
+fn python_values_are_tuples_with_named_fields_equal_only_in_their_class() {
+    if have("python3") {
+        run_values("py-values", VALUES);
+    }
+}
+
+const FOREIGN: &str = r#"
+import sys
+sys.path.insert(0, sys.argv[1])
+import values as m
+holder = bytes.fromhex(sys.argv[6])
+n = m.Named(kind=1, ok=True, _cls_2=2, _tnew_2=3, count=-4, _replace_2=0.5)
+
+h = m.Holder(pair=(1, 2), inner=m.Plain(7, -2), ratio=0.5)
+assert m.encode(h) == holder and m.decode(holder, m.Holder) == h and type(h.pair) is tuple
+for bad in (h._replace(pair=m.Plain(1, 2)), h._replace(inner=(7, -2)), h._replace(inner=m.Named(*n)),
+            h._replace(ratio=m.Bits(1))):
+    try:
+        m.encode(bad)
+        raise AssertionError(f"encoded {bad!r}")
+    except m.EncodeError:
+        pass
+print("ok")
+"#;
+
+#[test]
+fn python_encode_refuses_a_value_class_for_a_tuple_or_a_float() {
+    if have("python3") {
+        run_values("py-foreign", FOREIGN);
+    }
+}
+
+/// Types named as the generated functions' locals and parameters.
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "data")]
+struct DataT {
+    a: u8,
+    b: u16,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "r")]
+struct RT {
+    a: u8,
+    ok: bool,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "v")]
+struct VT(u32, String);
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "x0")]
+struct X0T {
+    a: u8,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "t")]
+struct TT {
+    d: DT,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "d")]
+struct DT {
+    a: i16,
+    b: f64,
+}
+
+#[derive(Serialize, serde::Deserialize)]
+#[serde(rename = "cls")]
+struct Shadows {
+    data: DataT,
+    r: RT,
+    v: VT,
+    x0: X0T,
+    t: TT,
+}
+
+const SHADOWS: &str = r#"
+import sys
+sys.path.insert(0, sys.argv[1])
+import shadow as m
+first, whole = bytes.fromhex(sys.argv[2]), bytes.fromhex(sys.argv[3])
+values = [m.data(1, 2), m.r(3, True), m.v(4, "x"), m.x0(5), m.t(m.d(-6, 0.5)), m.d(7, 1.5)]
+for value in values:
+    b = m.encode(value)
+    assert m.decode(b, type(value)) == value, value
+    assert m.decode_prefix(b, type(value)) == (value, len(b)), value
+assert m.MESSAGE is m.data and m.decode(first) == values[0] and m.encode(values[0]) == first
+s = m.cls(*values[:5])
+assert m.encode(s) == whole and m.decode(whole, m.cls) == s
+for bad in (m.r(3, 2), s._replace(x0=m.data(1, 2)), s._replace(data=m.r(1, True))):
+    try:
+        m.encode(bad)
+        raise AssertionError(f"encoded {bad!r}")
+    except m.EncodeError:
+        pass
+print("ok")
+"#;
+
+#[test]
+fn python_types_may_be_named_as_the_generated_locals() {
+    if !have("python3") {
+        return;
+    }
+    let config = Config::new();
+    let spec = Spec::new("shadow", config, Framing::SelfDelimited)
+        .message::<DataT>()
+        .and_then(|s| s.message::<Shadows>())
+        .and_then(|s| s.message::<DT>())
+        .expect("traces");
+    let dir = scratch("py-shadow");
+    std::fs::write(dir.join("shadow.py"), spec.python()).expect("write module");
+    let first = config.to_vec(&DataT { a: 1, b: 2 }).expect("encodes");
+    let whole = Shadows {
+        data: DataT { a: 1, b: 2 },
+        r: RT { a: 3, ok: true },
+        v: VT(4, "x".into()),
+        x0: X0T { a: 5 },
+        t: TT {
+            d: DT { a: -6, b: 0.5 },
+        },
+    };
+    let whole = config.to_vec(&whole).expect("encodes");
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(SHADOWS)
+        .arg(&dir)
+        .args([hex(&first), hex(&whole)])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "ok");
+}
