@@ -10,7 +10,6 @@
 # in the libraries to its values. Prints "FAIL ..." per disagreement and
 # one "count ..." line per protocol and library.
 
-import dataclasses
 import decimal
 import json
 import logging
@@ -86,17 +85,23 @@ def signed8(b):
     return b - 256 if b > 127 else b
 
 
+def is_value(v):
+    """Whether `v` is a value class of a generated module (a tuple with
+    named fields, below the module's `_Value`)."""
+    return any(c.__name__ == "_Value" for c in type(v).__mro__[1:])
+
+
 def to_json(v):
     """A value of a generated module in the form serde_json gives Rust's."""
-    if dataclasses.is_dataclass(v):
+    if is_value(v):
         cls = type(v)
-        names = [f.name for f in dataclasses.fields(v)]
+        names = list(cls._fields)
         if names == ["value"]:
             inner = to_json(v.value)
         else:
             inner = {n: to_json(getattr(v, n)) for n in names}
         base = cls.__mro__[1]
-        if base is not object and not dataclasses.is_dataclass(base):
+        if base.__name__ != "_Value":
             # A variant: the enum's class is its base.
             return {cls.__name__[len(base.__name__) + 1:]: inner}
         return inner
