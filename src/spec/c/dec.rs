@@ -105,18 +105,10 @@ impl Gen<'_> {
             Shape::Unit => {
                 let _ = writeln!(out, "{ind}{lv} = 0;");
             }
-            Shape::Str => self.dec_bytes(Width::from_len(self.len_width), true, lv, out, ind),
-            Shape::Bytes => self.dec_bytes(Width::from_len(self.len_width), false, lv, out, ind),
-            Shape::Seq(e) => {
-                self.dec_seq(Some(Width::from_len(self.len_width)), &[&**e], lv, out, ind)
-            }
-            Shape::Map(k, v) => self.dec_seq(
-                Some(Width::from_len(self.len_width)),
-                &[&**k, &**v],
-                lv,
-                out,
-                ind,
-            ),
+            Shape::Str => self.dec_bytes(self.len_width, true, lv, out, ind),
+            Shape::Bytes => self.dec_bytes(self.len_width, false, lv, out, ind),
+            Shape::Seq(e) => self.dec_seq(Some(self.len_width), &[&**e], lv, out, ind),
+            Shape::Map(k, v) => self.dec_seq(Some(self.len_width), &[&**k, &**v], lv, out, ind),
             Shape::Option(i) => {
                 self.need(1, out, ind);
                 let _ = writeln!(
@@ -208,9 +200,7 @@ impl Gen<'_> {
                          {ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;\n\
                          {ind}    {{ size_t before = p; {elem}"
                     );
-                    let mark = self.mark(e, out, &format!("{ind}      "));
-                    self.dec(e, "elem0", out, &format!("{ind}      "));
-                    self.release(mark, out, &format!("{ind}      "));
+                    self.dec_dropped(e, "elem0", out, &format!("{ind}      "));
                     let _ = writeln!(
                         out,
                         "{ind}      (void)elem0;\n\
@@ -328,9 +318,7 @@ impl Gen<'_> {
                 let name = format!("elem{k}");
                 let elem = self.decl(s, &name);
                 let _ = writeln!(out, "{ind}  {{ {elem}");
-                let mark = self.mark(s, out, &format!("{ind}    "));
-                self.dec(s, &name, out, &format!("{ind}    "));
-                self.release(mark, out, &format!("{ind}    "));
+                self.dec_dropped(s, &name, out, &format!("{ind}    "));
                 let _ = writeln!(out, "{ind}    (void){name}; }}");
             }
             let _ = writeln!(out, "{ind}}}");
@@ -349,9 +337,7 @@ impl Gen<'_> {
             out,
             "{ind}if ({p}_enter(st, p) < 0) return st->err->code;\n{ind}{lv}.ptr = in + p; count = 0;\n{ind}while (p < len || st->cut) {{\n{ind}    {elem}\n{ind}    if ({p}_charge(st, 1, p) < 0) return st->err->code;"
         );
-        let mark = self.mark(e, out, &format!("{ind}    "));
-        self.dec(e, "elem", out, &format!("{ind}    "));
-        self.release(mark, out, &format!("{ind}    "));
+        self.dec_dropped(e, "elem", out, &format!("{ind}    "));
         let _ = writeln!(
             out,
             "{ind}    (void)elem;\n{ind}    count++;\n{ind}}}\n{ind}{lv}.len = (size_t)count;\n{ind}st->depth++;"
@@ -359,6 +345,14 @@ impl Gen<'_> {
         if !matches!(self.fixed(e), Some(n) if n > 0) {
             let _ = writeln!(out, "{ind}{lv}.size = (size_t)((in + p) - {lv}.ptr);");
         }
+    }
+
+    /// Decoding statements of an element that is checked and dropped:
+    /// the nodes it takes from the arena are given back after it.
+    fn dec_dropped(&mut self, s: &Shape, lv: &str, out: &mut String, ind: &str) {
+        let mark = self.mark(s, out, ind);
+        self.dec(s, lv, out, ind);
+        self.release(mark, out, ind);
     }
 
     /// The decoder functions of the type `n`, C name `ty`, around the

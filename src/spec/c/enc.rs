@@ -106,15 +106,13 @@ impl Gen<'_> {
                 );
             }
             Shape::Unit => {}
-            Shape::Str | Shape::Bytes => {
-                self.enc_bytes(Some(Width::from_len(self.len_width)), 1, v, out, ind)
-            }
+            Shape::Str | Shape::Bytes => self.enc_bytes(Some(self.len_width), 1, v, out, ind),
             s @ (Shape::Seq(_) | Shape::Map(..)) if self.var(s) => {
-                self.enc_var(Some(Width::from_len(self.len_width)), v, out, ind)
+                self.enc_var(Some(self.len_width), v, out, ind)
             }
             Shape::Seq(e) => {
                 let size = self.fixed(e).unwrap_or(1);
-                self.enc_bytes(Some(Width::from_len(self.len_width)), size, v, out, ind)
+                self.enc_bytes(Some(self.len_width), size, v, out, ind)
             }
             Shape::Option(i) => {
                 let _ = writeln!(
@@ -168,11 +166,7 @@ impl Gen<'_> {
                 (Adapter::Len(w), s) if self.var(s) => self.enc_var(Some(*w), v, out, ind),
                 (Adapter::Rest, s) if self.var(s) => self.enc_var(None, v, out, ind),
                 (Adapter::Nullable(w), Shape::Option(inner)) if self.var(inner) => {
-                    let n = w.size();
-                    let _ = writeln!(
-                        out,
-                        "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
-                    );
+                    self.enc_absent(*w, v, out, ind);
                     let _ = writeln!(
                         out,
                         "{ind}    if ({p}_enc_depth(depth) < 0) return {big}_EDEPTH;"
@@ -200,11 +194,7 @@ impl Gen<'_> {
                         Shape::Seq(e) => self.fixed(e).unwrap_or(1),
                         _ => 1,
                     };
-                    let n = w.size();
-                    let _ = writeln!(
-                        out,
-                        "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
-                    );
+                    self.enc_absent(*w, v, out, ind);
                     let seq = !matches!(&**inner, Shape::Str | Shape::Bytes);
                     if seq {
                         let _ = writeln!(
@@ -234,14 +224,7 @@ impl Gen<'_> {
     fn enc_var(&mut self, w: Option<Width>, v: &str, out: &mut String, ind: &str) {
         let big = self.p.to_uppercase();
         if let Some(w) = w {
-            let n = w.size();
-            let _ = writeln!(
-                out,
-                "{ind}if ((uint64_t){v}.len > UINT64_C({})) return {big}_EINVAL;\n{ind}if (cap - p < {n}) return {big}_ESHORT;\n{ind}{wr}(out + p, (uint{b}_t){v}.len);\n{ind}p += {n};",
-                w.max(),
-                wr = self.wr(n),
-                b = n * 8
-            );
+            self.enc_count(w, v, out, ind);
         }
         let _ = writeln!(
             out,
@@ -253,18 +236,35 @@ impl Gen<'_> {
     fn enc_bytes(&mut self, w: Option<Width>, size: usize, v: &str, out: &mut String, ind: &str) {
         let big = self.p.to_uppercase();
         if let Some(w) = w {
-            let n = w.size();
-            let _ = writeln!(
-                out,
-                "{ind}if ((uint64_t){v}.len > UINT64_C({})) return {big}_EINVAL;\n{ind}if (cap - p < {n}) return {big}_ESHORT;\n{ind}{wr}(out + p, (uint{b}_t){v}.len);\n{ind}p += {n};",
-                w.max(),
-                wr = self.wr(n),
-                b = n * 8
-            );
+            self.enc_count(w, v, out, ind);
         }
         let _ = writeln!(
             out,
             "{ind}if (({v}.len > 0 && {v}.ptr == NULL) || {v}.len > (cap - p) / {size}) return {big}_ESHORT;\n{ind}if ({v}.len > 0) memcpy(out + p, {v}.ptr, {v}.len * {size});\n{ind}p += {v}.len * {size};"
+        );
+    }
+
+    /// `v.len` as a count of width `w` (`<P>_EINVAL` if it does not fit).
+    fn enc_count(&self, w: Width, v: &str, out: &mut String, ind: &str) {
+        let big = self.p.to_uppercase();
+        let n = w.size();
+        let _ = writeln!(
+            out,
+            "{ind}if ((uint64_t){v}.len > UINT64_C({})) return {big}_EINVAL;\n{ind}if (cap - p < {n}) return {big}_ESHORT;\n{ind}{wr}(out + p, (uint{b}_t){v}.len);\n{ind}p += {n};",
+            w.max(),
+            wr = self.wr(n),
+            b = n * 8
+        );
+    }
+
+    /// A nullable's `None` (a count of -1 in width `w`), and the `else`
+    /// its `Some` goes into.
+    fn enc_absent(&self, w: Width, v: &str, out: &mut String, ind: &str) {
+        let big = self.p.to_uppercase();
+        let n = w.size();
+        let _ = writeln!(
+            out,
+            "{ind}if (!{v}.present) {{\n{ind}    if (cap - p < {n}) return {big}_ESHORT;\n{ind}    memset(out + p, 0xff, {n});\n{ind}    p += {n};\n{ind}}} else {{"
         );
     }
 

@@ -140,53 +140,19 @@ impl Spec {
         if recursive {
             g.arena_sizes(&mut out);
         }
-        // The arena parameter and argument of a type's decoders.
-        let arena_of = |n: &str| {
-            if g.arena.contains(n) {
-                (format!(" {p}_arena *arena,"), " arena,")
-            } else {
-                (String::new(), "")
-            }
-        };
         if let Some(first) = self.message_names().first()
             && g.ok.get(*first).copied().unwrap_or(false)
         {
-            let ty = format!("{p}_{}", g.names.ty(first));
-            let (ap, aa) = arena_of(first);
-            let (dp, da) = (ap.trim_end_matches(','), aa.trim_end_matches(','));
-            let (dp, da) = if dp.is_empty() {
-                (String::new(), String::new())
-            } else {
-                (format!(",{dp}"), format!(",{da}"))
-            };
-            let _ = writeln!(
-                out,
-                "/** The protocol's message: `{}`. */\ntypedef {ty} {p}_message;\n\
-                 static inline long {p}_message_decode_at(const uint8_t *in, size_t len, {p}_message *out,{ap} {p}_error *err) {{ return {ty}_decode_at(in, len, out,{aa} err); }}\n\
-                 static inline long {p}_message_decode(const uint8_t *in, size_t len, {p}_message *out{dp}) {{ return {ty}_decode(in, len, out{da}); }}\n\
-                 static inline long {p}_message_encode(const {p}_message *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
-                comment(first)
-            );
+            let doc = format!("The protocol's message: `{}`.", comment(first));
+            alias(&g, first, "message", &doc, &mut out);
         }
         if let Some(pre) = &self.preamble {
             if g.ok.get(pre).copied().unwrap_or(false) {
-                let ty = format!("{p}_{}", g.names.ty(pre));
-                let (ap, aa) = arena_of(pre);
-                let (dp, da) = (ap.trim_end_matches(','), aa.trim_end_matches(','));
-                let (dp, da) = if dp.is_empty() {
-                    (String::new(), String::new())
-                } else {
-                    (format!(",{dp}"), format!(",{da}"))
-                };
-                let _ = writeln!(
-                    out,
-                    "/** The preamble: one `{}` at the start of each direction of a stream, before the first frame; decode it with `{p}_preamble_decode_at` (its end is found by decoding it), then unframe the messages after it. */\n\
-                     typedef {ty} {p}_preamble;\n\
-                     static inline long {p}_preamble_decode_at(const uint8_t *in, size_t len, {p}_preamble *out,{ap} {p}_error *err) {{ return {ty}_decode_at(in, len, out,{aa} err); }}\n\
-                     static inline long {p}_preamble_decode(const uint8_t *in, size_t len, {p}_preamble *out{dp}) {{ return {ty}_decode(in, len, out{da}); }}\n\
-                     static inline long {p}_preamble_encode(const {p}_preamble *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n",
+                let doc = format!(
+                    "The preamble: one `{}` at the start of each direction of a stream, before the first frame; decode it with `{p}_preamble_decode_at` (its end is found by decoding it), then unframe the messages after it.",
                     comment(pre)
                 );
+                alias(&g, pre, "preamble", &doc, &mut out);
             } else {
                 let _ = writeln!(
                     out,
@@ -199,6 +165,33 @@ impl Spec {
         let _ = writeln!(out, "#endif /* {big}_NETWIRE_H */");
         out
     }
+}
+
+/// `<p>_<name>`, another name of the type `n`, and its `_decode_at`,
+/// `_decode` and `_encode`; `doc` is its comment.
+fn alias(g: &Gen, n: &str, name: &str, doc: &str, out: &mut String) {
+    let p = &g.p;
+    let ty = format!("{p}_{}", g.names.ty(n));
+    // The arena parameter and argument of the type's decoders.
+    let (ap, aa) = if g.arena.contains(n) {
+        (format!(" {p}_arena *arena,"), " arena,")
+    } else {
+        (String::new(), "")
+    };
+    let (dp, da) = (ap.trim_end_matches(','), aa.trim_end_matches(','));
+    let (dp, da) = if dp.is_empty() {
+        (String::new(), String::new())
+    } else {
+        (format!(",{dp}"), format!(",{da}"))
+    };
+    let a = format!("{p}_{name}");
+    let _ = writeln!(
+        out,
+        "/** {doc} */\ntypedef {ty} {a};\n\
+         static inline long {a}_decode_at(const uint8_t *in, size_t len, {a} *out,{ap} {p}_error *err) {{ return {ty}_decode_at(in, len, out,{aa} err); }}\n\
+         static inline long {a}_decode(const uint8_t *in, size_t len, {a} *out{dp}) {{ return {ty}_decode(in, len, out{da}); }}\n\
+         static inline long {a}_encode(const {a} *v, uint8_t *out, size_t cap) {{ return {ty}_encode(v, out, cap); }}\n"
+    );
 }
 
 #[cfg(test)]

@@ -17,7 +17,8 @@ pub(super) struct Gen<'a> {
     pub(super) p: String,
     pub(super) reg: &'a Registry,
     pub(super) names: CNames,
-    pub(super) len_width: usize,
+    /// The width of lengths and counts that no adapter sets.
+    pub(super) len_width: Width,
     pub(super) ok: BTreeMap<String, bool>,
     pub(super) why: BTreeMap<String, String>,
     pub(super) tmp: usize,
@@ -39,7 +40,7 @@ impl<'a> Gen<'a> {
             p: spec.protocol.clone(),
             reg: &spec.reg,
             names: CNames::new(&spec.reg),
-            len_width: spec.config.length_width().size(),
+            len_width: from_len(spec.config.length_width().size()),
             ok: BTreeMap::new(),
             why: BTreeMap::new(),
             tmp: 0,
@@ -147,13 +148,12 @@ impl Gen<'_> {
     }
 }
 
-impl Width {
-    pub(super) fn from_len(n: usize) -> Width {
-        match n {
-            1 => Width::U8,
-            2 => Width::U16,
-            4 => Width::U32,
-            _ => Width::U64,
-        }
+/// The width of a length of `n` bytes.
+fn from_len(n: usize) -> Width {
+    match n {
+        1 => Width::U8,
+        2 => Width::U16,
+        4 => Width::U32,
+        _ => Width::U64,
     }
 }
