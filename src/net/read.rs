@@ -90,6 +90,17 @@ fn short(start: u64, needed: u64, limit: u64) -> Error {
     }
 }
 
+/// The error for a read of `n` bytes at `pos` that does not fit: out of
+/// line and given values, not the reader, so the inlined read is a
+/// compare, a load and the cursor update, and the reader's state need not
+/// be in memory for the call.
+#[cold]
+#[inline(never)]
+fn short_array(pos: usize, n: usize, limit: u64) -> Error {
+    let pos = pos as u64;
+    short(pos, pos.saturating_add(n as u64), limit)
+}
+
 /// The error for a string or byte string of `len` bytes whose body starts
 /// at `body` (its prefix at `start`) and does not fit the input or limit.
 #[cold]
@@ -167,7 +178,7 @@ impl<'de> Read<'de> for SliceReader<'de> {
                 self.rest = tail;
                 Ok(*head)
             }
-            None => Err(self.short_array(N)),
+            None => Err(short_array(self.position(), N, self.limit)),
         }
     }
 
@@ -230,15 +241,6 @@ impl<'de> Read<'de> for SliceReader<'de> {
 }
 
 impl<'de> SliceReader<'de> {
-    /// The error for a read of `n` bytes here that does not fit: out of
-    /// line, so the inlined read is a compare, a load and the cursor update.
-    #[cold]
-    #[inline(never)]
-    fn short_array(&self, n: usize) -> Error {
-        let pos = self.pos();
-        short(pos, pos.saturating_add(n as u64), self.limit)
-    }
-
     #[inline]
     fn take(&mut self, len: u64, start: u64) -> Result<&'de [u8]> {
         let split = usize::try_from(len)
