@@ -58,7 +58,7 @@ impl Limits {
                 self.depth_left = left;
                 Ok(())
             }
-            None => Err(located(ErrorKind::DepthLimit(self.max_depth), at)),
+            None => Err(depth_limit(self.max_depth, at)),
         }
     }
 
@@ -87,6 +87,15 @@ impl Limits {
             )),
         }
     }
+}
+
+/// The depth limit's error: out of line, so that entering a level inlines
+/// to a compare, a decrement and a store (the `ErrorKind` built inline made
+/// a struct's `serialize` too large to inline into its sequence's loop).
+#[cold]
+#[inline(never)]
+fn depth_limit(max_depth: usize, at: Option<u64>) -> Error {
+    located(ErrorKind::DepthLimit(max_depth), at)
 }
 
 #[cold]
