@@ -6,6 +6,8 @@
 
 use std::collections::BTreeSet;
 
+use super::trace::Fields;
+
 /// How a target spells identifiers.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Rules {
@@ -237,6 +239,22 @@ pub(crate) fn comment(s: &str) -> String {
         }
     }
     out
+}
+
+/// The names of a container's fields in one language: `value` for a
+/// newtype, `_0`, `_1`… for a tuple, the serde names made identifiers for
+/// named fields, none of them one of `reserved` (the names the generated
+/// code itself uses in that scope).
+pub(crate) fn field_names(fields: &Fields, rules: Rules, reserved: &[&str]) -> Vec<String> {
+    match fields {
+        Fields::Unit => Vec::new(),
+        Fields::Newtype(_) => vec!["value".into()],
+        Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
+        Fields::Named(v) => {
+            let mut scope = Scope::new(rules, reserved);
+            v.iter().map(|(n, _)| scope.take(n, &[])).collect()
+        }
+    }
 }
 
 #[cfg(test)]

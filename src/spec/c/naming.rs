@@ -107,15 +107,7 @@ impl CNames {
 }
 
 pub(super) fn field_names(fields: &Fields) -> Vec<String> {
-    match fields {
-        Fields::Unit => Vec::new(),
-        Fields::Newtype(_) => vec!["value".into()],
-        Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
-        Fields::Named(v) => {
-            let mut scope = Scope::new(names::C, &["unused", "tag", "v"]);
-            v.iter().map(|(n, _)| scope.take(n, &[])).collect()
-        }
-    }
+    names::field_names(fields, names::C, &["unused", "tag", "v"])
 }
 
 pub(super) fn prim_c(p: Prim) -> Option<&'static str> {

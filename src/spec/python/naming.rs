@@ -144,19 +144,12 @@ impl PyNames {
     }
 }
 
-/// The Python names of a container's fields.
+/// The Python names of a container's fields: none of them the class's
+/// own names or those its `__new__` uses.
 pub(super) fn field_names(fields: &Fields) -> Vec<String> {
-    match fields {
-        Fields::Unit => Vec::new(),
-        Fields::Newtype(_) => vec!["value".into()],
-        Fields::Tuple(v) => (0..v.len()).map(|i| format!("_{i}")).collect(),
-        Fields::Named(v) => {
-            // The class's own names, and those its `__new__` uses.
-            let mut scope = Scope::new(
-                names::PYTHON,
-                &["_tag", "_fields", "_replace", "_asdict", "_cls", "_tnew"],
-            );
-            v.iter().map(|(n, _)| scope.take(n, &[])).collect()
-        }
-    }
+    names::field_names(
+        fields,
+        names::PYTHON,
+        &["_tag", "_fields", "_replace", "_asdict", "_cls", "_tnew"],
+    )
 }
