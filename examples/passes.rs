@@ -9,7 +9,9 @@
 //! Decoders: `memcpy` (a copy into a reused buffer), `to_vec` (a fresh
 //! allocation and a copy of the records: triangles only), `net`,
 //! `wincode-be`, and on `triangles` also `net-records` and
-//! `net-records-borrowed` (`netwire::with::records`). Datasets: `log`,
+//! `net-records-borrowed` (`netwire::with::records`). Encoders, each
+//! message into a reused slice with the crate's slice API: `net-encode`,
+//! `bincode-legacy-be-encode`, `wincode-be-encode`. Datasets: `log`,
 //! `mesh`, `savedata`, `triangles`. Subtract a run with 0 passes for the
 //! setup.
 
@@ -18,8 +20,10 @@ mod datasets;
 
 use std::hint::black_box;
 
-use datasets::formats::{Wincode, WincodeBe, Wire, decode_all, memcpy_all};
-use datasets::{Batch, Owned};
+use datasets::formats::{
+    Bincode, Wincode, WincodeBe, Wire, decode_all, encode_all_slice, memcpy_all,
+};
+use datasets::{Batch, Format, Owned};
 
 fn run<T: Owned>(messages: &[T], decoder: &str, passes: usize) -> Result<(), String> {
     let net = Wire("net", netwire::net::Config::new());
@@ -35,9 +39,28 @@ fn run<T: Owned>(messages: &[T], decoder: &str, passes: usize) -> Result<(), Str
             let batch = Batch::encode(&wincode, messages)?;
             (0..passes).for_each(|_| decode_all::<_, T>(&wincode, &batch));
         }
+        "net-encode" => encode(&net, messages, &batch, passes),
+        "bincode-legacy-be-encode" => {
+            let bincode = Bincode(
+                "bincode-legacy-be",
+                bincode::config::legacy().with_big_endian(),
+            );
+            encode(&bincode, messages, &batch, passes);
+        }
+        "wincode-be-encode" => {
+            let wincode = Wincode::<WincodeBe>("wincode-be", WincodeBe::new());
+            encode(&wincode, messages, &batch, passes);
+        }
         other => return Err(format!("unknown decoder {other}")),
     }
     Ok(())
+}
+
+/// Encodes every message into one reused slice, `passes` times. The slice
+/// is twice the `net` batch: every format here writes at most that.
+fn encode<F: Format, T: Owned>(format: &F, messages: &[T], batch: &Batch, passes: usize) {
+    let mut out = vec![0u8; 2 * batch.len() + 64];
+    (0..passes).for_each(|_| encode_all_slice(format, messages, &mut out));
 }
 
 fn triangles(decoder: &str, passes: usize) -> Result<(), String> {
