@@ -338,6 +338,10 @@ struct ErrorImpl {
     /// Words that say more than the kind: the enum and the tags of a tag
     /// table, for a tag not in it.
     detail: Option<Box<str>>,
+    /// For a read that did not fit in a slice: the bytes that were left.
+    /// The reader turns it into the offset ([`Error::left_in_slice`]), so
+    /// the read's inlined error path needs no more than that count.
+    left: Option<u64>,
 }
 
 impl Error {
@@ -350,6 +354,7 @@ impl Error {
             needed: None,
             io: None,
             detail: None,
+            left: None,
         }))
     }
 
@@ -362,6 +367,7 @@ impl Error {
             needed: None,
             io: None,
             detail: None,
+            left: None,
         }))
     }
 
@@ -375,7 +381,33 @@ impl Error {
             needed: Some(needed),
             io: None,
             detail: None,
+            left: None,
         }))
+    }
+
+    /// A read of `n` bytes from a slice that had `left` bytes: an
+    /// [`ErrorKind::UnexpectedEnd`] or [`ErrorKind::LengthOverLimit`] at
+    /// the reader's position, which the reader resolves when the error
+    /// leaves it (see [`Error::left_in_slice`]); until then no enclosing
+    /// value gives it its offset.
+    #[cold]
+    #[inline(never)]
+    pub(crate) fn short_in_slice(left: usize, n: usize) -> Self {
+        Error(Box::new(ErrorImpl {
+            kind: ErrorKind::UnexpectedEnd,
+            offset: None,
+            needed: Some(n as u64),
+            io: None,
+            detail: None,
+            left: Some(left as u64),
+        }))
+    }
+
+    /// For an error of [`Error::short_in_slice`]: the bytes that were left
+    /// and the bytes the read wanted.
+    #[inline]
+    pub(crate) fn left_in_slice(&self) -> Option<(u64, u64)> {
+        Some((self.0.left?, self.0.needed?))
     }
 
     /// Wraps an I/O error; `offset` is the stream position when it happened,
@@ -388,6 +420,7 @@ impl Error {
             needed: None,
             io: Some(err),
             detail: None,
+            left: None,
         }))
     }
 
@@ -487,7 +520,7 @@ impl Error {
             self.0.kind,
             ErrorKind::Unsupported(_) | ErrorKind::TagTableMismatch { .. }
         );
-        if self.0.offset.is_none() && !configuration {
+        if self.0.offset.is_none() && !configuration && self.0.left.is_none() {
             self.0.offset = Some(offset);
         }
         self

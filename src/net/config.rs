@@ -506,11 +506,13 @@ impl<G: EnumTagging> Config<G> {
     {
         if self.has_default_widths() {
             let mut de = Deserializer::with_widths(read, self, DefaultWidths);
-            let value = T::deserialize(&mut de).map_err(at_message_start)?;
+            let value =
+                T::deserialize(&mut de).map_err(|e| at_message_start(de.reader().resolve(e)))?;
             Ok((value, finish(de.reader())?))
         } else {
             let mut de = Deserializer::new(read, self);
-            let value = T::deserialize(&mut de).map_err(at_message_start)?;
+            let value =
+                T::deserialize(&mut de).map_err(|e| at_message_start(de.reader().resolve(e)))?;
             Ok((value, finish(de.reader())?))
         }
     }

@@ -67,6 +67,14 @@ pub trait Read<'de>: private::Sealed {
 
     /// The next byte, without consuming it.
     fn peek(&mut self) -> Result<u8>;
+
+    /// Gives an error that leaves the decoder its offset and kind where
+    /// the reader left them to it (a slice's short read, see
+    /// `SliceReader::array`); other errors as they are.
+    #[inline]
+    fn resolve(&self, e: Error) -> Error {
+        e
+    }
 }
 
 /// Why a field that runs to the end of the message cannot be read here.
@@ -88,17 +96,6 @@ fn short(start: u64, needed: u64, limit: u64) -> Error {
     } else {
         Error::eof(start, needed)
     }
-}
-
-/// The error for a read of `n` bytes at `pos` that does not fit: out of
-/// line and given values, not the reader, so the inlined read is a
-/// compare, a load and the cursor update, and the reader's state need not
-/// be in memory for the call.
-#[cold]
-#[inline(never)]
-fn short_array(pos: usize, n: usize, limit: u64) -> Error {
-    let pos = pos as u64;
-    short(pos, pos.saturating_add(n as u64), limit)
 }
 
 /// The error for a string or byte string of `len` bytes whose body starts
@@ -178,7 +175,25 @@ impl<'de> Read<'de> for SliceReader<'de> {
                 self.rest = tail;
                 Ok(*head)
             }
-            None => Err(short_array(self.position(), N, self.limit)),
+            None => Err(Error::short_in_slice(self.rest.len(), N)),
+        }
+    }
+
+    /// A short read's error is built from the count of bytes left alone,
+    /// and given its position where it leaves the decoder
+    /// ([`Read::resolve`]): the inlined read is a compare, a load and the
+    /// cursor update, the call on its cold path has two arguments already
+    /// in registers, and the reader's state need not be in memory for it.
+    /// Both keep a struct's reads in registers and a string's
+    /// `deserialize` small enough to inline.
+    #[inline]
+    fn resolve(&self, e: Error) -> Error {
+        match e.left_in_slice() {
+            Some((left, n)) => {
+                let pos = (self.end as u64).saturating_sub(left);
+                short(pos, pos.saturating_add(n), self.limit)
+            }
+            None => e,
         }
     }
 

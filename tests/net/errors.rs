@@ -577,3 +577,61 @@ fn nested_counts_share_one_element_budget() {
     );
     assert_eq!(err.offset(), Some(8));
 }
+
+/// A number cut short inside nested structs and a sequence reports the
+/// position of that number, and the bytes it needed, in every decoder; a
+/// read past the limit is `LengthOverLimit` there, also inside a `char`,
+/// whose short reads are otherwise placed at the char's start.
+#[test]
+fn a_short_read_is_at_its_own_position_at_any_depth() {
+    #[derive(Deserialize, Debug, Serialize)]
+    struct Vector3 {
+        x: f32,
+        y: f32,
+        z: f32,
+    }
+    #[derive(Deserialize, Debug, Serialize)]
+    struct Mesh {
+        id: u8,
+        points: Vec<Vector3>,
+    }
+    let points = [1.0f32, 2.0, 3.0, 4.0, 5.0, 6.0];
+    let mut bytes = vec![7, 0, 0, 0, 2];
+    for p in points {
+        bytes.extend(p.to_be_bytes());
+    }
+    for cut in 5..bytes.len() {
+        // The read that fails starts at the last whole f32 before the cut.
+        let at = 5 + (cut - 5) / 4 * 4;
+        let input = &bytes[..cut];
+        let err = Config::new().from_slice::<Mesh>(input).unwrap_err();
+        assert_eq!(
+            (err.kind(), err.offset(), err.needed()),
+            (
+                &ErrorKind::UnexpectedEnd,
+                Some(at as u64),
+                Some(at as u64 + 4)
+            ),
+            "cut at {cut}: {err}"
+        );
+        let read = Config::new().from_reader::<_, Mesh>(input).unwrap_err();
+        assert_eq!((read.kind(), read.offset()), (err.kind(), err.offset()));
+        let front = Config::new().take_from_slice::<Mesh>(input).unwrap_err();
+        assert_eq!(front.offset(), Some(at as u64));
+    }
+    let over = Config::new()
+        .with_limit(11)
+        .from_slice::<Mesh>(&bytes)
+        .unwrap_err();
+    assert_eq!(
+        (over.kind(), over.offset()),
+        (&ErrorKind::LengthOverLimit { len: 13, limit: 11 }, Some(9))
+    );
+    fails::<(u8, char)>(
+        Config::new().with_limit(2),
+        &[0, 0xc2, 0x80],
+        ErrorKind::LengthOverLimit { len: 3, limit: 2 },
+        2,
+    );
+    fails::<(u8, char)>(Config::new(), &[0, 0xe2, 0x82], ErrorKind::UnexpectedEnd, 1);
+}

@@ -160,30 +160,21 @@ impl Decoder<'_, '_> {
             _ => return Err(at(ErrorKind::InvalidChar, start)),
         };
         let needed = start.saturating_add(width as u64);
-        let relocate = |e: Error| {
-            if e.is_eof() {
-                Error::eof(start, needed)
-            } else {
-                e
-            }
-        };
         // The rest in one read, as the typed decoder reads it: a short
         // input gives the same error.
-        let buf = match width {
-            1 => [first, 0, 0, 0],
-            2 => {
-                let [a] = self.read.array::<1>().map_err(relocate)?;
-                [first, a, 0, 0]
-            }
-            3 => {
-                let [a, b] = self.read.array::<2>().map_err(relocate)?;
-                [first, a, b, 0]
-            }
-            _ => {
-                let [a, b, c] = self.read.array::<3>().map_err(relocate)?;
-                [first, a, b, c]
-            }
+        let rest = match width {
+            1 => Ok([first, 0, 0, 0]),
+            2 => self.read.array::<1>().map(|[a]| [first, a, 0, 0]),
+            3 => self.read.array::<2>().map(|[a, b]| [first, a, b, 0]),
+            _ => self.read.array::<3>().map(|[a, b, c]| [first, a, b, c]),
         };
+        // A short read is at the start of the char, unless the char does
+        // not fit the limit (the reader gives the error its position and
+        // kind first).
+        let buf = rest.map_err(|e| match self.read.resolve(e) {
+            e if e.is_eof() => Error::eof(start, needed),
+            e => e,
+        })?;
         buf.get(..width)
             .and_then(|s| std::str::from_utf8(s).ok())
             .and_then(|s| s.chars().next())

@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use super::Spec;
 use crate::error::{Error, ErrorKind, Result};
-use crate::net::read::SliceReader;
+use crate::net::read::{Read as _, SliceReader};
 use dump::Label;
 pub(super) use dump::shape_name;
 
@@ -198,7 +198,9 @@ impl Spec {
     pub fn decode_as(&self, type_name: Option<&str>, bytes: &[u8]) -> Result<Value> {
         let root = self.root(type_name).map_err(Error::custom)?;
         let mut de = self.decoder(SliceReader::whole(bytes, self.config.limit()), false);
-        let value = de.value(&root, Label::Root).map_err(|e| e.or_offset(0))?;
+        let value = de
+            .value(&root, Label::Root)
+            .map_err(|e| de.read.resolve(e).or_offset(0))?;
         let used = de.read.position();
         if used < bytes.len() {
             return Err(Error::new(ErrorKind::TrailingBytes, used as u64));
@@ -229,7 +231,9 @@ impl Spec {
     pub fn decode_prefix(&self, bytes: &[u8]) -> Result<(Value, usize)> {
         let root = self.root(None).map_err(Error::custom)?;
         let mut de = self.decoder(SliceReader::new(bytes, self.config.limit()), false);
-        let value = de.value(&root, Label::Root).map_err(|e| e.or_offset(0))?;
+        let value = de
+            .value(&root, Label::Root)
+            .map_err(|e| de.read.resolve(e).or_offset(0))?;
         Ok((value, de.read.position()))
     }
 
@@ -265,7 +269,7 @@ impl Spec {
         let mut de = self.decoder(SliceReader::whole(bytes, self.config.limit()), true);
         let result = de
             .value(&root, Label::Root)
-            .map_err(|e| e.or_offset(0))
+            .map_err(|e| de.read.resolve(e).or_offset(0))
             .and_then(|_| {
                 let used = de.read.position();
                 if used < bytes.len() {
