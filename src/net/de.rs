@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::config::{
     Config, EnumTagging, EnumTags, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths,
 };
-use super::read::{Owned, Read, Reference, no_end};
+use super::read::{Owned, Read, Reference, char_bytes, no_end};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format;
@@ -587,20 +587,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::Deserializer<'de>
         let start = self.read.pos();
         let first = self.byte()?;
         let width = utf8_width(first).ok_or_else(|| error_at(ErrorKind::InvalidChar, start))?;
-        let needed = start.saturating_add(width as u64);
-        let rest = match width {
-            1 => Ok([first, 0, 0, 0]),
-            2 => self.read.array::<1>().map(|[a]| [first, a, 0, 0]),
-            3 => self.read.array::<2>().map(|[a, b]| [first, a, b, 0]),
-            _ => self.read.array::<3>().map(|[a, b, c]| [first, a, b, c]),
-        };
-        // A short read is at the start of the char, unless the char does
-        // not fit the limit (the reader gives the error its position and
-        // kind first).
-        let buf = rest.map_err(|e| match self.read.resolve(e) {
-            e if e.is_eof() => Error::eof(start, needed),
-            e => e,
-        })?;
+        let buf = char_bytes(&mut self.read, first, width, start)?;
         let c = buf
             .get(..width)
             .and_then(|s| std::str::from_utf8(s).ok())

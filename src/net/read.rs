@@ -77,6 +77,29 @@ pub trait Read<'de>: private::Sealed {
     }
 }
 
+/// The bytes of a `char` whose first byte, read at `start`, says it is
+/// `width` bytes long: the rest in one read, as both decoders read it. A
+/// short input is at the char's start, unless the char does not fit the
+/// limit (the reader gives the error its position and kind first).
+#[inline]
+pub(crate) fn char_bytes<'de, R: Read<'de>>(
+    read: &mut R,
+    first: u8,
+    width: usize,
+    start: u64,
+) -> Result<[u8; 4]> {
+    let rest = match width {
+        1 => Ok([first, 0, 0, 0]),
+        2 => read.array::<1>().map(|[a]| [first, a, 0, 0]),
+        3 => read.array::<2>().map(|[a, b]| [first, a, b, 0]),
+        _ => read.array::<3>().map(|[a, b, c]| [first, a, b, c]),
+    };
+    rest.map_err(|e| match read.resolve(e) {
+        e if e.is_eof() => Error::eof(start, start.saturating_add(width as u64)),
+        e => e,
+    })
+}
+
 /// Why a field that runs to the end of the message cannot be read here.
 pub(crate) const NO_END: &str = "a netwire::with::rest or empty_as_none field needs to know where \
      the message ends: decode it from a whole frame or datagram (from_slice), not from a \

@@ -7,7 +7,7 @@ use super::Value;
 use super::dump::Line;
 use crate::error::{Error, ErrorKind, Result};
 use crate::limits::Limits;
-use crate::net::read::{Read, Reference, SliceReader};
+use crate::net::read::{Read, Reference, SliceReader, char_bytes};
 use crate::spec::trace::{Prim, Shape};
 use crate::spec::{Spec, SpecError};
 use crate::with::Width;
@@ -159,22 +159,7 @@ impl Decoder<'_, '_> {
             0xf0..=0xf4 => 4,
             _ => return Err(at(ErrorKind::InvalidChar, start)),
         };
-        let needed = start.saturating_add(width as u64);
-        // The rest in one read, as the typed decoder reads it: a short
-        // input gives the same error.
-        let rest = match width {
-            1 => Ok([first, 0, 0, 0]),
-            2 => self.read.array::<1>().map(|[a]| [first, a, 0, 0]),
-            3 => self.read.array::<2>().map(|[a, b]| [first, a, b, 0]),
-            _ => self.read.array::<3>().map(|[a, b, c]| [first, a, b, c]),
-        };
-        // A short read is at the start of the char, unless the char does
-        // not fit the limit (the reader gives the error its position and
-        // kind first).
-        let buf = rest.map_err(|e| match self.read.resolve(e) {
-            e if e.is_eof() => Error::eof(start, needed),
-            e => e,
-        })?;
+        let buf = char_bytes(&mut self.read, first, width, start)?;
         buf.get(..width)
             .and_then(|s| std::str::from_utf8(s).ok())
             .and_then(|s| s.chars().next())
