@@ -696,6 +696,38 @@ fn tshark(entries: &[Entry], tag: &str, failures: &mut Vec<String>) -> usize {
     cases.len()
 }
 
+/// Builds entries on a thread with a stack large enough for the deepest
+/// values of the catalogue.
+fn on_a_large_stack<T: Send + 'static>(build: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(256 << 20)
+        .spawn(build)
+        .expect("thread")
+        .join()
+        .expect("the entries build")
+}
+
+/// Runs `entries` through the generated Python and C, where `tools` says
+/// they are here, and adds their case counts to `report`. Every type
+/// must have a C form.
+fn python_and_c(
+    entries: &[Entry],
+    tag: &str,
+    tools: [bool; 2],
+    failures: &mut Vec<String>,
+    report: &mut String,
+) {
+    if tools[0] {
+        let n = python(entries, tag, failures);
+        let _ = write!(report, "; python {n}");
+    }
+    if tools[1] {
+        let (n, left) = c(entries, tag, failures);
+        assert!(left.is_empty(), "types with no C form: {left:?}");
+        let _ = write!(report, "; c {n}");
+    }
+}
+
 /// Runs the catalogue under every config through every peer.
 #[test]
 fn every_peer_agrees_with_netwire() {
@@ -711,31 +743,20 @@ fn every_peer_agrees_with_netwire() {
     let mut failures = Vec::new();
     for (i, config) in configs().into_iter().enumerate() {
         let tag = format!("cfg{i}");
-        let entries = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn({
-                let mut g = Gen::new(16 + i);
-                move || catalogue(config, &mut g)
-            })
-            .expect("thread")
-            .join()
-            .expect("the catalogue builds");
+        let entries = on_a_large_stack(move || catalogue(config, &mut Gen::new(16 + i)));
         let cases: usize = entries.iter().map(|e| e.samples.len()).sum();
         let valid: usize = entries.iter().map(|e| e.valid).sum();
         let mut report = format!(
             "config {i}: {} types, {valid} values, {cases} cases",
             entries.len()
         );
-        if tools[0] {
-            let n = python(&entries, &tag, &mut failures);
-            let _ = write!(report, "; python {n}");
-        }
-        if tools[1] {
-            let (n, left) = c(&entries, &tag, &mut failures);
-            // Every type of the catalogue runs through C.
-            assert!(left.is_empty(), "types with no C form: {left:?}");
-            let _ = write!(report, "; c {n}");
-        }
+        python_and_c(
+            &entries,
+            &tag,
+            [tools[0], tools[1]],
+            &mut failures,
+            &mut report,
+        );
         if tools[2] {
             let n = tshark(&entries, &tag, &mut failures);
             let _ = write!(report, "; tshark {n}");
@@ -773,37 +794,24 @@ fn more_recursive_shapes_agree_in_python_and_c() {
     let mut failures = Vec::new();
     for (i, config) in configs().into_iter().enumerate() {
         let tag = format!("rec{i}");
-        let entries = std::thread::Builder::new()
-            .stack_size(256 << 20)
-            .spawn(move || {
-                let mut g = Gen::new(16 + i);
-                let d = Framing::Datagram;
-                let limit = config.depth();
-                let rings: Vec<Vec<u8>> = [limit - 1, limit, limit + 1, 2 * limit]
-                    .into_iter()
-                    .map(|n| vec![1u8; n])
-                    .collect();
-                vec![
-                    entry::<Forest>("forest", config, d, &values(&mut g), &[], &mut g),
-                    entry::<Twin>("twin", config, d, &values(&mut g), &[], &mut g),
-                    entry::<Ring>("ring", config, d, &values(&mut g), &rings, &mut g),
-                    entry::<Mutual>("mutual", config, d, &values(&mut g), &[], &mut g),
-                ]
-            })
-            .expect("thread")
-            .join()
-            .expect("the entries build");
+        let entries = on_a_large_stack(move || {
+            let mut g = Gen::new(16 + i);
+            let d = Framing::Datagram;
+            let limit = config.depth();
+            let rings: Vec<Vec<u8>> = [limit - 1, limit, limit + 1, 2 * limit]
+                .into_iter()
+                .map(|n| vec![1u8; n])
+                .collect();
+            vec![
+                entry::<Forest>("forest", config, d, &values(&mut g), &[], &mut g),
+                entry::<Twin>("twin", config, d, &values(&mut g), &[], &mut g),
+                entry::<Ring>("ring", config, d, &values(&mut g), &rings, &mut g),
+                entry::<Mutual>("mutual", config, d, &values(&mut g), &[], &mut g),
+            ]
+        });
         let cases: usize = entries.iter().map(|e| e.samples.len()).sum();
         let mut report = format!("recursive, config {i}: {cases} cases");
-        if tools[0] {
-            let n = python(&entries, &tag, &mut failures);
-            let _ = write!(report, "; python {n}");
-        }
-        if tools[1] {
-            let (n, left) = c(&entries, &tag, &mut failures);
-            assert!(left.is_empty(), "types with no C form: {left:?}");
-            let _ = write!(report, "; c {n}");
-        }
+        python_and_c(&entries, &tag, tools, &mut failures, &mut report);
         eprintln!("{report}");
     }
     let shown: Vec<String> = failures
