@@ -139,6 +139,14 @@ impl HintBudget {
         }
     }
 
+    /// This budget, leaving none here (to hand it to another decoder).
+    #[inline]
+    pub(crate) fn take(&self) -> Self {
+        HintBudget {
+            left: Cell::new(self.left.replace(0)),
+        }
+    }
+
     /// The hint for a collection that claims `count` more elements when
     /// `present` bytes of the message are in memory. The collection's
     /// first non-zero hint takes its share of the budget; later ones

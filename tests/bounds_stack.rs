@@ -216,10 +216,17 @@ fn net_options_and_sequences() {
     // Some, Some, Some, ...
     let kind = on_small_stack(|| netwire::net::from_slice::<Chain>(&vec![1; TAGS]).err());
     assert_eq!(kind, ErrorKind::DepthLimit(Config::DEFAULT_DEPTH));
-    // A one-element sequence holding a one-element sequence, ...
+    // A one-element sequence holding a one-element sequence, ..., from a
+    // reader and from a slice (whose sequences also keep room for small
+    // elements).
     let kind = on_small_stack(|| {
         let input = [0, 0, 0, 1].repeat(TAGS);
         netwire::net::from_reader::<_, Nest>(&input[..]).err()
+    });
+    assert_eq!(kind, ErrorKind::DepthLimit(Config::DEFAULT_DEPTH));
+    let kind = on_small_stack(|| {
+        let input = [0, 0, 0, 1].repeat(TAGS);
+        netwire::net::from_slice::<Nest>(&input).err()
     });
     assert_eq!(kind, ErrorKind::DepthLimit(Config::DEFAULT_DEPTH));
 }

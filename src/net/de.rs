@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use super::config::{
     Config, EnumTagging, EnumTags, LengthWidth, NoTags, RuntimeWidths, TagWidth, Widths,
 };
-use super::read::{Owned, Read, Reference, char_bytes, no_end};
+use super::read::{Owned, ROOM, Read, Reference, char_bytes, no_end};
 use super::ser::MISPLACED;
 use crate::error::{Error, ErrorKind, Result};
 use crate::format;
@@ -48,6 +48,34 @@ impl<'de, R: Read<'de>, T: EnumTagging> Deserializer<R, T> {
 }
 
 impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
+    /// A copy of this deserializer over its reader's [`Read::Fast`] one,
+    /// when the reader has one here. The copy takes the hint budget; this
+    /// one keeps none until [`Deserializer::join`].
+    #[inline(always)]
+    fn fork(&mut self) -> Option<Deserializer<R::Fast, T, W>> {
+        let read = self.read.fast()?;
+        Some(Deserializer {
+            read,
+            widths: self.widths,
+            limit: self.limit,
+            limits: self.limits,
+            depth_left: self.depth_left,
+            max_depth: self.max_depth,
+            hints: self.hints.take(),
+            tags: self.tags,
+        })
+    }
+
+    /// Takes back the state of a [`Deserializer::fork`]: the reader's
+    /// position, the limits and the hint budget left.
+    #[inline(always)]
+    fn join(&mut self, fast: &Deserializer<R::Fast, T, W>) {
+        self.read.unfast(&fast.read);
+        self.limits = fast.limits;
+        self.depth_left = fast.depth_left;
+        self.hints = fast.hints.take();
+    }
+
     /// A deserializer over `read` with the settings of `config` and
     /// `widths`, which must be `config`'s.
     #[inline]
@@ -233,12 +261,14 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
             de: &mut *self,
             left: len,
             claim: HintClaim::default(),
+            fast: None,
         };
         let result = if map {
             visitor.visit_map(&mut access)
         } else {
             visitor.visit_seq(&mut access)
         };
+        access.join();
         let (left, claim) = (access.left, access.claim);
         let value = finish_counted(result, left, start)?;
         self.hints.settle(&claim);
@@ -787,25 +817,119 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Fixed<
 
 /// The elements of a sequence or the entries of a map: a count read from
 /// the wire.
-struct Counted<'a, R, T, W> {
+struct Counted<'a, 'de, R: Read<'de>, T, W> {
     de: &'a mut Deserializer<R, T, W>,
     left: usize,
     /// This collection's share of the hint budget.
     claim: HintClaim,
+    /// While the reader has [`ROOM`] bytes left, the deserializer over its
+    /// [`Read::Fast`] reader that small elements are decoded with (see
+    /// [`Counted::small_element`]). Kept from one element to the next, so
+    /// that an element's code that is not inlined costs a comparison more
+    /// and no copy.
+    fast: Option<held::Held<Deserializer<R::Fast, T, W>>>,
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, R, T, W> {
+/// How [`Counted::fast`] is held: in place in optimized builds; boxed in
+/// debug builds, whose frames are largest, so that a sequence's frame
+/// does not grow by a whole deserializer and the default depth still fits
+/// a 128 KiB stack (`tests/bounds_stack.rs`). The same code either way.
+mod held {
+    #[cfg(not(debug_assertions))]
+    pub(super) type Held<D> = D;
+    #[cfg(debug_assertions)]
+    pub(super) type Held<D> = Box<D>;
+
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub(super) fn new<D>(d: D) -> Held<D> {
+        d
+    }
+
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    pub(super) fn new<D>(d: D) -> Held<D> {
+        Box::new(d)
+    }
+
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
+    pub(super) fn get<D>(held: &mut Option<Held<D>>) -> Option<&mut D> {
+        held.as_mut()
+    }
+
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    pub(super) fn get<D>(held: &mut Option<Held<D>>) -> Option<&mut D> {
+        held.as_deref_mut()
+    }
+}
+
+/// Whether elements of type `V` go through [`Counted::fast`]: small, plain
+/// values, from [`SMALLEST`] to [`ROOM`] bytes with no drop glue (so no
+/// string or collection of their own, whose reads the room would not
+/// cover). The choice is made by the compiler: other types have one copy
+/// of their code, as before.
+const fn worth<V>() -> bool {
+    let size = size_of::<V>();
+    !std::mem::needs_drop::<V>() && SMALLEST <= size && size <= ROOM
+}
+
+/// The fewest bytes of a value for [`worth`]: a smaller one has too few
+/// reads to spare a check of.
+const SMALLEST: usize = 16;
+
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, 'de, R, T, W> {
     /// The count, capped by the input bytes already in memory, while the
     /// message's hint budget lasts.
     #[inline]
     fn hint(&self) -> usize {
-        let de = &*self.de;
-        de.hints
-            .hint(&self.claim, self.left as u64, de.read.buffered())
+        match &self.fast {
+            Some(de) => de
+                .hints
+                .hint(&self.claim, self.left as u64, de.read.buffered()),
+            None => {
+                let de = &*self.de;
+                de.hints
+                    .hint(&self.claim, self.left as u64, de.read.buffered())
+            }
+        }
+    }
+
+    /// Decodes a small, plain element ([`worth`]): through
+    /// [`Counted::fast`] while the reader has [`ROOM`] bytes left. The
+    /// reads, their errors and their offsets are the same either way. Out
+    /// of line in debug builds, so that the frames of other elements
+    /// (those of a recursive type) stay as small as they were.
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline(never))]
+    fn small_element<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
+        if self.fast.is_none() {
+            self.fast = self.de.fork().map(held::new);
+        }
+        match held::get(&mut self.fast) {
+            Some(fast) if fast.read.buffered() >= ROOM as u64 => seed.deserialize(fast),
+            _ => {
+                self.join();
+                seed.deserialize(&mut *self.de)
+            }
+        }
+    }
+
+    /// Gives [`Counted::fast`]'s state back, when in use. Out of line in
+    /// debug builds, as [`Counted::small_element`].
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    #[cfg_attr(debug_assertions, inline(never))]
+    fn join(&mut self) {
+        if let Some(fast) = self.fast.take() {
+            self.de.join(&fast);
+        }
     }
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Counted<'_, R, T, W> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de>
+    for Counted<'_, 'de, R, T, W>
+{
     type Error = Error;
 
     #[inline(always)]
@@ -813,6 +937,9 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Counte
         match self.left.checked_sub(1) {
             Some(left) => {
                 self.left = left;
+                if worth::<S::Value>() {
+                    return self.small_element(seed).map(Some);
+                }
                 seed.deserialize(&mut *self.de).map(Some)
             }
             None => Ok(None),
@@ -825,7 +952,9 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de> for Counte
     }
 }
 
-impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::MapAccess<'de> for Counted<'_, R, T, W> {
+impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::MapAccess<'de>
+    for Counted<'_, 'de, R, T, W>
+{
     type Error = Error;
 
     #[inline(always)]

@@ -11,10 +11,14 @@ use crate::error::{Error, ErrorKind, Result};
 
 mod private {
     pub trait Sealed {}
-    impl Sealed for super::SliceReader<'_> {}
+    impl<const FAST: bool> Sealed for super::SliceReader<'_, FAST> {}
     impl<R: std::io::Read> Sealed for super::IoReader<R> {}
     impl Sealed for super::SplitReader<'_> {}
 }
+
+/// The bytes left that let a sequence's elements be decoded through a
+/// [`Read::Fast`] reader: what the reads of one small element fit in.
+pub(crate) const ROOM: usize = 64;
 
 /// Bytes of a string or byte string: borrowed from the input for the whole
 /// of `'de`, or copied into the reader's scratch buffer.
@@ -67,6 +71,26 @@ pub trait Read<'de>: private::Sealed {
 
     /// The next byte, without consuming it.
     fn peek(&mut self) -> Result<u8>;
+
+    /// The reader that small sequence elements are decoded through while
+    /// at least [`ROOM`] bytes are left: the same reads, another type, so
+    /// that the element's code is compiled once more for it. Inlined into
+    /// its sequence's loop, right after the loop's check of the room, that
+    /// copy needs no check of its own for the reads that fit in it.
+    type Fast: Read<'de>;
+
+    /// A [`Read::Fast`] reader at this one's position, when this one has
+    /// [`ROOM`] bytes left.
+    #[inline(always)]
+    fn fast(&self) -> Option<Self::Fast> {
+        None
+    }
+
+    /// Moves this reader to where the [`Read::fast`] reader it gave is.
+    #[inline(always)]
+    fn unfast(&mut self, fast: &Self::Fast) {
+        let _ = fast;
+    }
 
     /// Gives an error that leaves the decoder its offset and kind where
     /// the reader left them to it (a slice's short read, see
@@ -140,7 +164,7 @@ fn short_bytes(start: u64, body: u64, len: u64, limit: u64) -> Error {
 }
 
 /// Reads from a borrowed slice; strings and bytes borrow from it.
-pub struct SliceReader<'de> {
+pub struct SliceReader<'de, const FAST: bool = false> {
     /// The input, cut at the limit.
     rest: &'de [u8],
     /// The length of the input after the cut.
@@ -175,7 +199,9 @@ impl<'de> SliceReader<'de> {
             ..Self::new(input, limit)
         }
     }
+}
 
+impl<'de, const FAST: bool> SliceReader<'de, FAST> {
     /// Bytes consumed so far.
     #[inline]
     pub fn position(&self) -> usize {
@@ -185,7 +211,29 @@ impl<'de> SliceReader<'de> {
     }
 }
 
-impl<'de> Read<'de> for SliceReader<'de> {
+impl<'de, const FAST: bool> Read<'de> for SliceReader<'de, FAST> {
+    type Fast = SliceReader<'de, true>;
+
+    #[inline(always)]
+    fn fast(&self) -> Option<Self::Fast> {
+        if FAST || self.rest.len() < ROOM {
+            return None;
+        }
+        // The same reader, typed as the fast one.
+        Some(SliceReader {
+            rest: self.rest,
+            end: self.end,
+            limit: self.limit,
+            whole: self.whole,
+            cut: self.cut,
+        })
+    }
+
+    #[inline(always)]
+    fn unfast(&mut self, fast: &Self::Fast) {
+        self.rest = fast.rest;
+    }
+
     #[inline]
     fn pos(&self) -> u64 {
         self.position() as u64
@@ -278,7 +326,7 @@ impl<'de> Read<'de> for SliceReader<'de> {
     }
 }
 
-impl<'de> SliceReader<'de> {
+impl<'de, const FAST: bool> SliceReader<'de, FAST> {
     #[inline]
     fn take(&mut self, len: u64, start: u64) -> Result<&'de [u8]> {
         let split = usize::try_from(len)
@@ -381,6 +429,9 @@ impl<R: io::Read> IoReader<R> {
 }
 
 impl<'de, R: io::Read> Read<'de> for IoReader<R> {
+    /// Never made: nothing is read ahead, so there is never room.
+    type Fast = SliceReader<'de, true>;
+
     #[inline]
     fn pos(&self) -> u64 {
         self.pos
@@ -574,6 +625,9 @@ impl<'de> SplitReader<'de> {
 }
 
 impl<'de> Read<'de> for SplitReader<'de> {
+    /// Never made: a message split in two is read with a check per read.
+    type Fast = SliceReader<'de, true>;
+
     fn pos(&self) -> u64 {
         self.pos as u64
     }

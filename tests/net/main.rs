@@ -14,6 +14,7 @@ mod depth;
 mod end_of_message;
 mod errors;
 mod records;
+mod room;
 mod roundtrip;
 mod slice_output;
 mod tag_tables;
