@@ -22,6 +22,7 @@ pub mod budget;
 pub mod differential;
 pub mod framing;
 pub mod framings;
+pub mod room;
 pub mod schedule;
 pub mod streams;
 pub mod writer;

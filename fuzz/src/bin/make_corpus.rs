@@ -49,6 +49,51 @@ fn frames<E: FrameEncoder>(mut codec: E, payloads: &[&[u8]]) -> Vec<u8> {
     wire.to_vec()
 }
 
+/// `net_room`: sequences long enough that most elements have room, under
+/// the default settings and under u16 lengths and tags.
+fn room_seeds() {
+    use netwire_fuzz::room::{Named, Record, Shape, Triangle};
+    let records: Vec<Record> = (0..12u8)
+        .map(|i| Record {
+            shape: [Shape::Dot(u16::from(i)), Shape::Rect { w: 7, h: 9 }, Shape::Empty]
+                [usize::from(i % 3)],
+            flag: i % 2 == 0,
+            letter: char::from(b'a' + i),
+            maybe: (i % 4 != 0).then_some(u64::from(i)),
+            pair: (-(i as i8), u64::from(i) << 40),
+            small: i,
+        })
+        .collect();
+    let triangles: Vec<Triangle> = (0..8i32)
+        .map(|i| Triangle {
+            vertices: [[i, -i, i * 3], [1, 2, 3], [i << 20, 0, -1]],
+            normal: [0, 1, i as u32],
+        })
+        .collect();
+    let named: Vec<Named<'_>> = ["a", "bc", "", "long enough to leave the room"]
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Named {
+            name,
+            id: i as u32,
+            bytes: &b"\x00\x01\x02"[..i.min(3)],
+        })
+        .collect();
+    for sel in [0x00u8, 0x06] {
+        let config = net_config(sel);
+        let seeds = [
+            ("records", config.to_vec(&records)),
+            ("triangles", config.to_vec(&triangles)),
+            ("named", config.to_vec(&named)),
+        ];
+        for (name, bytes) in seeds {
+            let mut seed = vec![sel];
+            seed.extend(bytes.expect("sample encodes"));
+            write("net_room", &format!("{name}-{sel:02x}"), &seed);
+        }
+    }
+}
+
 fn main() {
     let messages = sample_messages();
     let borrowed = Borrowed {
@@ -80,6 +125,7 @@ fn main() {
         seed.extend(config.to_vec(&borrowed).expect("sample encodes"));
         write("net_from_slice", &format!("borrowed-{sel:02x}"), &seed);
     }
+    room_seeds();
     for (i, m) in messages.iter().enumerate() {
         let bytes = Config::new().to_vec(m).expect("sample encodes");
         write("net_roundtrip", &format!("message-{i}"), &bytes);
