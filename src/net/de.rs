@@ -261,7 +261,7 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
             de: &mut *self,
             left: len,
             claim: HintClaim::default(),
-            fast: None,
+            fast: Default::default(),
         };
         let result = if map {
             visitor.visit_map(&mut access)
@@ -824,45 +824,25 @@ struct Counted<'a, 'de, R: Read<'de>, T, W> {
     claim: HintClaim,
     /// While the reader has [`ROOM`] bytes left, the deserializer over its
     /// [`Read::Fast`] reader that small elements are decoded with (see
-    /// [`Counted::small_element`]). Kept from one element to the next, so
-    /// that an element's code that is not inlined costs a comparison more
-    /// and no copy.
-    fast: Option<held::Held<Deserializer<R::Fast, T, W>>>,
+    /// [`Counted::small_element`]). Kept from one element to the next
+    /// (in optimized builds, see [`slot`]), so that an element's code
+    /// that is not inlined costs a comparison more and no copy.
+    fast: slot::Slot<Deserializer<R::Fast, T, W>>,
 }
 
-/// How [`Counted::fast`] is held: in place in optimized builds; boxed in
-/// debug builds, whose frames are largest, so that a sequence's frame
-/// does not grow by a whole deserializer and the default depth still fits
-/// a 128 KiB stack (`tests/bounds_stack.rs`). The same code either way.
-mod held {
+/// Where [`Counted::fast`] is kept. In optimized builds, in the
+/// sequence's access, from one element to the next. In debug builds,
+/// whose frames are largest, nowhere: each element forks its own, in the
+/// frame of [`Counted::small_element`], which is out of line there, so
+/// that a sequence's frame stays as it was and the default depth still
+/// fits a 128 KiB stack with room to spare (`tests/bounds_stack.rs`; kept
+/// in the access, a whole deserializer a level, the margin fell from 15
+/// KiB to 2). The reads and their order are the same either way.
+mod slot {
     #[cfg(not(debug_assertions))]
-    pub(super) type Held<D> = D;
+    pub(super) type Slot<D> = Option<D>;
     #[cfg(debug_assertions)]
-    pub(super) type Held<D> = Box<D>;
-
-    #[cfg(not(debug_assertions))]
-    #[inline(always)]
-    pub(super) fn new<D>(d: D) -> Held<D> {
-        d
-    }
-
-    #[cfg(debug_assertions)]
-    #[inline(always)]
-    pub(super) fn new<D>(d: D) -> Held<D> {
-        Box::new(d)
-    }
-
-    #[cfg(not(debug_assertions))]
-    #[inline(always)]
-    pub(super) fn get<D>(held: &mut Option<Held<D>>) -> Option<&mut D> {
-        held.as_mut()
-    }
-
-    #[cfg(debug_assertions)]
-    #[inline(always)]
-    pub(super) fn get<D>(held: &mut Option<Held<D>>) -> Option<&mut D> {
-        held.as_deref_mut()
-    }
+    pub(super) type Slot<D> = std::marker::PhantomData<D>;
 }
 
 /// Whether elements of type `V` go through [`Counted::fast`]: small, plain
@@ -884,7 +864,11 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, 'de, R, T, W> {
     /// message's hint budget lasts.
     #[inline]
     fn hint(&self) -> usize {
-        match &self.fast {
+        #[cfg(not(debug_assertions))]
+        let fast = self.fast.as_ref();
+        #[cfg(debug_assertions)]
+        let fast: Option<&Deserializer<R::Fast, T, W>> = None;
+        match fast {
             Some(de) => de
                 .hints
                 .hint(&self.claim, self.left as u64, de.read.buffered()),
@@ -898,16 +882,14 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, 'de, R, T, W> {
 
     /// Decodes a small, plain element ([`worth`]): through
     /// [`Counted::fast`] while the reader has [`ROOM`] bytes left. The
-    /// reads, their errors and their offsets are the same either way. Out
-    /// of line in debug builds, so that the frames of other elements
-    /// (those of a recursive type) stay as small as they were.
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline(never))]
+    /// reads, their errors and their offsets are the same either way.
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
     fn small_element<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
         if self.fast.is_none() {
-            self.fast = self.de.fork().map(held::new);
+            self.fast = self.de.fork();
         }
-        match held::get(&mut self.fast) {
+        match &mut self.fast {
             Some(fast) if fast.read.buffered() >= ROOM as u64 => seed.deserialize(fast),
             _ => {
                 self.join();
@@ -916,15 +898,34 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, 'de, R, T, W> {
         }
     }
 
-    /// Gives [`Counted::fast`]'s state back, when in use. Out of line in
-    /// debug builds, as [`Counted::small_element`].
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    #[cfg_attr(debug_assertions, inline(never))]
+    /// As in optimized builds, with a deserializer forked for this
+    /// element alone (see [`slot`]).
+    #[cfg(debug_assertions)]
+    #[inline(never)]
+    fn small_element<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value> {
+        match self.de.fork() {
+            Some(mut fast) => {
+                let value = seed.deserialize(&mut fast);
+                self.de.join(&fast);
+                value
+            }
+            None => seed.deserialize(&mut *self.de),
+        }
+    }
+
+    /// Gives [`Counted::fast`]'s state back, when in use.
+    #[cfg(not(debug_assertions))]
+    #[inline(always)]
     fn join(&mut self) {
         if let Some(fast) = self.fast.take() {
             self.de.join(&fast);
         }
     }
+
+    /// Nothing to give back in debug builds (see [`slot`]).
+    #[cfg(debug_assertions)]
+    #[inline(always)]
+    fn join(&mut self) {}
 }
 
 impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> de::SeqAccess<'de>
