@@ -242,7 +242,12 @@ where
     TestResult::passed()
 }
 
+/// 300 cases of size 40, unless `QUICKCHECK_TESTS` says otherwise (as
+/// `.ci/miri.sh` does: 10 cases of size 16 under Miri).
 fn quickcheck() -> QuickCheck {
+    if std::env::var_os("QUICKCHECK_TESTS").is_some() {
+        return QuickCheck::new();
+    }
     QuickCheck::new()
         .tests(300)
         .max_tests(3000)
