@@ -15,8 +15,11 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let config = net_config(sel);
-    check_same::<Record>(&config, body);
-    check_same::<Triangle>(&config, body);
-    check_same::<Named<'_>>(&config, body);
+    let same = check_same::<Record>(&config, body)
+        .and_then(|()| check_same::<Triangle>(&config, body))
+        .and_then(|()| check_same::<Named<'_>>(&config, body));
+    if let Err(e) = same {
+        panic!("{e}");
+    }
     check_decode_with::<Vec<Record>, _>(&config, body);
 });

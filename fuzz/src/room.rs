@@ -71,7 +71,7 @@ pub struct Named<'a> {
 }
 
 /// What a decode came to: the value and the bytes it took, or the error's
-/// kind, offset and bytes needed.
+/// kind, offset and bytes needed (its message aside).
 type Outcome<V> = Result<(V, usize), (netwire::ErrorKind, Option<u64>, Option<u64>)>;
 
 fn outcome<V>(r: netwire::Result<(V, &[u8])>, input: &[u8]) -> Outcome<V> {
@@ -81,31 +81,34 @@ fn outcome<V>(r: netwire::Result<(V, &[u8])>, input: &[u8]) -> Outcome<V> {
 
 /// Decodes `input` as a `Vec<T>` (elements with room) and as a
 /// `Vec<Slow<T>>` (the plain path), with `take_from_slice` and
-/// `from_slice`.
+/// `from_slice` (the whole input).
 ///
-/// # Panics
-/// When the two differ in value, length taken, error kind, offset or
-/// bytes needed.
-pub fn check_same<'de, T>(config: &netwire::net::Config, input: &'de [u8])
+/// # Errors
+/// What differed, when the two differ in value, bytes taken, error kind,
+/// offset or bytes needed.
+pub fn check_same<'de, T>(config: &netwire::net::Config, input: &'de [u8]) -> Result<(), String>
 where
     T: Deserialize<'de> + PartialEq + std::fmt::Debug,
 {
+    let unwrap = |v: Vec<Slow<T>>| v.into_iter().map(|s| s.inner).collect::<Vec<T>>();
     let fast = outcome(config.take_from_slice::<Vec<T>>(input), input);
-    let plain = outcome(config.take_from_slice::<Vec<Slow<T>>>(input), input)
-        .map(|(v, n)| (v.into_iter().map(|s| s.inner).collect::<Vec<T>>(), n));
-    assert_eq!(fast, plain, "take_from_slice, with room and without");
-    let fast = config.from_slice::<Vec<T>>(input);
-    let plain = config.from_slice::<Vec<Slow<T>>>(input);
-    match (fast, plain) {
-        (Ok(a), Ok(b)) => assert!(
-            a.iter().eq(b.iter().map(|s| &s.inner)),
-            "from_slice, with room and without: {a:?} / {b:?}"
-        ),
-        (Err(a), Err(b)) => assert_eq!(
-            (a.kind(), a.offset(), a.needed()),
-            (b.kind(), b.offset(), b.needed()),
-            "from_slice, with room and without"
-        ),
-        (a, b) => panic!("from_slice, with room and without: {a:?} / {b:?}"),
+    let plain =
+        outcome(config.take_from_slice::<Vec<Slow<T>>>(input), input).map(|(v, n)| (unwrap(v), n));
+    if fast != plain {
+        return Err(format!(
+            "take_from_slice: {fast:?} with room, {plain:?} without"
+        ));
     }
+    let whole = |v| (v, &input[input.len()..]);
+    let fast = outcome(config.from_slice::<Vec<T>>(input).map(whole), input);
+    let plain = outcome(
+        config
+            .from_slice::<Vec<Slow<T>>>(input)
+            .map(|v| whole(unwrap(v))),
+        input,
+    );
+    if fast != plain {
+        return Err(format!("from_slice: {fast:?} with room, {plain:?} without"));
+    }
+    Ok(())
 }

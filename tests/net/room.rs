@@ -5,8 +5,9 @@
 //! decoder in all but speed: the same values, and on any damaged or cut
 //! input, limit and depth, the same error kind, offset and bytes needed.
 //!
-//! The reference is the same element wrapped in [`Slow`], which has drop
-//! glue and so always takes the plain path, over the same bytes.
+//! The reference is the same element wrapped in `Slow`, which has drop
+//! glue and so always takes the plain path, over the same bytes. The
+//! types and the comparison are the `net_room` fuzz target's.
 
 use std::mem::{needs_drop, size_of};
 
@@ -14,15 +15,9 @@ use netwire::net::Config;
 use quickcheck::{Arbitrary, Gen, QuickCheck, TestResult};
 use serde::{Deserialize, Serialize};
 
-/// `T` on the wire and in memory, plus drop glue: decoded on the plain
-/// path. Transparent, so it adds no level and no byte.
-#[derive(Serialize, Deserialize, Debug, PartialEq)]
-#[serde(transparent)]
-struct Slow<T> {
-    inner: T,
-    #[serde(skip)]
-    guard: Option<Box<u8>>,
-}
+#[path = "../../fuzz/src/room.rs"]
+mod shared;
+use shared::{Named, Record, Shape, Slow, Triangle, check_same};
 
 #[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
 struct Vertex {
@@ -30,40 +25,6 @@ struct Vertex {
     y: i32,
     z: i32,
     w: u32,
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
-struct Triangle {
-    vertices: [[i32; 3]; 3],
-    normal: [u32; 3],
-}
-
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
-enum Shape {
-    Dot(u16),
-    Rect { w: u32, h: u32 },
-    Empty,
-}
-
-/// Every kind of check a plain value's reads can fail: a tag, a bool, a
-/// char, an option, and numbers of every width.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
-struct Record {
-    shape: Shape,
-    flag: bool,
-    letter: char,
-    maybe: Option<u64>,
-    pair: (i8, u64),
-    small: u8,
-}
-
-/// Borrowed text and bytes: no drop glue, and reads of any length.
-#[derive(Serialize, Deserialize, Debug, Clone, Copy, PartialEq)]
-struct Named<'a> {
-    name: &'a str,
-    id: u32,
-    #[serde(with = "serde_bytes")]
-    bytes: &'a [u8],
 }
 
 /// Larger than the room: always the plain path, as a control.
@@ -148,21 +109,6 @@ impl Big {
     }
 }
 
-/// What a decode came to: the value, or the error's kind, offset and
-/// bytes needed (its message aside).
-#[derive(Debug, PartialEq)]
-enum Outcome<V> {
-    Value(V, usize),
-    Error(netwire::ErrorKind, Option<u64>, Option<u64>),
-}
-
-fn outcome<V>(r: netwire::Result<(V, &[u8])>, input: &[u8]) -> Outcome<V> {
-    match r {
-        Ok((v, rest)) => Outcome::Value(v, input.len() - rest.len()),
-        Err(e) => Outcome::Error(e.kind().clone(), e.offset(), e.needed()),
-    }
-}
-
 /// The layouts the sequences are written in.
 const LAYOUTS: [Config; 2] = [Config::new(), Config::bincode_legacy()];
 
@@ -188,39 +134,6 @@ fn damage(bytes: &[u8], edits: &[(u16, u8)], cut: u8) -> Vec<u8> {
     bytes
 }
 
-/// Decodes `input` as a `Vec<T>` (elements with room) and as a
-/// `Vec<Slow<T>>` (plain), with `take_from_slice` and `from_slice`, and
-/// checks that both come to the same.
-fn same_both_ways<'de, T>(cfg: &Config, input: &'de [u8]) -> Result<(), String>
-where
-    T: Deserialize<'de> + PartialEq + std::fmt::Debug,
-{
-    let fast = outcome(cfg.take_from_slice::<Vec<T>>(input), input);
-    let plain = outcome(cfg.take_from_slice::<Vec<Slow<T>>>(input), input);
-    let plain = match plain {
-        Outcome::Value(v, n) => Outcome::Value(v.into_iter().map(|s| s.inner).collect(), n),
-        Outcome::Error(k, o, n) => Outcome::Error(k, o, n),
-    };
-    if fast != plain {
-        return Err(format!(
-            "take_from_slice: {fast:?} with room, {plain:?} without"
-        ));
-    }
-    let whole = |r: netwire::Result<Vec<T>>| r.map(|v| (v, &input[input.len()..]));
-    let fast = outcome(whole(cfg.from_slice::<Vec<T>>(input)), input);
-    let plain = cfg.from_slice::<Vec<Slow<T>>>(input).map(|v| {
-        (
-            v.into_iter().map(|s| s.inner).collect(),
-            &input[input.len()..],
-        )
-    });
-    let plain = outcome(plain, input);
-    if fast != plain {
-        return Err(format!("from_slice: {fast:?} with room, {plain:?} without"));
-    }
-    Ok(())
-}
-
 fn check<T>(values: &[T], edits: &[(u16, u8)], cut: u8) -> TestResult
 where
     T: Serialize + for<'de> Deserialize<'de> + PartialEq + std::fmt::Debug,
@@ -233,7 +146,7 @@ where
         for cfg in configs(layout, bytes.len()) {
             // The undamaged message, then the damaged one.
             for input in [bytes.clone(), damage(&bytes, edits, cut)] {
-                if let Err(e) = same_both_ways::<T>(&cfg, &input) {
+                if let Err(e) = check_same::<T>(&cfg, &input) {
                     return TestResult::error(format!("{cfg:?}, {} bytes: {e}", input.len()));
                 }
             }
@@ -290,7 +203,7 @@ fn borrowed_elements_with_room_decode_as_the_plain_path_on_any_input() {
             let bytes = layout.to_vec(&named).unwrap();
             for cfg in configs(layout, bytes.len()) {
                 for input in [bytes.clone(), damage(&bytes, &edits, cut)] {
-                    if let Err(e) = same_both_ways::<Named<'_>>(&cfg, &input) {
+                    if let Err(e) = check_same::<Named<'_>>(&cfg, &input) {
                         return TestResult::error(format!("{cfg:?}: {e}"));
                     }
                 }
@@ -331,7 +244,7 @@ fn every_cut_and_every_byte_of_a_long_sequence_decodes_as_the_plain_path() {
     );
     for cut in 0..=bytes.len() {
         let input = &bytes[..cut];
-        same_both_ways::<Record>(&cfg, input).unwrap_or_else(|e| panic!("cut {cut}: {e}"));
+        check_same::<Record>(&cfg, input).unwrap_or_else(|e| panic!("cut {cut}: {e}"));
         // A reader never has room: it is the plain path too.
         let from_reader = cfg
             .from_reader::<_, Vec<Record>>(input)
@@ -350,7 +263,7 @@ fn every_cut_and_every_byte_of_a_long_sequence_decodes_as_the_plain_path() {
         for b in [0x00, 0x01, 0x02, 0x7f, 0x80, 0xc0, 0xff] {
             let mut input = bytes.clone();
             input[at] = b;
-            same_both_ways::<Record>(&cfg, &input)
+            check_same::<Record>(&cfg, &input)
                 .unwrap_or_else(|e| panic!("byte {at} = {b:#x}: {e}"));
         }
     }

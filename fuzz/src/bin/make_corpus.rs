@@ -55,8 +55,11 @@ fn room_seeds() {
     use netwire_fuzz::room::{Named, Record, Shape, Triangle};
     let records: Vec<Record> = (0..12u8)
         .map(|i| Record {
-            shape: [Shape::Dot(u16::from(i)), Shape::Rect { w: 7, h: 9 }, Shape::Empty]
-                [usize::from(i % 3)],
+            shape: [
+                Shape::Dot(u16::from(i)),
+                Shape::Rect { w: 7, h: 9 },
+                Shape::Empty,
+            ][usize::from(i % 3)],
             flag: i % 2 == 0,
             letter: char::from(b'a' + i),
             maybe: (i % 4 != 0).then_some(u64::from(i)),
