@@ -66,6 +66,14 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Deserializer<R, T, W> {
         })
     }
 
+    /// The size hint for a collection holding `claim` with `count`
+    /// elements left, capped by the input bytes already in memory, while
+    /// the message's hint budget lasts.
+    #[inline]
+    fn hint(&self, claim: &HintClaim, count: usize) -> usize {
+        self.hints.hint(claim, count as u64, self.read.buffered())
+    }
+
     /// Takes back the state of a [`Deserializer::fork`]: the reader's
     /// position, the limits and the hint budget left.
     #[inline(always)]
@@ -869,14 +877,8 @@ impl<'de, R: Read<'de>, T: EnumTagging, W: Widths> Counted<'_, 'de, R, T, W> {
         #[cfg(debug_assertions)]
         let fast: Option<&Deserializer<R::Fast, T, W>> = None;
         match fast {
-            Some(de) => de
-                .hints
-                .hint(&self.claim, self.left as u64, de.read.buffered()),
-            None => {
-                let de = &*self.de;
-                de.hints
-                    .hint(&self.claim, self.left as u64, de.read.buffered())
-            }
+            Some(de) => de.hint(&self.claim, self.left),
+            None => self.de.hint(&self.claim, self.left),
         }
     }
 
